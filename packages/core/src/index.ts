@@ -1,1 +1,9 @@
-export const PACKAGE = 'core';
+export * from './errors.js';
+export * from './evidence.js';
+export * from './ports/blob-store.port.js';
+export * from './ports/clock.port.js';
+export * from './ports/evidence-reader.port.js';
+export * from './ports/vault.repo.js';
+export * from './ingest/ingest.use-case.js';
+export * from './ingest/manifest.js';
+export * from './ingest/source-stream.js';

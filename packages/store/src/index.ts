@@ -1,1 +1,15 @@
-export const PACKAGE = 'store';
+export * from './config.js';
+export * from './db/db.js';
+export * from './db/migrate.js';
+export * from './db/pglite.db.js';
+export * from './db/postgres.db.js';
+export * from './blob/fs-blob.store.js';
+export * from './repo/pg-ledger.repo.js';
+export * from './repo/pg-vault.repo.js';
+export * from './ledger/anchor.js';
+export * from './vault.js';
+export * from './verify/ledger-verify.js';
+export * from './verify/file-verify.js';
+export * from './verify/fixity.js';
+export * from './verify/hash-file.js';
+export * from './report/case-report.js';

@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ingest, type IngestResult } from '@custodia/core';
+import { config, host, operator, printJson, VERSION, withVault } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { fsEvidenceReader } from '../evidence-reader.js';
+import { formatBytes, ProgressLine } from '../progress.js';
+
+interface IngestOptions {
+  case: string;
+  source?: string;
+  note?: string;
+  operator?: string;
+  again?: boolean;
+  json?: boolean;
+  progress?: boolean;
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('preserve files, folders and zip archives in the vault: hashed, stored once, ledgered')
+    .argument('<path...>', 'files or folders to ingest (zip archives are expanded; their members become items)')
+    .requiredOption('-c, --case <name>', 'the case the material belongs to (created if new)')
+    .option('-s, --source <label>', 'where the material came from, e.g. "USB stick handed over 2021-10-05"')
+    .option('-n, --note <text>', 'a note kept with the acquisition')
+    .option('--operator <name>', 'who is ingesting (default: $CUSTODIA_OPERATOR or the OS user)')
+    .option('--again', 'record a new acquisition even if these paths were already ingested into the case')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .option('--no-progress', 'no progress bar on the terminal')
+    .addHelpText(
+      'after',
+      `
+Every file is read once: hashed with SHA-256 while it is copied into blobs/ab/cd/<sha256>,
+fsynced, then recorded with its ledger entry in one transaction. Identical files are stored once,
+with every path recorded. Unreadable, empty, truncated or changing files, symlink loops and bad
+archive members are recorded with a precise reason, never skipped silently.
+
+Interrupted (Ctrl-C, kill -9, power loss)? Run the same command again: it resumes the acquisition
+without duplicating anything. At the end, a manifest of every path, size and SHA-256 is stored and
+its hash ledgered, and the ledger's new head is signed.
+
+Exit codes: 0 everything ingested cleanly · 1 done, but some items have problems (listed) ·
+2 usage or configuration error · 3 could not run · 130 interrupted (resumable).`,
+    )
+    .action(async (paths: string[], opts: IngestOptions) => {
+      const cfg = config();
+      const abort = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(EXIT.interrupted);
+        process.stderr.write('\ncustodia: stopping after the current file (Ctrl-C again to stop at once; both are safe)…\n');
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const bar = new ProgressLine(process.stderr, opts.progress !== false && !opts.json);
+      try {
+        const result = await withVault(async (vault) => {
+          const r = await ingest(
+            {
+              caseName: opts.case,
+              roots: paths.map((p) => resolve(p)),
+              sourceLabel: opts.source ?? null,
+              note: opts.note ?? null,
+              operator: operator(cfg, opts.operator),
+              host: host(),
+              toolVersion: VERSION,
+              again: opts.again === true,
+              signal: abort.signal,
+            },
+            {
+              repo: vault.repo,
+              blobs: vault.blobs,
+              reader: fsEvidenceReader,
+              progress: {
+                planned: (t) => bar.plan(t.files, t.bytes),
+                fileStarted: (name) => bar.start(name),
+                bytes: (n) => bar.addBytes(n),
+                fileDone: () => bar.fileDone(),
+              },
+            },
+          );
+          const signed = await vault.checkpoint();
+          return { ...r, checkpoint: signed.checkpoint, anchors: signed.anchors };
+        });
+        bar.finish();
+        if (opts.json) printJson(jsonSummary(result));
+        else printSummary(result);
+        process.exitCode = result.problems.length > 0 ? EXIT.partial : EXIT.ok;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+type Done = IngestResult & {
+  checkpoint: { id: number; treeSize: number };
+  anchors: { url: string; ok: boolean; error?: string }[];
+};
+
+function jsonSummary(r: Done) {
+  return {
+    acquisition: r.acquisition.id,
+    status: r.acquisition.status,
+    resumed: r.resumed,
+    summary: r.summary,
+    problems: r.problems,
+    manifestSha256: r.manifestSha256,
+    checkpoint: { id: r.checkpoint.id, treeSize: r.checkpoint.treeSize },
+    timestamps: r.anchors,
+  };
+}
+
+function printSummary(r: Done): void {
+  const s = r.summary;
+  const lines = [
+    `Acquisition ${r.acquisition.id}${r.resumed ? ' (resumed)' : ''}: ${r.acquisition.status}`,
+    `  items:      ${s.files} (${s.newBlobs} new blobs, ${s.duplicates} exact duplicates)`,
+    `  preserved:  ${formatBytes(s.bytes)}`,
+    `  manifest:   sha256 ${r.manifestSha256}`,
+    `  checkpoint: ${r.checkpoint.id} (ledger size ${r.checkpoint.treeSize})`,
+  ];
+  for (const a of r.anchors) lines.push(`  timestamp:  ${a.url}: ${a.ok ? 'ok' : `FAILED (${a.error}); run "custodia ledger anchor" later`}`);
+  if (r.problems.length > 0) {
+    lines.push(`  problems:   ${r.problems.length}`);
+    for (const p of r.problems) lines.push(`    ${p.status.padEnd(20)} ${p.path}: ${p.reason}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { VERSION } from './context.js';
+import { EXIT, reportError } from './exit-codes.js';
+import { registerInit } from './commands/init.command.js';
+import { registerIngest } from './commands/ingest.command.js';
+import { registerReport } from './commands/report.command.js';
+import { registerVerify } from './commands/verify.command.js';
+import { registerLedger } from './commands/ledger.command.js';
+
+const program = new Command();
+program
+  .name('custodia')
+  .description('Custodia: receive, preserve, triage and document video evidence of abuse in places of detention.')
+  .version(VERSION)
+  .showHelpAfterError()
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Environment:
+  CUSTODIA_HOME         the instance folder (default ./data)
+  DATABASE_URL          use a PostgreSQL server instead of the embedded database
+  CUSTODIA_TSA_URLS     RFC 3161 timestamp authorities anchoring each checkpoint
+  CUSTODIA_TSA_CA_FILE  their CA certificate(s), to verify tokens
+  CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user`,
+  );
+
+registerInit(program);
+registerIngest(program);
+registerReport(program);
+registerVerify(program);
+registerLedger(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(e);
+  }
+}

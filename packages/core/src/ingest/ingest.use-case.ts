@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@custodia/ledger';
+import type { Acquisition, Item, ItemStatus } from '../evidence.js';
+import { PRESERVED_STATUSES } from '../evidence.js';
+import { conflict, interrupted, invalid } from '../errors.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
+import type { EvidenceReader, FoundFile } from '../ports/evidence-reader.port.js';
+import type { AcquisitionSummary, NewItem, VaultRepo } from '../ports/vault.repo.js';
+import { buildManifest } from './manifest.js';
+import { SourceReadError, capturingHead } from './source-stream.js';
+
+export interface IngestRequest {
+  caseName: string;
+  /** Absolute paths, as the operator named them. */
+  roots: string[];
+  sourceLabel?: string | null;
+  note?: string | null;
+  operator: string;
+  host: string;
+  toolVersion: string;
+  /** Record a new acquisition even if the same ingest already completed. */
+  again?: boolean;
+  /** Nested archives deeper than this are stored but not expanded. */
+  maxArchiveDepth?: number;
+  /** Stops cleanly between two files; re-running the same request resumes. */
+  signal?: AbortSignal;
+}
+
+export interface IngestProgress {
+  planned(totals: { files: number; bytes: number }): void;
+  fileStarted(displayPath: string, size: number | null): void;
+  bytes(n: number): void;
+  fileDone(displayPath: string, status: ItemStatus, skipped: boolean): void;
+}
+
+export interface IngestDeps {
+  repo: VaultRepo;
+  blobs: BlobStore;
+  reader: EvidenceReader;
+  progress?: IngestProgress;
+}
+
+export interface IngestResult {
+  acquisition: Acquisition;
+  resumed: boolean;
+  summary: AcquisitionSummary;
+  problems: { path: string; status: ItemStatus; reason: string }[];
+  manifestSha256: string;
+}
+
+const noProgress: IngestProgress = { planned() {}, fileStarted() {}, bytes() {}, fileDone() {} };
+
+/**
+ * Ingests files and zip archives into the vault: each file is streamed once into the blob store
+ * (hashed on the way), recorded with its ledger entry, and every problem recorded with its reason.
+ * Re-running the same request resumes an interrupted acquisition without duplicating anything.
+ */
+export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<IngestResult> {
+  const { repo, blobs, reader } = deps;
+  const progress = deps.progress ?? noProgress;
+  if (req.roots.length === 0) throw invalid('nothing to ingest: name at least one file or folder');
+  const actor = req.operator;
+  const kase = await repo.ensureCase(req.caseName, actor);
+  const roots = [...req.roots].sort();
+  const resumeKey = createHash('sha256').update(canonicalJson({ case: kase.name, roots })).digest('hex');
+
+  const previous = await repo.findAcquisitionByKey(kase.id, resumeKey);
+  let acquisition = previous.find((a) => a.status === 'running');
+  const resumed = acquisition !== undefined;
+  if (!acquisition) {
+    const done = previous.find((a) => a.status !== 'running');
+    if (done && !req.again) {
+      throw conflict(
+        `these paths were already ingested into case "${kase.name}" as acquisition ${done.id} on ${done.startedAt.toISOString()}; ` +
+          'pass --again to record a new acquisition of the same material',
+        { acquisitionId: done.id },
+      );
+    }
+    acquisition = await repo.startAcquisition(
+      {
+        caseId: kase.id,
+        kind: 'bulk-ingest',
+        resumeKey,
+        operator: req.operator,
+        host: req.host,
+        toolVersion: req.toolVersion,
+        sourceLabel: req.sourceLabel ?? null,
+        note: req.note ?? null,
+        roots,
+        options: { maxArchiveDepth: req.maxArchiveDepth ?? 4 },
+      },
+      actor,
+    );
+  }
+  const acq = acquisition;
+
+  const recorded = new Map<string, Item>();
+  const keyOf = (parentId: number | null, memberIndex: number | null, rawPath: Buffer) =>
+    `${parentId ?? 0}:${memberIndex ?? -1}:${rawPath.toString('hex')}`;
+  for (const it of await repo.itemsOf(acq.id)) recorded.set(keyOf(it.parentId, it.memberIndex, it.rawPath), it);
+
+  const counters = { files: 0, bytes: 0, newBlobs: 0, duplicates: 0 };
+  const record = async (input: Omit<NewItem, 'caseId' | 'acquisitionId'>, created: boolean): Promise<Item> => {
+    const item = await repo.recordItem({ ...input, caseId: kase.id, acquisitionId: acq.id }, created, actor);
+    recorded.set(keyOf(item.parentId, item.memberIndex, item.rawPath), item);
+    return item;
+  };
+  const countBlob = (created: boolean, size: number) => {
+    counters.files += 1;
+    counters.bytes += size;
+    if (created) counters.newBlobs += 1;
+    else counters.duplicates += 1;
+  };
+
+  /** Streams one source into the blob store and classifies what came out. */
+  const preserve = async (
+    open: () => Promise<{ chunks: AsyncIterable<Buffer>; finished?: () => Promise<{ changed: boolean; reason?: string }> }>,
+    nameHint: string,
+  ) => {
+    let opened;
+    try {
+      opened = await open();
+    } catch (e) {
+      throw new SourceReadError(e instanceof Error ? e.message : String(e), e);
+    }
+    const head = capturingHead(opened.chunks, (n) => progress.bytes(n));
+    const put = await blobs.put(head.chunks);
+    let status: ItemStatus = 'ok';
+    let reason: string | null = null;
+    const fin = opened.finished ? await opened.finished() : { changed: false };
+    const sniffed = reader.sniff(head.bytes(), nameHint);
+    if (fin.changed) {
+      status = 'changed-during-read';
+      reason = fin.reason ?? 'the file changed while it was being read';
+    } else if (put.size === 0) {
+      status = 'empty';
+      reason = 'zero-byte file';
+    } else {
+      const local = blobs.localPath(put.sha256);
+      if (local) {
+        const check = await reader.checkStructure(local, sniffed.format);
+        if (check.status !== 'ok') {
+          status = check.status;
+          reason = check.reason ?? check.status;
+        }
+      }
+    }
+    return { put, status, reason, sniffed };
+  };
+
+  const expandArchive = async (parent: Item, depth: number): Promise<void> => {
+    const path = parent.sha256 ? blobs.localPath(parent.sha256) : undefined;
+    if (!path) return;
+    for await (const m of reader.readArchive(path)) {
+      if (m.type === 'problem') {
+        const rawName = m.rawName ?? Buffer.from(`#archive-problem-${m.index ?? 'archive'}`);
+        const memberIndex = m.index ?? -2;
+        if (recorded.has(keyOf(parent.id, memberIndex, rawName))) continue;
+        const display = `${parent.displayPath}!/${m.name ?? `(${m.status})`}`;
+        await record(
+          {
+            parentId: parent.id,
+            memberIndex,
+            rawPath: rawName,
+            displayPath: display,
+            relPath: `${parent.relPath}!/${m.name ?? ''}`,
+            pathEncoding: 'n/a',
+            size: null,
+            mtime: null,
+            sha256: null,
+            kind: 'other',
+            format: 'unknown',
+            status: m.status,
+            reason: m.reason,
+          },
+          false,
+        );
+        progress.fileDone(display, m.status, false);
+        continue;
+      }
+      if (m.isDirectory) continue;
+      checkAbort();
+      const display = `${parent.displayPath}!/${m.name}`;
+      const existing = recorded.get(keyOf(parent.id, m.index, m.rawName));
+      let item: Item;
+      if (existing) {
+        item = existing;
+        progress.fileDone(display, existing.status, true);
+      } else {
+        progress.fileStarted(display, m.size);
+        let result;
+        try {
+          result = await preserve(async () => ({ chunks: await m.open() }), m.name);
+        } catch (e) {
+          if (!(e instanceof SourceReadError)) throw e;
+          item = await record(
+            {
+              parentId: parent.id,
+              memberIndex: m.index,
+              rawPath: m.rawName,
+              displayPath: display,
+              relPath: `${parent.relPath}!/${m.name}`,
+              pathEncoding: m.nameEncoding,
+              size: m.size,
+              mtime: m.mtime,
+              sha256: null,
+              kind: 'other',
+              format: 'unknown',
+              status: 'corrupt',
+              reason: e.message,
+            },
+            false,
+          );
+          progress.fileDone(display, item.status, false);
+          continue;
+        }
+        const { put, sniffed, status } = result;
+        let { reason } = result;
+        if (m.lossy && reason === null) {
+          reason = `member name could not be decoded exactly (raw bytes kept; shown as ${m.nameEncoding})`;
+        }
+        countBlob(put.created, put.size);
+        item = await record(
+          {
+            parentId: parent.id,
+            memberIndex: m.index,
+            rawPath: m.rawName,
+            displayPath: display,
+            relPath: `${parent.relPath}!/${m.name}`,
+            pathEncoding: m.nameEncoding,
+            size: put.size,
+            mtime: m.mtime,
+            sha256: put.sha256,
+            kind: sniffed.kind,
+            format: sniffed.format,
+            status,
+            reason,
+          },
+          put.created,
+        );
+        progress.fileDone(display, item.status, false);
+      }
+      if (item.sha256 && reader.isArchive(item.format)) {
+        if (depth < (req.maxArchiveDepth ?? 4)) await expandArchive(item, depth + 1);
+      }
+    }
+  };
+
+  const totals = await reader.totalSize(roots);
+  progress.planned(totals);
+
+  const checkAbort = () => {
+    if (req.signal?.aborted) {
+      throw interrupted(`ingest interrupted; acquisition ${acq.id} is incomplete: run the same command again to resume it`);
+    }
+  };
+
+  for await (const found of reader.walk(roots)) {
+    checkAbort();
+    const key = keyOf(null, null, found.rawPath);
+    const existing = recorded.get(key);
+    if (found.type === 'problem') {
+      if (!existing) await record(problemItem(found), false);
+      progress.fileDone(found.displayPath, found.status, existing !== undefined);
+      continue;
+    }
+    let item: Item;
+    if (existing && existing.size === found.size && existing.sha256 && existing.mtime === isoTime(found.mtimeMs)) {
+      item = existing;
+      progress.bytes(found.size);
+      progress.fileDone(found.displayPath, existing.status, true);
+    } else if (existing) {
+      // Recorded by the interrupted run, but size or mtime differ now: the first reading stands as the record.
+      item = existing;
+      progress.fileDone(found.displayPath, existing.status, true);
+    } else {
+      progress.fileStarted(found.displayPath, found.size);
+      item = await ingestFile(found);
+      progress.fileDone(found.displayPath, item.status, false);
+    }
+    if (item.sha256 && reader.isArchive(item.format)) await expandArchive(item, 1);
+  }
+
+  async function ingestFile(found: FoundFile): Promise<Item> {
+    const base = {
+      parentId: null,
+      memberIndex: null,
+      rawPath: found.rawPath,
+      displayPath: found.displayPath,
+      relPath: found.relPath,
+      pathEncoding: 'fs',
+      mtime: isoTime(found.mtimeMs),
+    };
+    let result;
+    try {
+      result = await preserve(() => reader.open(found), found.displayPath);
+    } catch (e) {
+      if (!(e instanceof SourceReadError)) throw e;
+      return record(
+        {
+          ...base,
+          size: found.size,
+          sha256: null,
+          kind: 'other',
+          format: 'unknown',
+          status: statusOfReadError(e),
+          reason: e instanceof Error ? e.message : String(e),
+        },
+        false,
+      );
+    }
+    countBlob(result.put.created, result.put.size);
+    return record(
+      {
+        ...base,
+        size: result.put.size,
+        sha256: result.put.sha256,
+        kind: result.sniffed.kind,
+        format: result.sniffed.format,
+        status: result.status,
+        reason: result.reason,
+      },
+      result.put.created,
+    );
+  }
+
+  // Everything recorded for this acquisition, including what an interrupted run recorded.
+  const items = await repo.itemsOf(acq.id);
+  const byStatus: Record<string, number> = {};
+  for (const it of items) byStatus[it.status] = (byStatus[it.status] ?? 0) + 1;
+  const problems = items
+    .filter((it) => it.status !== 'ok')
+    .map((it) => ({ path: it.displayPath, status: it.status, reason: it.reason ?? it.status }));
+  const preserved = items.filter((it) => it.sha256 !== null);
+  const summary: AcquisitionSummary = {
+    files: items.length,
+    bytes: preserved.reduce((s, it) => s + (it.size ?? 0), 0),
+    newBlobs: counters.newBlobs,
+    duplicates: countDuplicates(preserved),
+    problems: problems.length,
+    byStatus,
+  };
+  const manifest = buildManifest(acq, kase.name, items);
+  const manifestPut = await blobs.put(oneChunk(manifest));
+  const finished = await repo.finishAcquisition(
+    acq.id,
+    {
+      status: problems.length > 0 ? 'complete-with-problems' : 'complete',
+      manifestSha256: manifestPut.sha256,
+      manifestSize: manifestPut.size,
+      summary,
+    },
+    actor,
+  );
+  return { acquisition: finished, resumed, summary, problems, manifestSha256: manifestPut.sha256 };
+}
+
+function problemItem(found: { rawPath: Buffer; displayPath: string; relPath: string; status: ItemStatus; reason: string }) {
+  return {
+    parentId: null,
+    memberIndex: null,
+    rawPath: found.rawPath,
+    displayPath: found.displayPath,
+    relPath: found.relPath,
+    pathEncoding: 'fs',
+    size: null,
+    mtime: null,
+    sha256: null,
+    kind: 'other' as const,
+    format: 'unknown',
+    status: found.status,
+    reason: found.reason,
+  };
+}
+
+/** Items sharing a blob with an earlier item of the same acquisition. */
+function countDuplicates(items: Item[]): number {
+  const seen = new Set<string>();
+  let dups = 0;
+  for (const it of items) {
+    if (!it.sha256) continue;
+    if (seen.has(it.sha256)) dups += 1;
+    else seen.add(it.sha256);
+  }
+  return dups;
+}
+
+function statusOfReadError(e: unknown): ItemStatus {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission-denied';
+  if (code === 'ENOENT') return 'not-found';
+  const cause = e instanceof SourceReadError ? e.cause : undefined;
+  if (cause && typeof cause === 'object' && 'code' in cause) {
+    const c = (cause as { code: unknown }).code;
+    if (c === 'EACCES' || c === 'EPERM') return 'permission-denied';
+  }
+  return 'unreadable';
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+async function* oneChunk(s: string): AsyncIterable<Uint8Array> {
+  yield Buffer.from(s, 'utf8');
+}
+
+export { PRESERVED_STATUSES };

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { invalid } from '@custodia/core';
+
+const schema = z.object({
+  CUSTODIA_HOME: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CUSTODIA_TSA_URLS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(/[\s,]+/).filter(Boolean) : []))
+    .pipe(z.array(z.string().url('each TSA URL must be an http(s) URL'))),
+  CUSTODIA_TSA_CA_FILE: z.string().optional(),
+  CUSTODIA_ORIGIN: z
+    .string()
+    .regex(/^[a-zA-Z0-9.\-_/]+$/, 'letters, digits, dots, dashes, underscores and slashes only')
+    .optional(),
+  CUSTODIA_OPERATOR: z.string().min(1).max(200).optional(),
+});
+
+export interface Config {
+  home: string;
+  databaseUrl: string | undefined;
+  tsaUrls: string[];
+  tsaCaFile: string | undefined;
+  origin: string | undefined;
+  operator: string | undefined;
+}
+
+/**
+ * The only reader of the environment. Every bad key is listed at once.
+ *
+ * - `CUSTODIA_HOME`: the instance's folder (database when embedded, blobs, keys); default `./data`.
+ * - `DATABASE_URL`: a PostgreSQL server instead of the embedded database.
+ * - `CUSTODIA_TSA_URLS`: RFC 3161 timestamp authorities that anchor each checkpoint (comma/space separated).
+ * - `CUSTODIA_TSA_CA_FILE`: CA certificate(s) to check their tokens with `openssl ts -verify`.
+ * - `CUSTODIA_ORIGIN`: the checkpoint origin line (the log's name); default from the instance id.
+ * - `CUSTODIA_OPERATOR`: who is acting, recorded in the ledger; default the OS user.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw invalid(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    home: resolve(c.CUSTODIA_HOME),
+    databaseUrl: c.DATABASE_URL,
+    tsaUrls: c.CUSTODIA_TSA_URLS,
+    tsaCaFile: c.CUSTODIA_TSA_CA_FILE,
+    origin: c.CUSTODIA_ORIGIN,
+    operator: c.CUSTODIA_OPERATOR,
+  };
+}

@@ -1,0 +1,103 @@
+import { notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
+import type { Vault } from '../vault.js';
+
+export interface ReportItem {
+  id: number;
+  path: string;
+  /** Exact bytes of the name, when the display form is not a faithful rendering of them. */
+  rawPathHex?: string;
+  pathEncoding: string;
+  parent: { id: number; path: string } | null;
+  size: number | null;
+  mtime: string | null;
+  sha256: string | null;
+  kind: string;
+  format: string;
+  status: string;
+  reason: string | null;
+  acquisition: number;
+  ledgerSeq: number;
+  /** Other items of the case with the very same bytes (exact duplicates). */
+  sameContentAs: { id: number; path: string }[];
+}
+
+export interface CaseReport {
+  case: { id: number; name: string; createdAt: string };
+  acquisitions: {
+    id: number;
+    kind: string;
+    status: string;
+    operator: string;
+    host: string;
+    sourceLabel: string | null;
+    note: string | null;
+    roots: string[];
+    startedAt: string;
+    finishedAt: string | null;
+    manifestSha256: string | null;
+  }[];
+  summary: { items: number; preservedBytes: number; uniqueBlobs: number; byStatus: Record<string, number>; byKind: Record<string, number> };
+  items: ReportItem[];
+}
+
+/** Everything known about a case's items. Later pipeline steps add their facts to the same report. */
+export async function caseReport(vault: Vault, caseName: string): Promise<CaseReport> {
+  const kase = await vault.repo.findCase(caseName);
+  if (!kase) {
+    const names = (await vault.repo.listCases()).map((c) => `"${c.name}"`);
+    throw notFound(`no case named "${caseName}"${names.length ? `; cases: ${names.join(', ')}` : ' (no cases yet)'}`);
+  }
+  const items = await vault.repo.itemsOfCase(kase.id);
+  const byId = new Map(items.map((it) => [it.id, it]));
+  const bySha = new Map<string, Item[]>();
+  for (const it of items) if (it.sha256) bySha.set(it.sha256, [...(bySha.get(it.sha256) ?? []), it]);
+  const byStatus: Record<string, number> = {};
+  const byKind: Record<string, number> = {};
+  let preservedBytes = 0;
+  for (const it of items) {
+    byStatus[it.status] = (byStatus[it.status] ?? 0) + 1;
+    byKind[it.kind] = (byKind[it.kind] ?? 0) + 1;
+  }
+  for (const [, group] of bySha) preservedBytes += group[0]?.size ?? 0;
+  const acquisitions = await vault.repo.acquisitionsOf(kase.id);
+  return {
+    case: { id: kase.id, name: kase.name, createdAt: kase.createdAt.toISOString() },
+    acquisitions: acquisitions.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      status: a.status,
+      operator: a.operator,
+      host: a.host,
+      sourceLabel: a.sourceLabel,
+      note: a.note,
+      roots: a.roots,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: a.finishedAt ? a.finishedAt.toISOString() : null,
+      manifestSha256: a.manifestSha256,
+    })),
+    summary: { items: items.length, preservedBytes, uniqueBlobs: bySha.size, byStatus, byKind },
+    items: items.map((it) => {
+      const parent = it.parentId !== null ? byId.get(it.parentId) : undefined;
+      const rawPathHex = rawPathHexIfInexact(it);
+      return {
+        id: it.id,
+        path: it.displayPath,
+        ...(rawPathHex ? { rawPathHex } : {}),
+        pathEncoding: it.pathEncoding,
+        parent: parent ? { id: parent.id, path: parent.displayPath } : null,
+        size: it.size,
+        mtime: it.mtime,
+        sha256: it.sha256,
+        kind: it.kind,
+        format: it.format,
+        status: it.status,
+        reason: it.reason,
+        acquisition: it.acquisitionId,
+        ledgerSeq: it.ledgerSeq,
+        sameContentAs: it.sha256
+          ? (bySha.get(it.sha256) ?? []).filter((o) => o.id !== it.id).map((o) => ({ id: o.id, path: o.displayPath }))
+          : [],
+      };
+    }),
+  };
+}
