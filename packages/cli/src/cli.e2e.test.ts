@@ -55,7 +55,7 @@ for (const kind of DB_KINDS) {
       assert.equal(summary.status, 'complete-with-problems');
       assert.deepEqual(
         summary.problems.map((p: { status: string }) => p.status).sort(),
-        ['empty', 'special-file', 'symlink-dangling', 'symlink-loop', 'truncated'],
+        ['corrupt', 'empty', 'encrypted', 'special-file', 'symlink-dangling', 'symlink-loop', 'truncated', 'unsafe-name'],
       );
 
       const rep = await runCli(['report', '--case', 'Case A', '--json'], env);
@@ -63,7 +63,7 @@ for (const kind of DB_KINDS) {
       const report = JSON.parse(rep.stdout);
       assert.equal(report.items.length, Object.keys(fixture.expected).length);
       const human = await runCli(['report', '--case', 'Case A'], env);
-      assert.match(human.stdout, /Items with problems \(5\)/);
+      assert.match(human.stdout, /Items with problems \(8\)/);
       assert.match(human.stdout, /Exact duplicates/);
 
       const ver = await runCli(['verify', join(fixture.root, 'cam1', '2021-06-01_08-00.mp4'), '--json'], env);

@@ -96,7 +96,9 @@ for (const kind of DB_KINDS) {
       assert.ok(byRel.get('cam2/cut_off.mp4')!.sha256);
       assert.match(byRel.get('cam2/cut_off.mp4')!.reason!, /moov|mdat|truncated/);
       assert.equal(r.acquisition.status, 'complete-with-problems');
-      assert.equal(r.problems.length, 5);
+      assert.equal(r.problems.length, 8);
+      // A member with a hostile name is flagged, and its bytes are still preserved.
+      assert.ok(byRel.get('bad.zip!/../escape.txt')!.sha256);
       // The manifest is itself a stored blob whose hash is in the ledger.
       const manifest = JSON.parse(await readFile(vault.blobs.localPath(r.manifestSha256), 'utf8'));
       assert.equal(manifest.items.length, report.items.length);

@@ -29,7 +29,7 @@ export interface EvidenceFixture {
 /**
  * A USB dump as an NGO receives it: good videos, an exact duplicate, a file cut off half-way, a raw
  * H.264 stream with a Cyrillic name, an empty file, a zip whose names are cp866 (as Russian Windows
- * writes them), a dangling link, a symlink loop and a FIFO.
+ * writes them), a damaged and hostile zip, a dangling link, a symlink loop and a FIFO.
  */
 export async function makeEvidenceFolder(root: string): Promise<EvidenceFixture> {
   await mkdir(join(root, 'cam1'), { recursive: true });
@@ -50,6 +50,13 @@ export async function makeEvidenceFolder(root: string): Promise<EvidenceFixture>
     { name: iconv.encode('ПОДЪЕЗД.txt', 'cp866'), data: Buffer.from('журнал дежурств\n', 'utf8'), method: 'deflate' },
   ]);
   await writeFile(join(root, 'archive.zip'), zip);
+  // A hostile or damaged archive: a member failing its CRC, an encrypted one, one named to escape.
+  const bad = buildZip([
+    { name: 'crc.txt', data: Buffer.from('this member was damaged in transit'), crc: 0x12345678 },
+    { name: 'secret.txt', data: Buffer.from('ciphertext'), encrypted: true },
+    { name: '../escape.txt', data: Buffer.from('zip slip attempt') },
+  ]);
+  await writeFile(join(root, 'bad.zip'), bad);
   await symlink(join(root, 'nowhere'), join(root, 'links', 'dangling'));
   await symlink('..', join(root, 'links', 'loop'));
   execFileSync('mkfifo', [join(root, 'links', 'fifo')]);
@@ -65,6 +72,10 @@ export async function makeEvidenceFolder(root: string): Promise<EvidenceFixture>
       'archive.zip': { status: 'ok', kind: 'archive' },
       'archive.zip!/КАМЕРА 1/запись.mp4': { status: 'ok', kind: 'video' },
       'archive.zip!/ПОДЪЕЗД.txt': { status: 'ok', kind: 'document' },
+      'bad.zip': { status: 'ok', kind: 'archive' },
+      'bad.zip!/crc.txt': { status: 'corrupt' },
+      'bad.zip!/secret.txt': { status: 'encrypted' },
+      'bad.zip!/../escape.txt': { status: 'unsafe-name' },
       'links/dangling': { status: 'symlink-dangling' },
       'links/loop': { status: 'symlink-loop' },
       'links/fifo': { status: 'special-file' },

@@ -151,98 +151,69 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
   const expandArchive = async (parent: Item, depth: number): Promise<void> => {
     const path = parent.sha256 ? blobs.localPath(parent.sha256) : undefined;
     if (!path) return;
+    const memberBase = (index: number, rawName: Buffer, name: string, encoding: string) => ({
+      parentId: parent.id,
+      memberIndex: index,
+      rawPath: rawName,
+      displayPath: `${parent.displayPath}!/${name}`,
+      relPath: `${parent.relPath}!/${name}`,
+      pathEncoding: encoding,
+    });
+    const recordProblem = async (base: ReturnType<typeof memberBase>, status: ItemStatus, reason: string, size: number | null, mtime: string | null) => {
+      if (recorded.has(keyOf(base.parentId, base.memberIndex, base.rawPath))) return;
+      await record({ ...base, size, mtime, sha256: null, kind: 'other', format: 'unknown', status, reason }, false);
+      progress.fileDone(base.displayPath, status, false);
+    };
+    // A problem about a listed member arrives just before that member; it decides how the member is recorded.
+    const pending = new Map<number, { status: ItemStatus; reason: string; rawName?: Buffer; name?: string }>();
     for await (const m of reader.readArchive(path)) {
       if (m.type === 'problem') {
-        const rawName = m.rawName ?? Buffer.from(`#archive-problem-${m.index ?? 'archive'}`);
-        const memberIndex = m.index ?? -2;
-        if (recorded.has(keyOf(parent.id, memberIndex, rawName))) continue;
-        const display = `${parent.displayPath}!/${m.name ?? `(${m.status})`}`;
-        await record(
-          {
-            parentId: parent.id,
-            memberIndex,
-            rawPath: rawName,
-            displayPath: display,
-            relPath: `${parent.relPath}!/${m.name ?? ''}`,
-            pathEncoding: 'n/a',
-            size: null,
-            mtime: null,
-            sha256: null,
-            kind: 'other',
-            format: 'unknown',
-            status: m.status,
-            reason: m.reason,
-          },
-          false,
-        );
-        progress.fileDone(display, m.status, false);
+        if (m.index !== undefined) pending.set(m.index, m);
+        else {
+          const tag = Buffer.from(`#archive-problem-${m.status}`);
+          await recordProblem(memberBase(-2, m.rawName ?? tag, m.name ?? `(${m.status})`, 'n/a'), m.status, m.reason, null, null);
+        }
         continue;
       }
+      const problem = pending.get(m.index);
+      pending.delete(m.index);
       if (m.isDirectory) continue;
       checkAbort();
-      const display = `${parent.displayPath}!/${m.name}`;
-      const existing = recorded.get(keyOf(parent.id, m.index, m.rawName));
-      let item: Item;
-      if (existing) {
-        item = existing;
-        progress.fileDone(display, existing.status, true);
+      const base = memberBase(m.index, m.rawName, m.name, m.nameEncoding);
+      let item = recorded.get(keyOf(parent.id, m.index, m.rawName));
+      if (item) {
+        progress.fileDone(base.displayPath, item.status, true);
+      } else if (problem && problem.status !== 'unsafe-name') {
+        // Encrypted, unsupported or implausible (a bomb): listed, never inflated.
+        await recordProblem(base, problem.status, problem.reason, m.size, m.mtime);
+        continue;
       } else {
-        progress.fileStarted(display, m.size);
+        progress.fileStarted(base.displayPath, m.size);
         let result;
         try {
           result = await preserve(async () => ({ chunks: await m.open() }), m.name);
         } catch (e) {
           if (!(e instanceof SourceReadError)) throw e;
-          item = await record(
-            {
-              parentId: parent.id,
-              memberIndex: m.index,
-              rawPath: m.rawName,
-              displayPath: display,
-              relPath: `${parent.relPath}!/${m.name}`,
-              pathEncoding: m.nameEncoding,
-              size: m.size,
-              mtime: m.mtime,
-              sha256: null,
-              kind: 'other',
-              format: 'unknown',
-              status: 'corrupt',
-              reason: e.message,
-            },
-            false,
-          );
-          progress.fileDone(display, item.status, false);
+          await recordProblem(base, memberErrorStatus(e), e.message, m.size, m.mtime);
           continue;
         }
-        const { put, sniffed, status } = result;
-        let { reason } = result;
-        if (m.lossy && reason === null) {
-          reason = `member name could not be decoded exactly (raw bytes kept; shown as ${m.nameEncoding})`;
-        }
+        const { put, sniffed } = result;
+        let status: ItemStatus = result.status;
+        let reason: string | null = result.reason;
+        if (problem && status === 'ok') ({ status, reason } = problem);
+        if (m.lossy && reason === null) reason = `member name could not be decoded exactly (raw bytes kept; shown as ${m.nameEncoding})`;
         countBlob(put.created, put.size);
         item = await record(
-          {
-            parentId: parent.id,
-            memberIndex: m.index,
-            rawPath: m.rawName,
-            displayPath: display,
-            relPath: `${parent.relPath}!/${m.name}`,
-            pathEncoding: m.nameEncoding,
-            size: put.size,
-            mtime: m.mtime,
-            sha256: put.sha256,
-            kind: sniffed.kind,
-            format: sniffed.format,
-            status,
-            reason,
-          },
+          { ...base, size: put.size, mtime: m.mtime, sha256: put.sha256, kind: sniffed.kind, format: sniffed.format, status, reason },
           put.created,
         );
-        progress.fileDone(display, item.status, false);
+        progress.fileDone(base.displayPath, item.status, false);
       }
-      if (item.sha256 && reader.isArchive(item.format)) {
-        if (depth < (req.maxArchiveDepth ?? 4)) await expandArchive(item, depth + 1);
-      }
+      if (item.sha256 && reader.isArchive(item.format) && depth < (req.maxArchiveDepth ?? 4)) await expandArchive(item, depth + 1);
+    }
+    for (const [index, p] of pending) {
+      const raw = p.rawName ?? Buffer.from(`#member-${index}`);
+      await recordProblem(memberBase(index, raw, p.name ?? `(member ${index})`, 'n/a'), p.status, p.reason, null, null);
     }
   };
 
@@ -395,6 +366,13 @@ function statusOfReadError(e: unknown): ItemStatus {
     if (c === 'EACCES' || c === 'EPERM') return 'permission-denied';
   }
   return 'unreadable';
+}
+
+/** Zip member errors carry their own status (truncated, corrupt, encrypted…); anything else is corrupt. */
+function memberErrorStatus(e: SourceReadError): ItemStatus {
+  const status = (e.cause as { status?: unknown } | undefined)?.status;
+  const known: ItemStatus[] = ['truncated', 'corrupt', 'unreadable', 'encrypted', 'unsupported'];
+  return known.includes(status as ItemStatus) ? (status as ItemStatus) : 'corrupt';
 }
 
 function isoTime(ms: number): string {
