@@ -12,7 +12,8 @@ function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.js')) files.push(p);
+    // Only tests whose TypeScript source still exists (tsc -b leaves outputs of deleted files behind).
+    else if (name.endsWith('.test.js') && existsSync(p.replace('/dist/', '/src/').replace(/\.js$/, '.ts'))) files.push(p);
   }
 }
 for (const pkg of readdirSync(join(root, 'packages'))) {

@@ -33,7 +33,6 @@ export interface Checkpoint {
 
 function checkLine(line: string, what: string): void {
   if (typeof line !== 'string' || line.length === 0) throw new CheckpointFormatError(`${what} must be a non-empty string`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f]/.test(line)) throw new CheckpointFormatError(`${what} must not contain newlines or control characters`);
 }
 

@@ -226,7 +226,6 @@ export function parseSignerKey(skey: string): NoteSigner & { keyId: string; publ
 /** Checks note text: non-empty, ends in \n, no control characters but \n, well-formed Unicode. */
 function checkNoteText(text: string, what: string): void {
   if (text.length === 0 || !text.endsWith('\n')) throw new NoteFormatError(`${what} must be non-empty and end with a newline`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new NoteFormatError(`${what} contains a control character other than newline`);
   if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) {
     throw new NoteFormatError(`${what} is not well-formed Unicode`);

@@ -273,39 +273,40 @@ export interface RequestTimestampOptions extends TimestampRequestOptions {
 function post(url: URL, body: Buffer, timeoutMs: number, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    let settled = false;
-    const finish = (err: Error | null, value?: Buffer): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) {
-        req.destroy();
-        reject(err);
-      } else resolve(value!);
-    };
-    const timer = setTimeout(() => finish(new TimestampError(`timestamp request to ${url.origin} timed out after ${timeoutMs} ms`)), timeoutMs);
-    const req = send(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/timestamp-query', Accept: 'application/timestamp-reply', 'Content-Length': body.length },
-    }, (res) => {
+    const headers = { 'Content-Type': 'application/timestamp-query', Accept: 'application/timestamp-reply', 'Content-Length': body.length };
+    const req = send(url, { method: 'POST', headers }, (res) => {
       const chunks: Buffer[] = [];
       let total = 0;
       res.on('data', (chunk: Buffer) => {
         total += chunk.length;
-        if (total > maxBytes) finish(new TimestampError(`timestamp response from ${url.origin} exceeds ${maxBytes} bytes`));
+        if (total > maxBytes) fail(new TimestampError(`timestamp response from ${url.origin} exceeds ${maxBytes} bytes`));
         else chunks.push(chunk);
       });
-      res.on('error', (err) => finish(new TimestampError(`timestamp response from ${url.origin} failed: ${err.message}`)));
+      res.on('error', (err) => fail(new TimestampError(`timestamp response from ${url.origin} failed: ${err.message}`)));
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         const data = Buffer.concat(chunks);
-        if (status < 200 || status > 299) {
-          const snippet = data.toString('utf8', 0, 200).replace(/[^\x20-\x7e]+/g, ' ').trim();
-          finish(new TimestampError(`timestamp server ${url.origin} answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`));
-        } else finish(null, data);
+        if (status >= 200 && status <= 299) return succeed(data);
+        const snippet = data.toString('utf8', 0, 200).replace(/[^\x20-\x7e]+/g, ' ').trim();
+        fail(new TimestampError(`timestamp server ${url.origin} answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`));
       });
     });
-    req.on('error', (err) => finish(new TimestampError(`timestamp request to ${url.origin} failed: ${err.message}`)));
+    let settled = false;
+    const timer = setTimeout(() => fail(new TimestampError(`timestamp request to ${url.origin} timed out after ${timeoutMs} ms`)), timeoutMs);
+    function succeed(data: Buffer): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(data);
+    }
+    function fail(err: Error): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    }
+    req.on('error', (err) => fail(new TimestampError(`timestamp request to ${url.origin} failed: ${err.message}`)));
     req.end(body);
   });
 }
