@@ -2,17 +2,7 @@
 // this file (plus the three hash functions in merkle.ts) is all a verifier needs to read.
 // Each step is numbered as in RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency).
 
-import { HASH_SIZE, emptyRoot, nodeHash } from './merkle.js';
-
-function isSize(n: unknown): n is number {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-}
-
-function isPowerOfTwo(n: number): boolean {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p === n;
-}
+import { HASH_SIZE, emptyRoot, isPowerOfTwo, isSize, nodeHash } from './merkle.js';
 
 function isHash(h: unknown): h is Uint8Array {
   return h instanceof Uint8Array && h.length === HASH_SIZE;

@@ -76,11 +76,13 @@ export function emptyRoot(): Buffer {
   return sha256(new Uint8Array(0));
 }
 
-function isSize(n: unknown): n is number {
+/** @internal A tree size: a safe non-negative integer. */
+export function isSize(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 }
 
-function isPowerOfTwo(n: number): boolean {
+/** @internal */
+export function isPowerOfTwo(n: number): boolean {
   let p = 1;
   while (p < n) p *= 2;
   return p === n;

@@ -226,42 +226,45 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
     }
   };
 
-  for await (const found of reader.walk(roots)) {
-    checkAbort();
-    const key = keyOf(null, null, found.rawPath);
-    const existing = recorded.get(key);
-    if (found.type === 'problem') {
-      if (!existing) await record(problemItem(found), false);
-      progress.fileDone(found.displayPath, found.status, existing !== undefined);
-      continue;
-    }
-    let item: Item;
-    if (existing && existing.size === found.size && existing.sha256 && existing.mtime === isoTime(found.mtimeMs)) {
-      item = existing;
+  const handleFile = async (found: FoundFile): Promise<void> => {
+    let item = recorded.get(keyOf(null, null, found.rawPath));
+    if (item) {
+      // Recorded by an interrupted run: that first reading stands as the record.
       progress.bytes(found.size);
-      progress.fileDone(found.displayPath, existing.status, true);
-    } else if (existing) {
-      // Recorded by the interrupted run, but size or mtime differ now: the first reading stands as the record.
-      item = existing;
-      progress.fileDone(found.displayPath, existing.status, true);
+      progress.fileDone(found.displayPath, item.status, true);
     } else {
       progress.fileStarted(found.displayPath, found.size);
       item = await ingestFile(found);
       progress.fileDone(found.displayPath, item.status, false);
     }
     if (item.sha256 && reader.isArchive(item.format)) await expandArchive(item, 1);
+  };
+
+  // Two files in flight: while one is being fsynced and recorded, the next is already read and hashed.
+  let inFlight: Promise<void> = Promise.resolve();
+  try {
+    for await (const found of reader.walk(roots)) {
+      checkAbort();
+      if (found.type === 'problem') {
+        const existing = recorded.get(keyOf(null, null, found.rawPath));
+        if (!existing) await record(problemItem(found), false);
+        progress.fileDone(found.displayPath, found.status, existing !== undefined);
+        continue;
+      }
+      const next = handleFile(found);
+      next.catch(() => {}); // observed when awaited below; never an unhandled rejection
+      const previous = inFlight;
+      inFlight = next;
+      await previous;
+    }
+  } finally {
+    // Never leave a file half-handled behind an error or an interruption.
+    await inFlight.catch(() => {});
   }
+  await inFlight;
 
   async function ingestFile(found: FoundFile): Promise<Item> {
-    const base = {
-      parentId: null,
-      memberIndex: null,
-      rawPath: found.rawPath,
-      displayPath: found.displayPath,
-      relPath: found.relPath,
-      pathEncoding: 'fs',
-      mtime: isoTime(found.mtimeMs),
-    };
+    const base = { ...topLevel(found), mtime: isoTime(found.mtimeMs) };
     let result;
     try {
       result = await preserve(() => reader.open(found), found.displayPath);
@@ -326,7 +329,8 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
   return { acquisition: finished, resumed, summary, problems, manifestSha256: manifestPut.sha256 };
 }
 
-function problemItem(found: { rawPath: Buffer; displayPath: string; relPath: string; status: ItemStatus; reason: string }) {
+/** The identity of an item found directly on the filesystem (not inside an archive). */
+function topLevel(found: { rawPath: Buffer; displayPath: string; relPath: string }) {
   return {
     parentId: null,
     memberIndex: null,
@@ -334,6 +338,12 @@ function problemItem(found: { rawPath: Buffer; displayPath: string; relPath: str
     displayPath: found.displayPath,
     relPath: found.relPath,
     pathEncoding: 'fs',
+  };
+}
+
+function problemItem(found: { rawPath: Buffer; displayPath: string; relPath: string; status: ItemStatus; reason: string }) {
+  return {
+    ...topLevel(found),
     size: null,
     mtime: null,
     sha256: null,

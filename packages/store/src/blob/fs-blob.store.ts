@@ -57,7 +57,8 @@ export class FsBlobStore implements BlobStore {
         pending = writeAll(fh, chunk);
       }
       await pending;
-      await fh.sync();
+      // fdatasync: the bytes and the size are durable before the name points at them.
+      await fh.datasync();
       await fh.close();
       closed = true;
       const sha256 = hash.digest('hex');

@@ -131,15 +131,38 @@ export class PgLedger {
     return r.rows.map((row) => ({ seq: row.seq, entry: Buffer.from(row.entry, 'utf8'), leafHash: row.leaf_hash }));
   }
 
-  /** Every entry in order, fetched in batches so memory stays flat however long the ledger is. */
-  async *entries(q: Queryable, batch = 20_000): AsyncIterable<StoredEntry[]> {
-    for (let from = 0; ; ) {
-      const rows = await this.slice(q, from, batch);
-      if (rows.length === 0) return;
-      yield rows;
-      from = rows[rows.length - 1]!.seq + 1;
-      if (rows.length < batch) return;
+  /**
+   * Every entry's exact text in order, in batches; the next batch is fetched while the caller
+   * works on the current one (verification hashes while the database reads).
+   */
+  async *entryTexts(q: Queryable, batch = 50_000): AsyncIterable<{ seq: number; text: string }[]> {
+    const fetch = (from: number) =>
+      q.query<{ seq: number; entry: string }>('SELECT seq, entry FROM ledger_entries WHERE seq >= $1 ORDER BY seq LIMIT $2', [from, batch]);
+    let next = fetch(0);
+    for (;;) {
+      const r = await next;
+      if (r.rows.length === 0) return;
+      const last = r.rows[r.rows.length - 1]!.seq;
+      if (r.rows.length === batch) next = fetch(last + 1);
+      yield r.rows.map((row) => ({ seq: row.seq, text: row.entry }));
+      if (r.rows.length < batch) return;
     }
+  }
+
+  /** Stored leaf hashes of entries in [from, to). */
+  async leafHashRange(q: Queryable, from: number, to: number): Promise<{ seq: number; leafHash: Buffer }[]> {
+    const r = await q.query<{ seq: number; leaf_hash: Buffer }>(
+      'SELECT seq, leaf_hash FROM ledger_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq',
+      [from, to],
+    );
+    return r.rows.map((row) => ({ seq: row.seq, leafHash: row.leaf_hash }));
+  }
+
+  /** The root of the whole tree as kept by the head row (updated with every append). */
+  async headRoot(q: Queryable): Promise<Buffer> {
+    const r = await q.query<{ size: number; frontier: string[] }>('SELECT size, frontier FROM ledger_head WHERE id = 1');
+    const row = r.rows[0]!;
+    return CompactRange.fromJSON({ size: row.size, hashes: row.frontier }).root();
   }
 
   /** All stored leaf hashes in order (32 bytes each), for building proofs. */
