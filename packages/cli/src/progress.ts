@@ -5,7 +5,7 @@ export class ProgressLine {
   private totalFiles = 0;
   private totalBytes = 0;
   private current = '';
-  private readonly started = Date.now();
+  private started = Date.now();
   private last = 0;
   private readonly enabled: boolean;
 
@@ -17,6 +17,8 @@ export class ProgressLine {
   }
 
   plan(files: number, bytes: number): void {
+    // Throughput and ETA count from here, not from the database start-up before it.
+    this.started = Date.now();
     this.totalFiles = files;
     this.totalBytes = bytes;
   }

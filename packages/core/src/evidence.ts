@@ -66,6 +66,7 @@ export interface Item {
   relPath: string;
   pathEncoding: string;
   size: number | null;
+  /** ISO time with zone for filesystem files; zone-less local time for archive members. */
   mtime: string | null;
   sha256: string | null;
   kind: ItemKind;

@@ -1,4 +1,4 @@
-import type { Acquisition, AcquisitionKind, AcquisitionStatus, Item, ItemKind, ItemStatus } from '../evidence.js';
+import type { Acquisition, AcquisitionStatus, Item } from '../evidence.js';
 
 export interface Case {
   id: number;
@@ -6,43 +6,11 @@ export interface Case {
   createdAt: Date;
 }
 
-export interface NewAcquisition {
-  caseId: number;
-  kind: AcquisitionKind;
-  resumeKey: string;
-  operator: string;
-  host: string;
-  toolVersion: string;
-  sourceLabel: string | null;
-  note: string | null;
-  roots: string[];
-  options: Record<string, unknown>;
-}
+/** An acquisition as the use case starts it; the repository adds id, times, status and manifest. */
+export type NewAcquisition = Omit<Acquisition, 'id' | 'startedAt' | 'finishedAt' | 'status' | 'manifestSha256'>;
 
-export interface NewItem {
-  caseId: number;
-  acquisitionId: number;
-  parentId: number | null;
-  memberIndex: number | null;
-  rawPath: Buffer;
-  displayPath: string;
-  relPath: string;
-  pathEncoding: string;
-  size: number | null;
-  /** ISO time with zone for filesystem files; zone-less local time for archive members. */
-  mtime: string | null;
-  sha256: string | null;
-  kind: ItemKind;
-  format: string;
-  status: ItemStatus;
-  reason: string | null;
-}
-
-export interface ItemKey {
-  parentId: number | null;
-  memberIndex: number | null;
-  rawPath: Buffer;
-}
+/** An item as found; the repository adds its id and ledger entry. */
+export type NewItem = Omit<Item, 'id' | 'ledgerSeq'>;
 
 export interface AcquisitionSummary {
   files: number;
