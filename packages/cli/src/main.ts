@@ -7,6 +7,8 @@ import { registerIngest } from './commands/ingest.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerVerify } from './commands/verify.command.js';
 import { registerLedger } from './commands/ledger.command.js';
+import { registerWorker } from './commands/worker.command.js';
+import { registerJobs } from './commands/jobs.command.js';
 
 const program = new Command();
 program
@@ -31,6 +33,8 @@ registerIngest(program);
 registerReport(program);
 registerVerify(program);
 registerLedger(program);
+registerWorker(program);
+registerJobs(program);
 
 try {
   await program.parseAsync(process.argv);

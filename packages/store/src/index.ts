@@ -13,3 +13,6 @@ export * from './verify/file-verify.js';
 export * from './verify/fixity.js';
 export * from './verify/hash-file.js';
 export * from './report/case-report.js';
+export * from './repo/pg-media.repo.js';
+export * from './jobs/index.js';
+export * from './process-alive.js';

@@ -12,6 +12,7 @@ import { PostgresDb } from './db/postgres.db.js';
 import { FsBlobStore } from './blob/fs-blob.store.js';
 import { PgLedger, type CheckpointSigner, type StoredCheckpoint } from './repo/pg-ledger.repo.js';
 import { PgVaultRepo } from './repo/pg-vault.repo.js';
+import { PgMediaRepo } from './repo/pg-media.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -28,6 +29,7 @@ export interface Vault {
   readonly blobs: FsBlobStore;
   readonly ledger: PgLedger;
   readonly repo: PgVaultRepo;
+  readonly media: PgMediaRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -158,6 +160,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     blobs,
     ledger,
     repo,
+    media: new PgMediaRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

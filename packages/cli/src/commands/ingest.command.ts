@@ -4,6 +4,7 @@ import { ingest, type IngestResult } from '@custodia/core';
 import { config, host, operator, printJson, VERSION, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { fsEvidenceReader } from '../evidence-reader.js';
+import { attachPipeline, createWorker } from '../pipeline-runtime.js';
 import { formatBytes, ProgressLine } from '../progress.js';
 
 interface IngestOptions {
@@ -14,6 +15,7 @@ interface IngestOptions {
   again?: boolean;
   json?: boolean;
   progress?: boolean;
+  wait?: boolean;
 }
 
 export function registerIngest(program: Command): void {
@@ -26,6 +28,7 @@ export function registerIngest(program: Command): void {
     .option('-n, --note <text>', 'a note kept with the acquisition')
     .option('--operator <name>', 'who is ingesting (default: $CUSTODIA_OPERATOR or the OS user)')
     .option('--again', 'record a new acquisition even if these paths were already ingested into the case')
+    .option('--wait', 'then run the media pipeline (probe, salvage, proxy, thumbnails) in this process until it is done')
     .option('--json', 'print a machine-readable summary on stdout')
     .option('--no-progress', 'no progress bar on the terminal')
     .addHelpText(
@@ -57,6 +60,7 @@ Exit codes: 0 everything ingested cleanly · 1 done, but some items have problem
       const bar = new ProgressLine(process.stderr, opts.progress !== false && !opts.json);
       try {
         const result = await withVault(async (vault) => {
+          const rt = await attachPipeline(vault);
           const r = await ingest(
             {
               caseName: opts.case,
@@ -81,23 +85,63 @@ Exit codes: 0 everything ingested cleanly · 1 done, but some items have problem
               },
             },
           );
-          const signed = await vault.checkpoint();
-          return { ...r, checkpoint: signed.checkpoint, anchors: signed.anchors };
+          let signed = await vault.checkpoint();
+          let pipeline: PipelineSummary = { available: rt.tools !== null, note: rt.unavailable, stats: await rt.queue.stats(), failures: [] };
+          if (opts.wait && rt.tools) {
+            bar.finish();
+            const worker = await createWorker(vault, rt);
+            const ticker = startPipelineTicker(rt.queue, opts.progress !== false && !opts.json);
+            try {
+              await worker.runUntilIdle();
+            } finally {
+              ticker.stop();
+            }
+            signed = await vault.checkpoint();
+            pipeline = { ...pipeline, stats: await rt.queue.stats(), failures: await rt.queue.failures(100) };
+          }
+          return { ...r, checkpoint: signed.checkpoint, anchors: signed.anchors, pipeline };
         });
         bar.finish();
         if (opts.json) printJson(jsonSummary(result));
         else printSummary(result);
-        process.exitCode = result.problems.length > 0 ? EXIT.partial : EXIT.ok;
+        process.exitCode = result.problems.length > 0 || result.pipeline.failures.length > 0 ? EXIT.partial : EXIT.ok;
       } finally {
         process.off('SIGINT', onSigint);
       }
     });
 }
 
+interface PipelineSummary {
+  available: boolean;
+  note: string | null;
+  stats: { name: string; state: string; count: number }[];
+  failures: { id: number; name: string; lastError: string | null }[];
+}
+
 type Done = IngestResult & {
   checkpoint: { id: number; treeSize: number };
   anchors: { url: string; ok: boolean; error?: string }[];
+  pipeline: PipelineSummary;
 };
+
+/** Redraws "pipeline: done/total" on the terminal while the worker runs. */
+function startPipelineTicker(queue: { stats(): Promise<{ state: string; count: number }[]> }, enabled: boolean) {
+  if (!enabled || !process.stderr.isTTY) return { stop() {} };
+  const timer = setInterval(() => {
+    void queue.stats().then((stats) => {
+      const total = stats.reduce((s, x) => s + x.count, 0);
+      const done = stats.filter((x) => ['done', 'skipped', 'failed'].includes(x.state)).reduce((s, x) => s + x.count, 0);
+      const failed = stats.filter((x) => x.state === 'failed').reduce((s, x) => s + x.count, 0);
+      process.stderr.write(`\rpipeline: ${done}/${total} jobs${failed ? `, ${failed} failed` : ''}   `);
+    });
+  }, 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      process.stderr.write('\n');
+    },
+  };
+}
 
 function jsonSummary(r: Done) {
   return {
@@ -109,6 +153,7 @@ function jsonSummary(r: Done) {
     manifestSha256: r.manifestSha256,
     checkpoint: { id: r.checkpoint.id, treeSize: r.checkpoint.treeSize },
     timestamps: r.anchors,
+    pipeline: r.pipeline,
   };
 }
 
@@ -122,6 +167,10 @@ function printSummary(r: Done): void {
     `  checkpoint: ${r.checkpoint.id} (ledger size ${r.checkpoint.treeSize})`,
   ];
   for (const a of r.anchors) lines.push(`  timestamp:  ${a.url}: ${a.ok ? 'ok' : `FAILED (${a.error}); run "custodia ledger anchor" later`}`);
+  const jobs = (state: string) => r.pipeline.stats.filter((x) => x.state === state).reduce((s, x) => s + x.count, 0);
+  if (!r.pipeline.available) lines.push(`  media:      not processed: ${r.pipeline.note}`);
+  else if (jobs('queued') + jobs('running') > 0) lines.push(`  media:      ${jobs('queued') + jobs('running')} job(s) queued: run "custodia worker --until-idle" (or ingest with --wait)`);
+  else lines.push(`  media:      ${jobs('done')} step(s) done, ${jobs('skipped')} skipped, ${jobs('failed')} failed${jobs('failed') ? ' (see "custodia jobs")' : ''}`);
   if (r.problems.length > 0) {
     lines.push(`  problems:   ${r.problems.length}`);
     for (const p of r.problems) lines.push(`    ${p.status.padEnd(20)} ${p.path}: ${p.reason}`);

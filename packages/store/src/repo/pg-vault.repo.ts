@@ -15,6 +15,12 @@ import type { PgLedger } from './pg-ledger.repo.js';
 
 /** Cases, acquisitions and items in PostgreSQL; each write is one transaction with its ledger entry. */
 export class PgVaultRepo implements VaultRepo {
+  /**
+   * Runs in the transaction that records an item (the composition root uses it to enqueue the media
+   * pipeline): an item is never recorded without its follow-up work, nor the other way round.
+   */
+  onItemRecorded: ((tx: Queryable, item: Item) => Promise<void>) | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly ledger: PgLedger,
@@ -194,7 +200,9 @@ export class PgVaultRepo implements VaultRepo {
           seq,
         ],
       );
-      return toItem(r.rows[0]!);
+      const item = toItem(r.rows[0]!);
+      if (this.onItemRecorded) await this.onItemRecorded(tx, item);
+      return item;
     });
   }
 

@@ -19,6 +19,28 @@ export interface ReportItem {
   ledgerSeq: number;
   /** Other items of the case with the very same bytes (exact duplicates). */
   sameContentAs: { id: number; path: string }[];
+  /** Media facts and pipeline state (null for items with no bytes). */
+  media: ReportMedia | null;
+}
+
+export interface ReportMedia {
+  probe: {
+    status: string;
+    failureKind: string | null;
+    failureMessage: string | null;
+    container: unknown;
+    durationSec: unknown;
+    durationSource: unknown;
+    video: unknown;
+    audio: unknown;
+    image: unknown;
+    tags: unknown;
+    tool: string;
+  } | null;
+  derivatives: { kind: string; sha256: string; tool: string; salvaged?: boolean }[];
+  /** Derivatives of a salvaged copy (its proxy and thumbnails), when the original was salvaged. */
+  salvaged: { sha256: string; derivatives: { kind: string; sha256: string }[] } | null;
+  steps: { step: string; state: string; attempts: number; error: string | null; result: unknown }[];
 }
 
 export interface CaseReport {
@@ -60,6 +82,39 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   }
   for (const [, group] of bySha) preservedBytes += group[0]?.size ?? 0;
   const acquisitions = await vault.repo.acquisitionsOf(kase.id);
+  const shas = [...bySha.keys()];
+  const { probes, derivatives } = await vault.media.mediaOf(shas);
+  const salvageShas = [...derivatives.values()].flat().filter((d) => d.kind === 'salvage').map((d) => d.sha256);
+  const salvagedMedia = await vault.media.mediaOf(salvageShas);
+  const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
+  const mediaOf = (sha: string): ReportMedia => {
+    const p = probes.get(sha);
+    const f = (p?.facts ?? {}) as Record<string, unknown>;
+    const ds = derivatives.get(sha) ?? [];
+    const salvage = ds.find((d) => d.kind === 'salvage');
+    return {
+      probe: p
+        ? {
+            status: p.status,
+            failureKind: p.failureKind,
+            failureMessage: p.failureMessage,
+            container: f.container ?? null,
+            durationSec: f.durationSec ?? null,
+            durationSource: f.durationSource ?? null,
+            video: f.video ?? null,
+            audio: f.audio ?? null,
+            image: f.image ?? null,
+            tags: f.tags ?? null,
+            tool: p.tool,
+          }
+        : null,
+      derivatives: ds.map((d) => ({ kind: d.kind, sha256: d.sha256, tool: d.tool, ...(d.kind === 'salvage' ? { salvaged: true } : {}) })),
+      salvaged: salvage
+        ? { sha256: salvage.sha256, derivatives: (salvagedMedia.derivatives.get(salvage.sha256) ?? []).map((d) => ({ kind: d.kind, sha256: d.sha256 })) }
+        : null,
+      steps: [...(steps.get(sha) ?? []), ...(salvage ? (steps.get(salvage.sha256) ?? []) : [])],
+    };
+  };
   return {
     case: { id: kase.id, name: kase.name, createdAt: kase.createdAt.toISOString() },
     acquisitions: acquisitions.map((a) => ({
@@ -97,6 +152,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
         sameContentAs: it.sha256
           ? (bySha.get(it.sha256) ?? []).filter((o) => o.id !== it.id).map((o) => ({ id: o.id, path: o.displayPath }))
           : [],
+        media: it.sha256 ? mediaOf(it.sha256) : null,
       };
     }),
   };

@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import { locateMediaTools, type MediaTools } from '@custodia/media';
+import { createMediaSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp } from '@custodia/pipeline';
+import { PgJobQueue, Worker, type Vault } from '@custodia/store';
+
+export interface PipelineRuntime {
+  queue: PgJobQueue;
+  tools: MediaTools | null;
+  /** Why media processing is unavailable (ffmpeg missing), when it is. */
+  unavailable: string | null;
+}
+
+/**
+ * Wires the media pipeline into an open vault: new items enqueue their probe in the transaction
+ * that records them. Without ffmpeg the vault still works; nothing is enqueued and we say why.
+ */
+export async function attachPipeline(vault: Vault): Promise<PipelineRuntime> {
+  const queue = new PgJobQueue(vault.db);
+  try {
+    const tools = await locateMediaTools();
+    vault.repo.onItemRecorded = async (tx, item) => {
+      await enqueueItemPipeline(queue, tx, item, tools.version);
+    };
+    return { queue, tools, unavailable: null };
+  } catch (e) {
+    return { queue, tools: null, unavailable: (e as Error).message };
+  }
+}
+
+export function workerId(): string {
+  return `${hostname()}/${process.pid}`;
+}
+
+export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { concurrency?: number; leaseMs?: number } = {}): Promise<Worker> {
+  if (!rt.tools) throw new Error(rt.unavailable ?? 'ffmpeg is not available');
+  await sweepDeadWorkerTemp(vault.config.home);
+  const id = workerId();
+  return new Worker({
+    queue: rt.queue,
+    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}` }),
+    workerId: id,
+    concurrency: opts.concurrency ?? 2,
+    ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+  });
+}
+
+export { STEPS };

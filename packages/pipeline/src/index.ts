@@ -1,0 +1,3 @@
+export * from './steps.js';
+export * from './enqueue.js';
+export * from './media-steps.js';
