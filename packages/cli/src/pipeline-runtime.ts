@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
 import { createMediaSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp } from '@custodia/pipeline';
-import { PgJobQueue, Worker, type Vault } from '@custodia/store';
+import { isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
 
 export interface PipelineRuntime {
   queue: PgJobQueue;
@@ -34,6 +34,12 @@ export function workerId(): string {
 export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { concurrency?: number; leaseMs?: number } = {}): Promise<Worker> {
   if (!rt.tools) throw new Error(rt.unavailable ?? 'ffmpeg is not available');
   await sweepDeadWorkerTemp(vault.config.home);
+  // Jobs held by a worker process of this machine that no longer exists (kill -9, crash) are free now.
+  const dead = (await rt.queue.lockHolders()).filter((w) => {
+    const [host, pid] = w.split('/');
+    return host === hostname() && Number(pid) > 0 && !isProcessAlive(Number(pid));
+  });
+  await rt.queue.expireLeases(dead);
   const id = workerId();
   return new Worker({
     queue: rt.queue,

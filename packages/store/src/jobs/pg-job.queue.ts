@@ -115,6 +115,27 @@ export class PgJobQueue {
     }
   }
 
+  /**
+   * Ends now the leases held by workers known to be dead (e.g. a killed process on this machine),
+   * so their jobs are claimed again at once instead of when the lease runs out. The claim that
+   * follows counts as a new attempt, as after any lost lease.
+   */
+  async expireLeases(workerIds: string[]): Promise<number> {
+    if (workerIds.length === 0) return 0;
+    const r = await this.db.query<{ id: number }>(
+      `UPDATE jobs SET locked_until = now() - interval '1 millisecond', updated_at = now()
+       WHERE state = 'running' AND locked_by = ANY($1) RETURNING id`,
+      [workerIds],
+    );
+    return r.rows.length;
+  }
+
+  /** Workers holding running jobs (for finding dead ones). */
+  async lockHolders(): Promise<string[]> {
+    const r = await this.db.query<{ locked_by: string }>("SELECT DISTINCT locked_by FROM jobs WHERE state = 'running' AND locked_by IS NOT NULL");
+    return r.rows.map((x) => x.locked_by);
+  }
+
   /** Extends the lease; false if the job is no longer this claim's (expired and taken, or finished). */
   async heartbeat(job: Job, workerId: string, leaseMs: number): Promise<boolean> {
     const r = await this.db.query<{ id: number }>(
