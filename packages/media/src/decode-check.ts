@@ -9,11 +9,19 @@ export interface ToolRunOptions {
   timeoutMs?: number | undefined;
 }
 
-/** Options before `-i` for an input: safety, the probed demuxer, timestamps for raw streams. */
-export function inputOptionsFor(container: string | null, fps: number | null): string[] {
+/**
+ * Options before `-i` for an input: safety, the probed demuxer, timestamps for raw streams.
+ * Elementary streams carry no timestamps. 'decoded' (default): ffmpeg stamps each decoded frame at
+ * the stream's rate (`-fflags +genpts -r`) — robust for transcoding, but frames skipped by
+ * `-skip_frame` then do not advance time. 'packets': the demuxer stamps every packet
+ * (`-framerate`), so keyframe-only decoding still sees true times.
+ */
+export function inputOptionsFor(container: string | null, fps: number | null, rawTimestamps: 'decoded' | 'packets' = 'decoded'): string[] {
   const opts = [...safeInputOptions(), ...forcedInputFormat(container)];
-  // Elementary streams carry no timestamps: generate them at the stream's (or ffmpeg's default) rate.
-  if (isRawStream({ container })) opts.push('-fflags', '+genpts', '-r', String(fps ?? 25));
+  if (isRawStream({ container })) {
+    const rate = String(fps ?? 25);
+    opts.push(...(rawTimestamps === 'decoded' ? ['-fflags', '+genpts', '-r', rate] : ['-framerate', rate]));
+  }
   return opts;
 }
 

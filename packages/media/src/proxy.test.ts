@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { locateMediaTools, type MediaTools } from './media-tools.js';
 import { MediaInputError, type MediaProbe } from './media-types.js';
 import { probe } from './probe.js';
-import { buildProxyArgs, proxyGeometry, renderProxy } from './proxy.js';
-import { boxOrder, hasEncoder, makeMediaFixture, type MediaFixtureKind } from './testing/media-fixtures.js';
+import { buildProxyArgs, proxyGeometry, proxyMaxRate, renderProxy } from './proxy.js';
+import { boxOrder, hasEncoder, makeFrameCounterVideo, makeMediaFixture, readFrameCounter, type MediaFixtureKind } from './testing/media-fixtures.js';
 
 let tools: MediaTools;
 let dir: string;
@@ -84,6 +84,15 @@ test('720p scaled down to maxHeight, never up', async () => {
   assert.deepEqual(proxyGeometry({ width: 1920, height: 1080, rotation: 90 }, 720), { width: 406, height: 720 });
 });
 
+test('bitrate ceiling: the source\'s own rate scaled to the output, 1 Mb/s floor, 4 Mb/s per 720p', () => {
+  const v = { codec: 'h264', width: 1280, height: 720, fps: 25, pixFmt: 'yuv420p' };
+  assert.equal(proxyMaxRate({ bitRate: 2_000_000, video: v }, 1280, 720), 2_000_000);
+  assert.equal(proxyMaxRate({ bitRate: 2_000_000, video: v }, 640, 360), 1_000_000);
+  assert.equal(proxyMaxRate({ bitRate: 30_000_000, video: v }, 1280, 720), 4_000_000);
+  assert.equal(proxyMaxRate({ bitRate: 150_000, video: v }, 1280, 720), 1_000_000);
+  assert.equal(proxyMaxRate({ bitRate: null, video: v }, 1280, 720), 4_000_000);
+});
+
 test('rotation honoured: a 90° phone/body-cam clip becomes portrait', async () => {
   const r = await renderAndCheck('mp4-rotated', { expectAudio: false });
   assert.deepEqual([r.width, r.height], [240, 320]);
@@ -95,6 +104,14 @@ test('raw H.264 (no container, B-frames): timestamps generated', async () => {
   const built = buildProxyArgs(src, 'in.h264', 'out.mp4', 720, false);
   const i = built.args.indexOf('-i');
   assert.ok(built.args.slice(0, i).join(' ').includes('-fflags +genpts -r 25'));
+});
+
+test('a raw stream with B-frames keeps frame-accurate timing in the proxy', async () => {
+  const raw = await makeFrameCounterVideo(tools, dir, { seconds: 20, format: 'h264', bFrames: true });
+  const p = await probe(tools, raw);
+  const out = join(dir, 'counter-proxy.mp4');
+  await renderProxy(tools, raw, out, { probe: p });
+  for (const t of [0, 5.04, 10.52, 19.96]) assert.equal(await readFrameCounter(tools, out, 0, t), Math.round(t * 25), `proxy at ${t} s`);
 });
 
 test('raw HEVC and HEVC in Matroska (Chromium cannot play HEVC)', async (t) => {

@@ -8,7 +8,7 @@ import { MediaInputError } from './media-types.js';
 import { probe } from './probe.js';
 import { runTool } from './run-tool.js';
 import { parseFrameMeta, renderThumbnails, type ThumbnailOptions, type ThumbnailResult } from './thumbnails.js';
-import { hasEncoder, makeMediaFixture, type MediaFixtureKind } from './testing/media-fixtures.js';
+import { COUNTER_SIZE, hasEncoder, makeFrameCounterVideo, makeLongRawH264, makeMediaFixture, readFrameCounter, type MediaFixtureKind } from './testing/media-fixtures.js';
 
 let tools: MediaTools;
 let dir: string;
@@ -100,6 +100,39 @@ test('raw streams, MJPEG/AVI, VP9, cut-off MKV and MP4', async () => {
     const r = await renderAndCheck(k, { frames: 12 });
     assert.equal(r.method, 'single-pass');
     assert.ok(r.tiles.length >= 11, `${k}: ${r.tiles.length} tiles`);
+  }
+});
+
+test('a long raw stream: one pass over keyframes only, tiles at their true times', async () => {
+  const raw = await makeLongRawH264(tools, dir, 150, 50);
+  const p = await probe(tools, raw);
+  assert.equal(p.durationSec, 150);
+  const r = await renderThumbnails(tools, raw, join(dir, 'long-raw'), { probe: p, frames: 10 });
+  assert.equal(r.method, 'single-pass');
+  assert.equal(r.tiles.length, 10);
+  // Keyframes every 2 s; targets at 7.5, 22.5, …: each tile is the first keyframe at or after its target.
+  r.tiles.forEach((t, i) => {
+    const target = (i + 0.5) * 15;
+    assert.ok(t.timeSec >= target - 0.05 && t.timeSec <= target + 2.05, `tile ${i} at ${t.timeSec}, target ${target}`);
+    assert.ok(Math.abs(t.timeSec / 2 - Math.round(t.timeSec / 2)) < 0.03, `tile ${i} at ${t.timeSec} is a keyframe time`);
+  });
+});
+
+test('every tile shows the frame at its timeSec (frame-counter video; B-frames; seek, pass, raw)', async () => {
+  // Raw without B-frames over 2 minutes: the keyframe-only pass; raw with B-frames: always a full decode.
+  const [mp4, raw, rawNoB] = await Promise.all([
+    makeFrameCounterVideo(tools, dir, { seconds: 40, format: 'mp4', bFrames: true }),
+    makeFrameCounterVideo(tools, dir, { seconds: 30, format: 'h264', bFrames: true }),
+    makeFrameCounterVideo(tools, dir, { seconds: 125, format: 'h264', bFrames: false }),
+  ]);
+  for (const [input, method] of [[mp4, 'seek'], [mp4, 'single-pass'], [raw, 'auto'], [rawNoB, 'auto']] as const) {
+    const p = await probe(tools, input);
+    const r = await renderThumbnails(tools, input, join(dir, `counter-${method}-${input.split('/').pop()}`), { probe: p, frames: 6, width: COUNTER_SIZE.width, method });
+    assert.equal(r.tileHeight, COUNTER_SIZE.height);
+    for (const t of r.tiles) {
+      const shown = await readFrameCounter(tools, r.filmstrip, t.index * r.tileWidth);
+      assert.ok(Math.abs(shown / 25 - t.timeSec) <= 0.041, `${input} ${r.method}: tile ${t.index} says ${t.timeSec} s, shows frame ${shown} (${shown / 25} s)`);
+    }
   }
 });
 

@@ -198,12 +198,13 @@ async function singlePass(
   const step = times.length > 1 ? times[1]! - times[0]! : Math.max(duration, 1);
   const off = times[0] ?? 0;
   // Long files: decode only keyframes (99-300x real time instead of 15-45x); tile times are then
-  // those of the keyframes actually shown.
-  const keyframesOnly = duration > 120;
+  // those of the keyframes actually shown. Not for raw streams with B-frames: measured there, ffmpeg
+  // stamps keyframes decoded alone 3-4 s late, so those are decoded in full (accurate, slower).
+  const keyframesOnly = duration > 120 && !(isRawStream(probe) && probe.video?.hasBFrames);
   const sel = `select='gte(t-${off.toFixed(4)}\\,ld(0))*st(0\\,(floor((t-${off.toFixed(4)})/${step.toFixed(4)})+1)*${step.toFixed(4)})'`;
   const graph = `[0:v:0]${sel},split=2[a][b];[a]scale=${w}:${h}:flags=bilinear,setsar=1,${LUMA}[tiles];[b]scale=${poster.width}:${poster.height}:flags=bicubic,setsar=1[posters]`;
   const args = [...BASE, '-threads', String(threadCount()), ...(keyframesOnly ? ['-skip_frame', 'nokey'] : []),
-    ...inputOptionsFor(probe.container, probe.video?.fps ?? null), '-i', fileUrl(input), '-filter_complex', graph,
+    ...inputOptionsFor(probe.container, probe.video?.fps ?? null, 'packets'), '-i', fileUrl(input), '-filter_complex', graph,
     '-map', '[tiles]', '-fps_mode', 'passthrough', '-frames:v', String(times.length), '-start_number', '0', '-f', 'image2', '-c:v', 'png', join(work, 'tile_%04d.png'),
     '-map', '[posters]', '-fps_mode', 'passthrough', '-frames:v', String(times.length), '-start_number', '0', '-q:v', '3', '-f', 'image2', '-c:v', 'mjpeg', join(work, 'poster_%04d.jpg')];
   const r = await runTool(tools.ffmpeg, args, { signal, timeoutMs: 15 * 60_000 + duration * 1000, maxStdoutBytes: 4 << 20 });

@@ -70,6 +70,7 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
       const facts = await probe(tools, vault.blobs.localPath(sha256), { signal: ctx.signal });
       const following: JobSpec[] = [];
       if (facts.status === 'ok' && facts.video) following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool));
+      else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to
       if (facts.status === 'failed' && facts.failure?.kind === 'truncated') following.push(next('salvage', sha256, tool));
       return {
         status: 'success',

@@ -2,6 +2,8 @@
 // lavfi sources (no downloaded samples): ≤ 5 s, ≤ 320x240 except the 720p case.
 import { copyFile, open, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { MediaTools } from '../media-tools.js';
 import { listTopLevelBoxes } from '../iso-bmff.js';
 import { lastLines, runTool } from '../run-tool.js';
@@ -230,6 +232,41 @@ export async function makeMediaFixture(tools: MediaTools, kind: MediaFixtureKind
       break;
   }
   return out;
+}
+
+/** A long raw H.264 stream (small picture, GOP `gop` frames): thumbnails then decode keyframes only. */
+export async function makeLongRawH264(tools: MediaTools, dir: string, seconds: number, gop = 50): Promise<string> {
+  const out = join(dir, `long-${seconds}s.h264`);
+  await ff(tools, [...lavVideo('160x120', 25, seconds), ...X264_FAST, '-g', String(gop), '-f', 'h264', out]);
+  return out;
+}
+
+/** Frame-counter videos: 13 columns of 16 px, white where bit k of the frame number is set. */
+export const COUNTER_SIZE = { width: 208, height: 16 } as const;
+
+/**
+ * A video whose every frame shows its own frame number in binary, so that a test can check that a
+ * tile or a proxy frame labelled t really shows the frame at t. 25 fps.
+ */
+export async function makeFrameCounterVideo(
+  tools: MediaTools, dir: string, opts: { seconds: number; format: 'mp4' | 'h264'; bFrames: boolean },
+): Promise<string> {
+  const out = join(dir, `counter-${opts.seconds}s${opts.bFrames ? '-bframes' : ''}.${opts.format}`);
+  const geq = "geq=lum='if(mod(floor(N/pow(2\\,floor(X/16)))\\,2)\\,235\\,16)':cb=128:cr=128";
+  await ff(tools, ['-f', 'lavfi', '-i', `color=c=black:s=${COUNTER_SIZE.width}x${COUNTER_SIZE.height}:r=25:d=${opts.seconds},format=yuv420p,${geq}`,
+    '-c:v', 'libx264', '-preset', opts.bFrames ? 'veryfast' : 'ultrafast', '-crf', '10', '-g', '100', '-pix_fmt', 'yuv420p',
+    ...(opts.format === 'h264' ? ['-f', 'h264'] : []), out]);
+  return out;
+}
+
+/** Reads the frame number shown in a frame-counter picture (or one tile of a sprite at column x0). */
+export async function readFrameCounter(tools: MediaTools, image: string, x0 = 0, seekSec?: number): Promise<number> {
+  const args = ['-v', 'error', ...(seekSec !== undefined ? ['-ss', String(seekSec)] : []), '-i', image, '-frames:v', '1',
+    '-vf', `crop=${COUNTER_SIZE.width}:${COUNTER_SIZE.height}:${x0}:0`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'];
+  const { stdout } = await promisify(execFile)(tools.ffmpeg, args, { encoding: 'buffer', maxBuffer: 1 << 20 });
+  let n = 0;
+  for (let bit = 0; bit < 13; bit++) if ((stdout[8 * COUNTER_SIZE.width + bit * 16 + 8] ?? 0) > 128) n |= 1 << bit;
+  return n;
 }
 
 export interface TruncatedMp4Pair {
