@@ -1,1 +1,3 @@
-export {};
+export * from './frame-hash.js';
+export * from './fingerprint.js';
+export * from './frame-stream.js';

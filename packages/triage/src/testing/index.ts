@@ -1,1 +1,2 @@
-export {};
+// Test helpers of @custodia/triage (exported as "@custodia/triage/testing").
+export * from './cctv-fixtures.js';
