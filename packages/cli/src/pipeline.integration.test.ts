@@ -29,6 +29,33 @@ async function makeMediaFolder(root: string): Promise<void> {
   await writeFile(join(root, 'raw', 'not-a-video.mp4'), 'this is a text file with a video name\n');
 }
 
+describe('activity detection in the pipeline', () => {
+  it('finds when the figure crosses a static, noisy CCTV scene with a ticking clock', async () => {
+    const { config, cleanup } = await testConfig('pglite');
+    const dir = await tempDir('custodia-cctv-');
+    const vault = (await initVault(config, { actor: 'admin' })).vault;
+    try {
+      const { makeCctvClip } = await import('@custodia/triage/testing');
+      await makeCctvClip(join(dir.path, 'cam3.mp4'), { durationSec: 40, width: 640, height: 360, events: [{ startSec: 18, endSec: 26 }] });
+      const rt = await attachPipeline(vault);
+      await ingest(
+        { caseName: 'cctv', roots: [dir.path], operator: 'a', host: 'h', toolVersion: 't' },
+        { repo: vault.repo, blobs: vault.blobs, reader: fsEvidenceReader },
+      );
+      await (await createWorker(vault, rt)).runUntilIdle();
+      const [item] = (await caseReport(vault, 'cctv')).items;
+      const segs = item!.media!.activity!.segments;
+      assert.ok(segs.length >= 1, JSON.stringify(item!.media!.steps));
+      assert.ok(segs.some((s) => s.startSec < 26 && s.endSec > 18), `a segment overlaps 18–26 s: ${JSON.stringify(segs)}`);
+      assert.ok(segs.every((s) => s.endSec > 15 && s.startSec < 29), `nothing far from the event: ${JSON.stringify(segs)}`);
+    } finally {
+      await vault.close();
+      await cleanup();
+      await dir.remove();
+    }
+  });
+});
+
 for (const kind of DB_KINDS) {
   describe(`media pipeline on ${kind}`, () => {
     let cfg: Config;
@@ -76,6 +103,8 @@ for (const kind of DB_KINDS) {
         const bytes = await readFile(vault.blobs.localPath(proxy.sha256));
         assert.ok(bytes.indexOf('moov') < bytes.indexOf('mdat'), `${name}: proxy index at the front`);
         assert.ok(m.steps.every((s) => s.state === 'done'), `${name}: ${JSON.stringify(m.steps)}`);
+        assert.ok(m.activity, `${name}: activity detected`);
+        assert.ok(m.activity.curve.length >= 1, `${name}: an activity curve`);
       }
       // The raw stream has no container duration: it was decoded to find it.
       const raw = items.get('raw/stream.h264')!.media!.probe!;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probe, renderProxy, renderThumbnails, salvage, type MediaProbe, type MediaTools } from '@custodia/media';
+import { detectActivity } from '@custodia/triage';
 import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
 import { stepKey, stepPayload, type StepName } from './steps.js';
 
@@ -69,7 +70,9 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
       const { sha256 } = payloadOf(job);
       const facts = await probe(tools, vault.blobs.localPath(sha256), { signal: ctx.signal });
       const following: JobSpec[] = [];
-      if (facts.status === 'ok' && facts.video) following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool));
+      if (facts.status === 'ok' && facts.video) {
+        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool));
+      }
       else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to
       if (facts.status === 'failed' && facts.failure?.kind === 'truncated') following.push(next('salvage', sha256, tool));
       return {
@@ -129,6 +132,37 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
           },
         };
       });
+    },
+
+    async activity(job, ctx) {
+      const { sha256 } = payloadOf(job);
+      const facts = await probeFacts(sha256);
+      const r = await detectActivity(tools, vault.blobs.localPath(sha256), {
+        mode: 'thorough',
+        ...(facts.durationSec ? { durationSec: facts.durationSec } : {}),
+        signal: ctx.signal,
+      });
+      return {
+        status: 'success' as const,
+        result: { segments: r.segments.length, decodedSeconds: r.decodedSeconds, elapsedMs: r.elapsedMs },
+        commit: (tx: Queryable) =>
+          vault.triage.recordActivity(
+            tx,
+            {
+              sha256,
+              mode: r.mode,
+              tool,
+              fps: r.fps,
+              width: r.width,
+              height: r.height,
+              curve: r.curve,
+              masked: r.masked,
+              decodedSeconds: r.decodedSeconds,
+              segments: r.segments.map((s) => ({ startSec: s.startSec, endSec: s.endSec, score: s.score, peak: s.peak })),
+            },
+            actor,
+          ),
+      };
     },
 
     async salvage(job, ctx) {

@@ -16,3 +16,4 @@ export * from './report/case-report.js';
 export * from './repo/pg-media.repo.js';
 export * from './jobs/index.js';
 export * from './process-alive.js';
+export * from './repo/pg-triage.repo.js';

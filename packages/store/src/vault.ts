@@ -13,6 +13,7 @@ import { FsBlobStore } from './blob/fs-blob.store.js';
 import { PgLedger, type CheckpointSigner, type StoredCheckpoint } from './repo/pg-ledger.repo.js';
 import { PgVaultRepo } from './repo/pg-vault.repo.js';
 import { PgMediaRepo } from './repo/pg-media.repo.js';
+import { PgTriageRepo } from './repo/pg-triage.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -30,6 +31,7 @@ export interface Vault {
   readonly ledger: PgLedger;
   readonly repo: PgVaultRepo;
   readonly media: PgMediaRepo;
+  readonly triage: PgTriageRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -161,6 +163,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     ledger,
     repo,
     media: new PgMediaRepo(db, ledger),
+    triage: new PgTriageRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

@@ -41,6 +41,8 @@ export interface ReportMedia {
   /** Derivatives of a salvaged copy (its proxy and thumbnails), when the original was salvaged. */
   salvaged: { sha256: string; derivatives: { kind: string; sha256: string }[] } | null;
   steps: { step: string; state: string; attempts: number; error: string | null; result: unknown }[];
+  /** Where something moves: segments (seconds from the start) and the per-second curve. */
+  activity: { mode: string; tool: string; segments: { startSec: number; endSec: number; score: number; peak: number }[]; curve: number[] } | null;
 }
 
 export interface CaseReport {
@@ -87,6 +89,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const salvageShas = [...derivatives.values()].flat().filter((d) => d.kind === 'salvage').map((d) => d.sha256);
   const salvagedMedia = await vault.media.mediaOf(salvageShas);
   const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
+  const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -113,6 +116,10 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
         ? { sha256: salvage.sha256, derivatives: (salvagedMedia.derivatives.get(salvage.sha256) ?? []).map((d) => ({ kind: d.kind, sha256: d.sha256 })) }
         : null,
       steps: [...(steps.get(sha) ?? []), ...(salvage ? (steps.get(salvage.sha256) ?? []) : [])],
+      activity: (() => {
+        const a = activity.get(sha) ?? (salvage ? activity.get(salvage.sha256) : undefined);
+        return a ? { mode: a.mode, tool: a.tool, segments: a.segments, curve: a.curve } : null;
+      })(),
     };
   };
   return {

@@ -1,13 +1,25 @@
-// Reading fixed-size raw frames from ffmpeg's stdout as they are decoded. @custodia/media's runTool
-// collects stdout as text or lines; raw video needs bytes, frame by frame, in constant memory. Same
-// rules as runTool: an argument array (never a shell), stdin closed (callers pass -nostdin too),
-// stderr kept to a bounded tail, the process killed on abort.
+// Reading grey frames from ffmpeg's stdout as they are decoded. @custodia/media's runTool collects
+// stdout as text or lines; video needs bytes, frame by frame, in constant memory. Same rules as
+// runTool: an argument array (never a shell), stdin closed (callers pass -nostdin too), stderr kept
+// to a bounded tail, the process killed on abort.
+//
+// The stream is YUV4MPEG2 (`-f yuv4mpegpipe -pix_fmt gray`): its header states the frame size and
+// rate, so ffmpeg can choose the analysis size from the input's display aspect ratio (rotation
+// and non-square pixels included) without a separate probe — one process start less (~0.1 s
+// here, a third of the time budget of a one-minute clip in fast mode).
 import { spawn } from 'node:child_process';
-import { abortReason, MediaProcessError, STDERR_TAIL_BYTES } from '@custodia/media';
+import { abortReason, STDERR_TAIL_BYTES } from '@custodia/media';
 
-export interface FrameStreamOptions {
-  /** Bytes in one frame (width × height for grey). */
-  frameBytes: number;
+export interface Y4mHeader {
+  width: number;
+  height: number;
+  /** Frames per second (F num:den). */
+  fps: number;
+}
+
+export interface Y4mStreamOptions {
+  /** Called once with the stream header, before the first frame. An exception ends the run. */
+  onHeader: (header: Y4mHeader) => void;
   /**
    * Called with each complete frame. The buffer is reused for the next frame: copy what must be
    * kept. An exception kills the process and rejects the run with it.
@@ -18,7 +30,7 @@ export interface FrameStreamOptions {
   onSpawn?: ((pid: number) => void) | undefined;
 }
 
-export interface FrameStreamResult {
+export interface Y4mStreamResult {
   code: number | null;
   killedBy: NodeJS.Signals | null;
   frames: number;
@@ -29,26 +41,53 @@ export interface FrameStreamResult {
   durationMs: number;
 }
 
+/** Parses "YUV4MPEG2 W160 H90 F25:1 Ip A1:1 Cmono …"; only grey (Cmono) streams are accepted. */
+export function parseY4mHeader(line: string): Y4mHeader {
+  const parts = line.trim().split(' ');
+  if (parts[0] !== 'YUV4MPEG2') throw new Error(`not a YUV4MPEG2 stream: ${JSON.stringify(line.slice(0, 40))}`);
+  let width = 0;
+  let height = 0;
+  let fps = 0;
+  let color = 'C420jpeg';
+  for (const p of parts.slice(1)) {
+    const v = p.slice(1);
+    if (p[0] === 'W') width = Number.parseInt(v, 10);
+    else if (p[0] === 'H') height = Number.parseInt(v, 10);
+    else if (p[0] === 'F') {
+      const [n, d] = v.split(':').map((x) => Number.parseInt(x, 10));
+      if (n !== undefined && d !== undefined && n > 0 && d > 0) fps = n / d;
+    } else if (p[0] === 'C') color = p;
+  }
+  if (!(width > 0 && height > 0 && width <= 16384 && height <= 16384)) throw new Error(`YUV4MPEG2 header without a usable size: ${line.trim()}`);
+  if (color !== 'Cmono') throw new Error(`YUV4MPEG2 stream is ${color.slice(1)}, expected mono (grey)`);
+  return { width, height, fps };
+}
+
+const MAX_LINE = 1024;
+
 /**
- * Runs `command args…` and hands each frame of its stdout to `onFrame`. Resolves when the process
- * exits, whatever the exit code; rejects when it cannot start, on abort (with the signal's reason)
- * or when onFrame throws.
+ * Runs `command args…` (which writes a grey YUV4MPEG2 stream to stdout) and hands each frame to
+ * `onFrame`. Resolves when the process exits, whatever the exit code; rejects when it cannot
+ * start, on abort (with the signal's reason), when the stream is malformed or a callback throws.
  */
-export function streamRawFrames(command: string, args: readonly string[], opts: FrameStreamOptions): Promise<FrameStreamResult> {
-  const { signal, frameBytes, onFrame } = opts;
-  if (!(Number.isInteger(frameBytes) && frameBytes > 0)) return Promise.reject(new RangeError('frameBytes must be a positive integer'));
+export function streamY4mFrames(command: string, args: readonly string[], opts: Y4mStreamOptions): Promise<Y4mStreamResult> {
+  const { signal, onFrame } = opts;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const started = Date.now();
-  return new Promise<FrameStreamResult>((resolve, reject) => {
+  return new Promise<Y4mStreamResult>((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
       env: { ...process.env, AV_LOG_FORCE_NOCOLOR: '1' },
     });
-    const frame = new Uint8Array(frameBytes);
+    let frame = new Uint8Array(0);
+    let frameBytes = 0;
     let fill = 0;
     let frames = 0;
+    // 'header' → ('tag' → 'data')*; line bytes are collected until '\n'.
+    let state: 'header' | 'tag' | 'data' = 'header';
+    let line = '';
     let errChunks: Buffer[] = [];
     let errSize = 0;
     let failure: unknown = null;
@@ -65,21 +104,43 @@ export function streamRawFrames(command: string, args: readonly string[], opts: 
     child.stdout.on('data', (b: Buffer) => {
       if (failure !== null) return;
       let off = 0;
-      while (off < b.length) {
-        const n = Math.min(frameBytes - fill, b.length - off);
-        frame.set(b.subarray(off, off + n), fill);
-        fill += n;
-        off += n;
-        if (fill === frameBytes) {
-          fill = 0;
-          try {
-            onFrame(frame, frames);
-          } catch (err) {
-            kill(err);
-            return;
+      try {
+        while (off < b.length) {
+          if (state !== 'data') {
+            const nl = b.indexOf(10, off);
+            const end = nl < 0 ? b.length : nl;
+            line += b.toString('latin1', off, end);
+            if (line.length > MAX_LINE) throw new Error('YUV4MPEG2 stream: header line too long');
+            off = end;
+            if (nl < 0) break;
+            off += 1;
+            if (state === 'header') {
+              const h = parseY4mHeader(line);
+              frameBytes = h.width * h.height;
+              frame = new Uint8Array(frameBytes);
+              opts.onHeader(h);
+              state = 'tag';
+            } else if (line.startsWith('FRAME')) {
+              state = 'data';
+            } else {
+              throw new Error(`YUV4MPEG2 stream: expected FRAME, got ${JSON.stringify(line.slice(0, 20))}`);
+            }
+            line = '';
+            continue;
           }
-          frames += 1;
+          const n = Math.min(frameBytes - fill, b.length - off);
+          frame.set(b.subarray(off, off + n), fill);
+          fill += n;
+          off += n;
+          if (fill === frameBytes) {
+            fill = 0;
+            state = 'tag';
+            onFrame(frame, frames);
+            frames += 1;
+          }
         }
+      } catch (err) {
+        kill(err);
       }
     });
     child.stderr.on('data', (b: Buffer) => {
@@ -116,9 +177,4 @@ export function streamRawFrames(command: string, args: readonly string[], opts: 
       resolve({ code, killedBy: sig, frames, trailingBytes: fill, stderrTail: stderrTail(), durationMs: Date.now() - started });
     });
   });
-}
-
-/** A frame-reading ffmpeg run failed; the message says why in people's terms. */
-export class ActivityDecodeError extends MediaProcessError {
-  override name = 'ActivityDecodeError';
 }

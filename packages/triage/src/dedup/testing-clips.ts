@@ -177,15 +177,15 @@ const E = (startSec: number, durSec: number, y: number, w: number, h: number, co
 
 /** Distinct recordings used by the tests and the bench. */
 export const CORPUS_RECORDINGS: Record<string, SceneSpec> = {
-  // The same corridor camera on three occasions: people at different times, of different sizes.
+  // The same corridor camera on three occasions: people at different times, of different sizes and speeds.
   corridor1: { scene: 'corridor', seconds: 40, seed: 1, clockEpoch: 1710512521,
     events: [E(2, 5, 100, 40, 100, '0x202020'), E(10, 6, 110, 50, 90, '0x2a3050', 'rtl'), E(17, 5, 90, 35, 110, '0xc0b0a0'), E(25, 6, 100, 45, 100, '0x303030', 'rtl'), E(33, 5, 95, 40, 105, '0x604030')] },
   corridor2: { scene: 'corridor', seconds: 40, seed: 2, clockEpoch: 1710599000,
-    events: [E(5, 5, 100, 40, 100, '0x202020'), E(14, 4, 105, 45, 95, '0x503020', 'rtl'), E(22, 6, 100, 40, 100, '0x202020'), E(30, 5, 90, 55, 110, '0x9090a0', 'rtl')] },
+    events: [E(5, 4, 104, 36, 96, '0x282828'), E(14, 4, 105, 45, 95, '0x503020', 'rtl'), E(22, 7, 96, 42, 104, '0x181818'), E(30, 5, 90, 55, 110, '0x9090a0', 'rtl')] },
   corridor3: { scene: 'corridor', seconds: 30, seed: 4, clockEpoch: 1710700000,
-    events: [E(8, 5, 100, 40, 100, '0x202020', 'rtl'), E(19, 6, 100, 40, 100, '0x202020')] },
+    events: [E(8, 5, 100, 40, 100, '0x383040', 'rtl'), E(19, 6, 108, 30, 92, '0x101010')] },
   yard1: { scene: 'yard', seconds: 30, seed: 3, clockEpoch: 1710512521, events: [E(3, 6, 120, 30, 80, '0x202020'), E(12, 5, 130, 40, 70, '0x803030', 'rtl'), E(21, 6, 125, 35, 75, '0x202060')] },
-  yard2: { scene: 'yard', seconds: 30, seed: 6, clockEpoch: 1710800000, events: [E(6, 6, 120, 30, 80, '0x202020', 'rtl'), E(18, 5, 130, 40, 70, '0x803030')] },
+  yard2: { scene: 'yard', seconds: 30, seed: 6, clockEpoch: 1710800000, events: [E(6, 7, 115, 34, 86, '0x303030', 'rtl'), E(18, 5, 135, 44, 66, '0x704040')] },
   testsrc: { scene: 'testsrc2', seconds: 30 },
   life: { scene: 'life', seconds: 30, seed: 7 },
 };

@@ -73,7 +73,7 @@ export interface CctvClipSpec {
   seed?: number;
 }
 
-export interface Rect {
+export interface CctvRect {
   x: number;
   y: number;
   w: number;
@@ -89,8 +89,10 @@ export interface CctvClip {
     clock: Required<CctvClock> | false;
     label: string | false;
   };
-  /** Where the clock is drawn, in source pixels (approximate width), or null without a clock. */
-  clockRect: Rect | null;
+  /** Where the clock "YYYY-MM-DD HH:MM:SS" is drawn, in source pixels (width from the font's advances), or null without a clock. */
+  clockRect: CctvRect | null;
+  /** The "HH:MM:SS" part of it: what ticks. */
+  clockTimeRect: CctvRect | null;
   /** Seconds ffmpeg took to make the clip. */
   generationSec: number;
 }
@@ -99,7 +101,7 @@ export interface CctvClip {
 export const CCTV_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
+export function cctvRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -201,13 +203,13 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
 
 let fontWarning = false;
 
-export interface MakeClipOptions {
+export interface CctvClipOptions {
   tools?: MediaTools;
   signal?: AbortSignal;
 }
 
 /** Writes one clip to `path` (container from its extension) and returns it with its ground truth. */
-export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: MakeClipOptions = {}): Promise<CctvClip> {
+export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: CctvClipOptions = {}): Promise<CctvClip> {
   const tools = opts.tools ?? (await locateMediaTools());
   const clockIn = specIn.clock === undefined ? {} : specIn.clock;
   const spec: CctvClip['spec'] = {
@@ -238,7 +240,7 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Mak
     if (!(e.endSec > e.startSec) || e.startSec < 0 || e.endSec > d) throw new RangeError(`event ${e.startSec}–${e.endSec} s is not inside the ${d}-s clip`);
   }
   if (spec.codec === 'hevc' && !(await hasEncoder(tools, 'libx265'))) throw new Error('this ffmpeg has no libx265 encoder: cannot make an HEVC clip');
-  const rnd = seededRandom(spec.seed * 7919 + 17);
+  const rnd = cctvRandom(spec.seed * 7919 + 17);
   const scene = corridorExpr(w, h, rnd);
   const scale = h / 720;
 
@@ -282,17 +284,21 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Mak
     fontWarning = true;
     process.emitWarning(`${CCTV_FONT_FILE} is missing (apt-get install fonts-dejavu-core): clock and label use fontconfig's Sans`);
   }
-  let clockRect: Rect | null = null;
+  let clockRect: CctvRect | null = null;
+  let clockTimeRect: CctvRect | null = null;
   if (spec.clock) {
     const fs = Math.max(8, Math.round(spec.clock.fontSize * scale));
     const margin = Math.round(24 * scale);
-    const textW = Math.round(fs * 0.62 * 19);
+    // DejaVu Sans advances (em): digits 0.636, '-' 0.361, ':' 0.337, ' ' 0.318.
+    const textW = Math.round(fs * (14 * 0.636 + 2 * 0.361 + 2 * 0.337 + 0.318));
+    const timeW = Math.round(fs * (6 * 0.636 + 2 * 0.337));
     const pos = spec.clock.position;
     const x = pos.endsWith('left') ? margin : w - margin - textW;
     const y = pos.startsWith('top') ? margin : h - margin - fs;
     const box = spec.clock.box ? `:box=1:boxcolor=black:boxborderw=${Math.max(2, Math.round(4 * scale))}` : '';
     post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${box}:text='${clockText(spec.clock.startEpoch)}'`);
-    clockRect = { x, y, w: textW, h: Math.round(fs * 1.2) };
+    clockRect = { x, y, w: textW, h: Math.round(fs * 0.95) };
+    clockTimeRect = { x: x + textW - timeW, y, w: timeW, h: Math.round(fs * 0.95) };
   }
   if (spec.label) {
     const fs = Math.max(8, Math.round(26 * scale));
@@ -323,6 +329,7 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Mak
     events: spec.events.map((e) => ({ startSec: e.startSec, endSec: e.endSec })),
     spec,
     clockRect,
+    clockTimeRect,
     generationSec: (Date.now() - started) / 1000,
   };
 }
@@ -350,7 +357,7 @@ export interface CctvTestSet {
 
 /** The recipe of clip `i` of a test set: a deterministic mix of codecs, noise, light and events. */
 export function cctvTestSetSpec(i: number, lengthScale = 1, hevc = true): { name: string; spec: CctvClipSpec } {
-  const rnd = seededRandom(1000 + i * 31);
+  const rnd = cctvRandom(1000 + i * 31);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   // Codec/container cycle: mostly H.264 MP4 (what DVR exports are), some HEVC, MJPEG AVI, a raw
   // .h264 elementary stream and an MPEG-TS.
