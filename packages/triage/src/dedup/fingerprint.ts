@@ -7,7 +7,7 @@ import { streamRawFrames } from './frame-stream.js';
 
 export interface VideoFingerprint {
   version: 1;
-  /** Frames per second sampled: hash k shows the picture at k / fps seconds. */
+  /** Hashes per second: hash k describes the picture around k / fps seconds. */
   fps: number;
   /**
    * One 64-bit perceptual hash per sampled frame, as 16 lowercase hex characters (JSON-safe).
@@ -21,7 +21,7 @@ export interface VideoFingerprint {
 }
 
 export interface FingerprintOptions {
-  /** Frames per second to sample. Default 1. */
+  /** Hashes per second. Default 2 (DEFAULT_FINGERPRINT_FPS; 1 s sampling misaligns moving people in trimmed copies, see README). */
   fps?: number;
   signal?: AbortSignal;
   /** 'phash' (default: measured more robust, see README) or 'dhash'. */
@@ -30,13 +30,28 @@ export interface FingerprintOptions {
    * What @custodia/media's probe found (container and frame rate): raw elementary streams (.h264,
    * .hevc) are then read with their demuxer and real frame rate. Without it ffmpeg guesses.
    */
-  probe?: { container: string | null; video: { fps: number | null } | null };
+  probe?: { container: string | null; video: { fps: number | null } | null; durationSec?: number | null };
   /** Decoder threads. Default 1 (many files are fingerprinted side by side). */
   threads?: number;
-  /** Kill ffmpeg after this long. Default 30 min. */
+  /** Kill ffmpeg after this long. Default 10 min + the probed duration (decoding runs ≥ 7× real time), or 6 h without a probe. */
   timeoutMs?: number;
   /** Test hook: the ffmpeg process id. */
   onSpawn?: (pid: number) => void;
+}
+
+/** Hashes per second unless told otherwise. */
+export const DEFAULT_FINGERPRINT_FPS = 2;
+
+/**
+ * The filter graph: sample at 4 × fps, shrink to 32×32 gray with area averaging (the same picture
+ * whatever the source resolution), blend each sample with its neighbours (triangular weights over
+ * 1.5 sampling intervals), keep fps frames per second. The blend makes a hash describe a short
+ * stretch of time rather than one instant: a copy sampled a fraction of an interval later (a clip
+ * cut at an arbitrary time, another frame rate) then hashes nearly the same, and a person crossing
+ * between two samples still leaves a trace.
+ */
+export function fingerprintFilter(fps: number): string {
+  return `fps=${4 * fps},scale=${FRAME_SIZE}:${FRAME_SIZE}:flags=area,format=gray,tmix=frames=6:weights=1 2 3 3 2 1,fps=${fps}`;
 }
 
 function checkFps(fps: number): void {
@@ -45,17 +60,19 @@ function checkFps(fps: number): void {
 
 /** The ffmpeg arguments fingerprintVideo runs (exported for the record and for tests). */
 export function fingerprintArgs(input: string, opts: Pick<FingerprintOptions, 'fps' | 'probe' | 'threads'> = {}): string[] {
-  const fps = opts.fps ?? 1;
+  const fps = opts.fps ?? DEFAULT_FINGERPRINT_FPS;
   checkFps(fps);
   const threads = String(Math.max(1, Math.floor(opts.threads ?? 1)));
-  const inputOpts = opts.probe ? inputOptionsFor(opts.probe.container, opts.probe.video?.fps ?? null) : safeInputOptions();
+  // Raw elementary streams: the demuxer stamps packets at the probed rate ('packets'). The other mode
+  // (-fflags +genpts -r) was measured to hand the fps filter timestamps that make it emit ~1000× too
+  // many frames on a raw H.264 stream with B-frames.
+  const inputOpts = opts.probe ? inputOptionsFor(opts.probe.container, opts.probe.video?.fps ?? null, 'packets') : safeInputOptions();
   return [
     '-nostdin', '-hide_banner', '-v', 'error', '-nostats',
     '-threads', threads, '-filter_threads', '1',
     ...inputOpts, '-i', fileUrl(input),
     '-map', '0:v:0', '-an', '-sn', '-dn',
-    // Area averaging (not bicubic): the 32×32 frame is then the same whatever the source resolution.
-    '-vf', `fps=${fps},scale=${FRAME_SIZE}:${FRAME_SIZE}:flags=area,format=gray`,
+    '-vf', fingerprintFilter(fps),
     '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1',
   ];
 }
@@ -65,14 +82,14 @@ export function fingerprintArgs(input: string, opts: Pick<FingerprintOptions, 'f
  * Throws MediaProcessError when ffmpeg fails or yields no frame, the signal's reason on abort.
  */
 export async function fingerprintVideo(tools: MediaTools, input: string, opts: FingerprintOptions = {}): Promise<VideoFingerprint> {
-  const fps = opts.fps ?? 1;
+  const fps = opts.fps ?? DEFAULT_FINGERPRINT_FPS;
   const algorithm = opts.algorithm ?? 'phash';
   const args = fingerprintArgs(input, opts);
   const hashes: string[] = [];
   const r = await streamRawFrames(tools.ffmpeg, args, FRAME_SIZE * FRAME_SIZE, (frame) => {
     const [hi, lo] = hashFrame(frame, algorithm);
     hashes.push(hashToHex(hi, lo));
-  }, { signal: opts.signal, timeoutMs: opts.timeoutMs ?? 30 * 60_000, onSpawn: opts.onSpawn });
+  }, { signal: opts.signal, timeoutMs: opts.timeoutMs ?? defaultTimeoutMs(opts.probe?.durationSec), onSpawn: opts.onSpawn });
   if (r.code !== 0) {
     throw new MediaProcessError(`ffmpeg could not decode ${input} for fingerprinting (exit code ${r.code ?? r.killedBy})`, 'ffmpeg', args, r.code, lastLines(r.stderrTail));
   }
@@ -80,6 +97,10 @@ export async function fingerprintVideo(tools: MediaTools, input: string, opts: F
     throw new MediaProcessError(`ffmpeg decoded no video frame from ${input}`, 'ffmpeg', args, r.code, lastLines(r.stderrTail));
   }
   return makeFingerprint(hashes, fps, algorithm);
+}
+
+function defaultTimeoutMs(durationSec: number | null | undefined): number {
+  return durationSec !== undefined && durationSec !== null && Number.isFinite(durationSec) && durationSec > 0 ? 10 * 60_000 + durationSec * 1000 : 6 * 3600_000;
 }
 
 function makeFingerprint(hashes: string[], fps: number, algorithm: HashAlgorithm): VideoFingerprint {
@@ -121,7 +142,7 @@ export function fingerprintFromFrames(
   size: number | { width: number; height: number } = FRAME_SIZE,
   opts: { fps?: number; algorithm?: HashAlgorithm } = {},
 ): VideoFingerprint {
-  const fps = opts.fps ?? 1;
+  const fps = opts.fps ?? DEFAULT_FINGERPRINT_FPS;
   checkFps(fps);
   const algorithm = opts.algorithm ?? 'phash';
   const { width, height } = typeof size === 'number' ? { width: size, height: size } : size;

@@ -6,14 +6,14 @@
 // agree must agree in the other recording; bits that change between neighbours are free. The side
 // (b sampled slightly later or earlier) is chosen once per offset.
 //
-// The decision only trusts *moving* frames (activity ≥ MOVING_BITS in either recording): static
+// The decision only trusts *moving* frames (activity at its recording's threshold in either): static
 // frames of a fixed camera match any other recording of it. `unexplained` is the share of the
 // movement (Σ distance / Σ activity over moving frames) the other recording does not reproduce; it
 // must stay below a bound that starts strict (short stretches of movement are easy to match by a
 // look-alike event) and relaxes as the evidence grows (long stretches cannot agree by chance).
 import { hamming64, popcount32 } from './frame-hash.js';
 import type { VideoFingerprint } from './fingerprint.js';
-import { MOVING_BITS, prepareFingerprint, type PreparedFingerprint } from './prepared.js';
+import { prepareFingerprint, type PreparedFingerprint } from './prepared.js';
 
 export type MatchKind = 'same-recording' | 'segment-of' | 'contains' | 'partial-overlap';
 
@@ -51,15 +51,29 @@ export interface FingerprintMatch {
   maxUnexplained: number;
   /** How b relates to a: the same recording, a segment of a, containing a, or overlapping it. */
   kind: MatchKind;
+  /**
+   * 'high' when similar on at least RAMP_TO_SEC (10 s) of movement; 'low' when similar on less — about
+   * one person crossing — where a look-alike event in another recording of the same camera (same
+   * direction, size and speed) cannot be ruled out from the hashes alone: check the burned-in clock.
+   */
+  confidence: 'high' | 'low';
   /** Why not similar (absent when similar). */
   reason?: MismatchReason;
 }
 
-/** The bound on `unexplained` with ≤ RAMP_FROM_SEC of movement, and from RAMP_TO_SEC on (linear between). */
+/**
+ * The bound on `unexplained`: strict with ≤ RAMP_FROM_SEC of movement; relaxed from RAMP_TO_SEC on
+ * (linear between), but only as far as the overlap moves throughout (DENSITY_FROM → DENSITY_TO of
+ * its frames). Sparse movement on a fixed camera is reproduced closely by a true copy, so a loose
+ * fit there means look-alike events; continuous movement (a busy scene, a handheld phone) leaves
+ * larger residues in true copies too, and cannot agree by chance over many seconds.
+ */
 export const UNEXPLAINED_STRICT = 0.17;
-export const UNEXPLAINED_RELAXED = 0.42;
-export const RAMP_FROM_SEC = 6;
-export const RAMP_TO_SEC = 12;
+export const UNEXPLAINED_RELAXED = 0.43;
+export const RAMP_FROM_SEC = 8;
+export const RAMP_TO_SEC = 10;
+export const DENSITY_FROM = 0.3;
+export const DENSITY_TO = 0.8;
 export const DEFAULT_MAX_HAMMING = 8;
 export const DEFAULT_MIN_OVERLAP_SEC = 5;
 export const DEFAULT_MIN_MOVING_SEC = 3;
@@ -68,15 +82,21 @@ export const VOTE_RADIUS = 10;
 /** 'auto' tries every offset when length(a) × length(b) is at most this. */
 export const EXHAUSTIVE_LIMIT = 400_000;
 
-/** The bound on the unexplained share of movement for `movingSec` seconds of moving frames. */
-export function maxUnexplainedFor(movingSec: number): number {
-  const t = Math.min(1, Math.max(0, (movingSec - RAMP_FROM_SEC) / (RAMP_TO_SEC - RAMP_FROM_SEC)));
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/** The bound on the unexplained share of movement, for `movingSec` seconds of moving frames making up `density` of the overlap. */
+export function maxUnexplainedFor(movingSec: number, density = 1): number {
+  const t = clamp01((movingSec - RAMP_FROM_SEC) / (RAMP_TO_SEC - RAMP_FROM_SEC)) * clamp01((density - DENSITY_FROM) / (DENSITY_TO - DENSITY_FROM));
   return UNEXPLAINED_STRICT + t * (UNEXPLAINED_RELAXED - UNEXPLAINED_STRICT);
 }
 
 /** Raw sums for one alignment. */
 export interface OffsetScore {
   d: number;
+  /** 1: b is sampled a fraction of a frame after a (true offset in [d, d + 1]); 0: before (in [d − 1, d]). */
+  side: 0 | 1;
+  /** Plain Hamming distances summed over the frames counted in sumMovingDist (all compared frames without movement). */
+  sumPlain: number;
   overlapFrames: number;
   compared: number;
   moving: number;
@@ -94,7 +114,9 @@ function stableDiff(xh: number, xl: number, nh: number, nl: number, yh: number, 
 export function scoreOffset(a: PreparedFingerprint, b: PreparedFingerprint, d: number): OffsetScore {
   const k0 = Math.max(0, -d);
   const k1 = Math.min(b.length, a.length - d);
-  const out: OffsetScore[] = [0, 1].map(() => ({ d, overlapFrames: Math.max(0, k1 - k0), compared: 0, moving: 0, sumDist: 0, sumMovingDist: 0, sumActivity: 0 }));
+  const out: OffsetScore[] = ([0, 1] as const).map((side) => ({ d, side, sumPlain: 0, overlapFrames: Math.max(0, k1 - k0), compared: 0, moving: 0, sumDist: 0, sumMovingDist: 0, sumActivity: 0 }));
+  let plainAll = 0;
+  let plainMoving = 0;
   const ah = a.hi, al = a.lo, bh = b.hi, bl = b.lo;
   for (let k = k0; k < k1; k++) {
     const i = k + d;
@@ -103,8 +125,12 @@ export function scoreOffset(a: PreparedFingerprint, b: PreparedFingerprint, d: n
     const yBlank = yh === 0 && yl === 0;
     if (xBlank && yBlank) continue;
     const plain = hamming64(xh, xl, yh, yl);
-    const act = Math.max(a.activity[i]!, b.activity[k]!);
-    const moving = act >= MOVING_BITS;
+    const actA = a.activity[i]!;
+    const actB = b.activity[k]!;
+    const act = Math.max(actA, actB);
+    const moving = actA >= a.movingBits || actB >= b.movingBits;
+    plainAll += plain;
+    if (moving) plainMoving += plain;
     for (let side = 0; side < 2; side++) {
       let dist = plain;
       if (!xBlank && !yBlank) {
@@ -126,6 +152,7 @@ export function scoreOffset(a: PreparedFingerprint, b: PreparedFingerprint, d: n
     }
   }
   const [s0, s1] = out as [OffsetScore, OffsetScore];
+  s0.sumPlain = s1.sumPlain = s0.moving > 0 ? plainMoving : plainAll;
   return s1.sumMovingDist < s0.sumMovingDist || (s1.sumMovingDist === s0.sumMovingDist && s1.sumDist < s0.sumDist) ? s1 : s0;
 }
 
@@ -140,7 +167,7 @@ interface Decision {
 
 function decide(s: OffsetScore, fps: number, o: Required<Omit<MatchOptions, 'search'>>): Decision {
   const movingSec = s.moving / fps;
-  const maxU = maxUnexplainedFor(movingSec);
+  const maxU = maxUnexplainedFor(movingSec, s.compared > 0 ? s.moving / s.compared : 0);
   const unexplained = s.sumActivity > 0 ? s.sumMovingDist / s.sumActivity : Number.NaN;
   if (s.overlapFrames / fps < o.minOverlapSec) return { similar: false, reason: 'short-overlap', unexplained, maxUnexplained: maxU, rank: Infinity };
   if (movingSec < o.minMovingSec) return { similar: false, reason: 'too-little-movement', unexplained, maxUnexplained: maxU, rank: Infinity };
@@ -167,15 +194,20 @@ function resolveOptions(opts: MatchOptions): Required<Omit<MatchOptions, 'search
   };
 }
 
+/** The four disjoint substrings of a hash's 63 informative bits (bits 62–47, 46–31, 30–15, 14–0). */
+export function substrings(h: number, l: number): [number, number, number, number] {
+  return [(h >>> 15) & 0xffff, ((h & 0x7fff) << 1) | (l >>> 31), (l >>> 15) & 0xffff, l & 0x7fff];
+}
+
 /** Frame indices of a's moving frames, by each 16-bit substring of their hashes. */
 export class LocalMultiIndex {
   private readonly tables: Map<number, number[]>[] = [new Map(), new Map(), new Map(), new Map()];
   constructor(readonly p: PreparedFingerprint) {
     for (let i = 0; i < p.length; i++) {
-      if (p.activity[i]! < MOVING_BITS) continue;
+      if (p.activity[i]! < p.movingBits) continue;
       const h = p.hi[i]!, l = p.lo[i]!;
       if (h === 0 && l === 0) continue;
-      const keys = [h >>> 16, h & 0xffff, l >>> 16, l & 0xffff];
+      const keys = substrings(h, l);
       for (let c = 0; c < 4; c++) {
         const t = this.tables[c]!;
         const list = t.get(keys[c]!);
@@ -191,11 +223,11 @@ export class LocalMultiIndex {
     const a = this.p;
     const seen = new Set<number>();
     for (let k = 0; k < b.length; k++) {
-      if (b.activity[k]! < MOVING_BITS) continue;
+      if (b.activity[k]! < b.movingBits) continue;
       const h = b.hi[k]!, l = b.lo[k]!;
       if (h === 0 && l === 0) continue;
       seen.clear();
-      const keys = [h >>> 16, h & 0xffff, l >>> 16, l & 0xffff];
+      const keys = substrings(h, l);
       for (let c = 0; c < 4; c++) {
         const list = this.tables[c]!.get(keys[c]!);
         if (!list) continue;
@@ -249,23 +281,44 @@ export function matchAtOffsets(a: PreparedFingerprint, b: PreparedFingerprint, o
   }
   const s = best?.s ?? fallback ?? scoreOffset(a, b, 0);
   const dec = best?.dec ?? decide(s, a.fps, o);
-  return report(a, b, s, dec);
+  return report(a, b, s, dec, best ? refineOffset(a, b, s) : s.d);
 }
 
-function report(a: PreparedFingerprint, b: PreparedFingerprint, s: OffsetScore, dec: Decision): FingerprintMatch {
+/**
+ * The phase-tolerant distance cannot tell offset d from its neighbour on the chosen side (the true
+ * alignment lies between them). The plain distances at both ends place it: linear interpolation,
+ * snapped to the nearer end within 0.2 frame.
+ */
+function refineOffset(a: PreparedFingerprint, b: PreparedFingerprint, s: OffsetScore): number {
+  const other = s.side === 1 ? s.d + 1 : s.d - 1;
+  if (other <= -b.length || other >= a.length) return s.d;
+  const t = scoreOffset(a, b, other);
+  const here = s.sumPlain / Math.max(1, s.moving > 0 ? s.moving : s.compared);
+  const there = t.sumPlain / Math.max(1, t.moving > 0 ? t.moving : t.compared);
+  if (here + there === 0) return s.d;
+  let phi = here / (here + there); // 0 → at d, 1 → at the other end
+  if (phi < 0.2) phi = 0;
+  else if (phi > 0.8) phi = 1;
+  return s.d + phi * (other - s.d);
+}
+
+function report(a: PreparedFingerprint, b: PreparedFingerprint, s: OffsetScore, dec: Decision, offsetFrames: number): FingerprintMatch {
   const fps = a.fps;
   const r3 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
-  const offsetSec = s.d / fps;
+  const offsetSec = offsetFrames / fps;
+  const durA = a.length / fps;
+  const durB = b.length / fps;
   const m: FingerprintMatch = {
     similar: dec.similar,
     offsetSec: r3(offsetSec),
-    overlapSec: r3(s.overlapFrames / fps),
+    overlapSec: r3(Math.max(0, Math.min(durA, offsetSec + durB) - Math.max(0, offsetSec))),
     meanDistance: r3(s.compared > 0 ? s.sumDist / s.compared : Number.NaN),
     movingSec: r3(s.moving / fps),
     movingMeanDistance: r3(s.moving > 0 ? s.sumMovingDist / s.moving : Number.NaN),
     unexplained: r3(dec.unexplained),
     maxUnexplained: r3(dec.maxUnexplained),
-    kind: classifyOverlap(offsetSec, a.length / fps, b.length / fps, Math.max(1, 1 / fps)),
+    kind: classifyOverlap(offsetSec, durA, durB, Math.max(1, 1 / fps)),
+    confidence: dec.similar && s.moving / fps >= RAMP_TO_SEC ? 'high' : 'low',
   };
   if (dec.reason) m.reason = dec.reason;
   return m;

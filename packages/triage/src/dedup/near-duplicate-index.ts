@@ -1,6 +1,7 @@
 // Near-duplicate search over many fingerprints without comparing every pair.
 //
-// Multi-index hashing: each 64-bit frame hash is cut into four 16-bit substrings, and each of four
+// Multi-index hashing: each 64-bit frame hash is cut into four 16-bit substrings (15 for the last:
+// the top bit is always set), and each of four
 // tables maps a substring value to the frames (of every indexed video) that have it. By pigeonhole,
 // two hashes within Hamming distance 3 share at least one substring exactly; re-encoded copies are
 // usually within that, and a trimmed or phase-shifted copy still has enough frames that are. A query
@@ -11,7 +12,7 @@
 // hours and recordings, would flood their buckets, and prove nothing. Blank frames are never indexed.
 // A bucket that grows beyond maxBucketSize is dropped for good (a "stop word": too common to
 // discriminate), which keeps lookups bounded whatever the collection holds.
-import { hamming64 } from './frame-hash.js';
+import { popcount32 } from './frame-hash.js';
 import type { VideoFingerprint } from './fingerprint.js';
 import {
   candidateOffsets,
@@ -24,7 +25,7 @@ import {
   type MatchKind,
   type MatchOptions,
 } from './match.js';
-import { MOVING_BITS, prepareFingerprint, type PreparedFingerprint } from './prepared.js';
+import { prepareFingerprint, type PreparedFingerprint } from './prepared.js';
 
 export interface NearDuplicateIndexOptions extends Omit<MatchOptions, 'search'> {
   /** Largest bucket kept; a bucket that grows past it is dropped as too common. Default 4096. */
@@ -89,8 +90,21 @@ interface Entry {
 export class NearDuplicateIndex {
   private readonly entries: Entry[] = [];
   private readonly byId = new Map<string, number>();
-  private readonly tables: (number[] | undefined)[][] = Array.from({ length: TABLES }, () => new Array<number[] | undefined>(BUCKETS));
-  private readonly dropped: Uint8Array[] = Array.from({ length: TABLES }, () => new Uint8Array(BUCKETS));
+  // Postings live in two tiers. Main: one Int32Array holding every bucket's postings back to back
+  // (bucket b of table c is slot c·2^16 + b, its postings mainPostings[mainStart[slot] … mainStart[slot+1]]),
+  // so that a lookup reads contiguous memory. A posting is a triple: global frame id, then the hash
+  // halves as int32 (the distance is checked without fetching anything else). Pending: postings of
+  // videos added since the last compaction, as per-slot linked lists in flat typed arrays (no
+  // per-bucket objects for the garbage collector), merged into main once they number a third of it.
+  private mainStart = new Uint32Array(TABLES * BUCKETS + 1);
+  private mainPostings = new Int32Array(0);
+  private pendingHead = new Int32Array(TABLES * BUCKETS).fill(-1);
+  private pendingCount = new Int32Array(TABLES * BUCKETS);
+  /** Pending posting n: next[n] (−1 ends the list) and data[3n … 3n + 2]. */
+  private pendingNext = new Int32Array(1 << 12);
+  private pendingData = new Int32Array(3 << 12);
+  private pendingPostings = 0;
+  private readonly dropped = new Uint8Array(TABLES * BUCKETS);
   /** Global frame id → entry index. */
   private frameEntry = new Int32Array(1024);
   private totalFrames = 0;
@@ -100,6 +114,7 @@ export class NearDuplicateIndex {
   private fps: number | null = null;
   private algorithm: string | null = null;
   private stamp = new Int32Array(1024);
+  private voteBuffer: Float64Array<ArrayBuffer> = new Float64Array(4096);
   private stampNow = 0;
   private pairsCache: NearDuplicatePair[] | null = null;
   private readonly opts: Required<NearDuplicateIndexOptions>;
@@ -133,6 +148,7 @@ export class NearDuplicateIndex {
     if (this.byId.has(id)) throw new Error(`NearDuplicateIndex: ${JSON.stringify(id)} is already indexed`);
     const p = prepareFingerprint(fp);
     this.checkComparable(p);
+    if (p.length >= OFFSET_BIAS) throw new RangeError(`NearDuplicateIndex: ${id} has ${p.length} hashes; at most ${OFFSET_BIAS - 1} are supported`);
     const e: Entry = { id, p, base: this.totalFrames };
     const ei = this.entries.length;
     this.entries.push(e);
@@ -140,35 +156,79 @@ export class NearDuplicateIndex {
     this.pairsCache = null;
     this.totalFrames += p.length;
     if (this.frameEntry.length < this.totalFrames) {
-      const grown = new Int32Array(Math.max(this.totalFrames, this.frameEntry.length * 2));
-      grown.set(this.frameEntry);
-      this.frameEntry = grown;
+      const fe = new Int32Array(Math.max(this.totalFrames, this.frameEntry.length * 2));
+      fe.set(this.frameEntry);
+      this.frameEntry = fe;
     }
     this.frameEntry.fill(ei, e.base, this.totalFrames);
     const cap = this.opts.maxBucketSize;
     for (let i = 0; i < p.length; i++) {
-      if (p.activity[i]! < MOVING_BITS) continue;
+      if (p.activity[i]! < p.movingBits) continue;
       const h = p.hi[i]!, l = p.lo[i]!;
       if (h === 0 && l === 0) continue;
       this.indexedFrames++;
       const g = e.base + i;
       for (let c = 0; c < TABLES; c++) {
-        const key = chunk(h, l, c);
-        if (this.dropped[c]![key]) continue;
-        const t = this.tables[c]!;
-        let list = t[key];
-        if (!list) t[key] = list = [];
-        if (list.length >= cap) {
-          this.postings -= list.length;
-          t[key] = undefined;
-          this.dropped[c]![key] = 1;
+        const slot = c * BUCKETS + chunk(h, l, c);
+        if (this.dropped[slot]) continue;
+        const inMain = (this.mainStart[slot + 1]! - this.mainStart[slot]!) / 3;
+        const inPending = this.pendingCount[slot]!;
+        if (inMain + inPending >= cap) {
+          // Too common to discriminate: drop the bucket for good (a "stop word"). Its postings stay
+          // in memory, unread, until the next compaction.
+          this.postings -= inMain + inPending;
+          this.dropped[slot] = 1;
           this.droppedBuckets++;
           continue;
         }
-        list.push(g);
+        const n = this.pendingPostings++;
+        if (n === this.pendingNext.length) {
+          const next = new Int32Array(n * 2);
+          next.set(this.pendingNext);
+          this.pendingNext = next;
+          const data = new Int32Array(n * 6);
+          data.set(this.pendingData);
+          this.pendingData = data;
+        }
+        this.pendingNext[n] = this.pendingHead[slot]!;
+        this.pendingHead[slot] = n;
+        this.pendingCount[slot] = inPending + 1;
+        this.pendingData[3 * n] = g;
+        this.pendingData[3 * n + 1] = h | 0;
+        this.pendingData[3 * n + 2] = l | 0;
         this.postings++;
       }
     }
+    if (this.pendingPostings > Math.max(1 << 16, this.mainPostings.length / 9)) this.compact();
+  }
+
+  /** Merges the pending postings into the main tier (leaving out those of dropped buckets). */
+  private compact(): void {
+    if (this.pendingPostings === 0) return;
+    const slots = TABLES * BUCKETS;
+    const oldStart = this.mainStart, old = this.mainPostings, dropped = this.dropped;
+    const start = new Uint32Array(slots + 1);
+    for (let slot = 0; slot < slots; slot++) {
+      const n = dropped[slot] ? 0 : oldStart[slot + 1]! - oldStart[slot]! + 3 * this.pendingCount[slot]!;
+      start[slot + 1] = start[slot]! + n;
+    }
+    const out = new Int32Array(start[slots]!);
+    const next = this.pendingNext, data = this.pendingData;
+    for (let slot = 0; slot < slots; slot++) {
+      if (dropped[slot]) continue;
+      let at = start[slot]!;
+      for (let j = oldStart[slot]!, j1 = oldStart[slot + 1]!; j < j1; j++) out[at++] = old[j]!;
+      for (let n = this.pendingHead[slot]!; n >= 0; n = next[n]!) {
+        out[at++] = data[3 * n]!;
+        out[at++] = data[3 * n + 1]!;
+        out[at++] = data[3 * n + 2]!;
+      }
+    }
+    this.mainStart = start;
+    this.mainPostings = out;
+    this.pendingHead.fill(-1);
+    this.pendingCount.fill(0);
+    this.pendingPostings = 0;
   }
 
   /** Indexed videos that are near-duplicates of `fp`, best first. */
@@ -189,6 +249,7 @@ export class NearDuplicateIndex {
   /** Every near-duplicate pair among the indexed videos (each pair once, a added before b). */
   allPairs(): NearDuplicatePair[] {
     if (this.pairsCache) return this.pairsCache;
+    this.compact();
     const pairs: NearDuplicatePair[] = [];
     for (let vb = 0; vb < this.entries.length; vb++) {
       const eb = this.entries[vb]!;
@@ -203,9 +264,12 @@ export class NearDuplicateIndex {
     return pairs;
   }
 
-  /** Connected groups of near-duplicates (union–find over allPairs), with each member's offset. */
-  groups(): NearDuplicateGroup[] {
-    const pairs = this.allPairs();
+  /**
+   * Connected groups of near-duplicates (union–find over allPairs), with each member's offset.
+   * `minConfidence: 'high'` links only pairs matched on ≥ 10 s of movement.
+   */
+  groups(opts: { minConfidence?: 'low' | 'high' } = {}): NearDuplicateGroup[] {
+    const pairs = opts.minConfidence === 'high' ? this.allPairs().filter((p) => p.match.confidence === 'high') : this.allPairs();
     const n = this.entries.length;
     const parent = Int32Array.from({ length: n }, (_, i) => i);
     const find = (x: number): number => {
@@ -266,13 +330,21 @@ export class NearDuplicateIndex {
     }
   }
 
+  private growVotes(): Float64Array<ArrayBuffer> {
+    const grown = new Float64Array(this.voteBuffer.length * 2);
+    grown.set(this.voteBuffer);
+    return (this.voteBuffer = grown);
+  }
+
   /** Candidate (entry, offsets) pairs for a query, most-voted first. Offsets are (entry frame) − (query frame). */
   private candidates(q: PreparedFingerprint, accept: (entry: number) => boolean): [number, number[]][] {
     if (this.stamp.length < this.totalFrames) this.stamp = new Int32Array(Math.max(this.totalFrames, this.stamp.length * 2));
-    // votes keyed by entry, then offset
-    const votes = new Map<number, Map<number, number>>();
+    // Each vote is one number, entry × 2^21 + (offset + 2^20), appended to a flat buffer; sorting the
+    // buffer then groups votes by entry and offset (far cheaper than nested Maps in the hot loop).
+    let votes = this.voteBuffer;
+    let nv = 0;
     for (let k = 0; k < q.length; k++) {
-      if (q.activity[k]! < MOVING_BITS) continue;
+      if (q.activity[k]! < q.movingBits) continue;
       const h = q.hi[k]!, l = q.lo[k]!;
       if (h === 0 && l === 0) continue;
       if (++this.stampNow >= 0x7fffffff) {
@@ -280,50 +352,80 @@ export class NearDuplicateIndex {
         this.stampNow = 1;
       }
       const now = this.stampNow;
+      const stamp = this.stamp, frameEntry = this.frameEntry;
+      const main = this.mainPostings, mainStart = this.mainStart;
       for (let c = 0; c < TABLES; c++) {
-        const list = this.tables[c]![chunk(h, l, c)];
-        if (!list) continue;
-        for (let j = 0; j < list.length; j++) {
-          const g = list[j]!;
-          if (this.stamp[g] === now) continue;
-          this.stamp[g] = now;
-          const ei = this.frameEntry[g]!;
+        const slot = c * BUCKETS + chunk(h, l, c);
+        if (this.dropped[slot]) continue;
+        // Main tier, then the pending lists.
+        for (let j = mainStart[slot]!, j1 = mainStart[slot + 1]!; j < j1; j += 3) {
+          // Hamming distance first: it rejects nearly every posting, cheaply.
+          if (popcount32((main[j + 1]! ^ h) >>> 0) + popcount32((main[j + 2]! ^ l) >>> 0) > VOTE_RADIUS) continue;
+          const g = main[j]!;
+          if (stamp[g] === now) continue; // already counted through another substring
+          stamp[g] = now;
+          const ei = frameEntry[g]!;
           if (!accept(ei)) continue;
-          const e = this.entries[ei]!;
-          const i = g - e.base;
-          if (hamming64(e.p.hi[i]!, e.p.lo[i]!, h, l) > VOTE_RADIUS) continue;
-          let m = votes.get(ei);
-          if (!m) votes.set(ei, (m = new Map()));
-          const d = i - k;
-          m.set(d, (m.get(d) ?? 0) + 1);
+          if (nv === votes.length) votes = this.growVotes();
+          votes[nv++] = ei * OFFSET_SPAN + (g - this.entries[ei]!.base - k + OFFSET_BIAS);
+        }
+        if (this.pendingPostings === 0) continue;
+        const next = this.pendingNext, data = this.pendingData;
+        for (let n = this.pendingHead[slot]!; n >= 0; n = next[n]!) {
+          if (popcount32((data[3 * n + 1]! ^ h) >>> 0) + popcount32((data[3 * n + 2]! ^ l) >>> 0) > VOTE_RADIUS) continue;
+          const g = data[3 * n]!;
+          if (stamp[g] === now) continue;
+          stamp[g] = now;
+          const ei = frameEntry[g]!;
+          if (!accept(ei)) continue;
+          if (nv === votes.length) votes = this.growVotes();
+          votes[nv++] = ei * OFFSET_SPAN + (g - this.entries[ei]!.base - k + OFFSET_BIAS);
         }
       }
     }
+    const sorted = votes.subarray(0, nv).sort();
     const ranked: [number, number, number[]][] = [];
-    for (const [ei, m] of votes) {
-      let top = 0;
-      for (const c of m.values()) top = Math.max(top, c);
-      if (top * 3 < this.opts.minVotes) continue; // cannot reach minVotes even when smoothed
-      const offsets = candidateOffsets(m, this.opts.peaksPerCandidate, this.opts.minVotes);
-      if (offsets.length > 0) ranked.push([ei, smoothedTop(m), offsets]);
+    const offsets = new Map<number, number>();
+    for (let i = 0; i < nv; ) {
+      const ei = Math.floor(sorted[i]! / OFFSET_SPAN);
+      offsets.clear();
+      while (i < nv && Math.floor(sorted[i]! / OFFSET_SPAN) === ei) {
+        const key = sorted[i]!;
+        let run = 0;
+        while (i < nv && sorted[i] === key) {
+          run++;
+          i++;
+        }
+        offsets.set(key - ei * OFFSET_SPAN - OFFSET_BIAS, run);
+      }
+      const cand = candidateOffsets(offsets, this.opts.peaksPerCandidate, this.opts.minVotes);
+      if (cand.length > 0) ranked.push([ei, smoothedTop(offsets), cand]);
     }
     ranked.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
     return ranked.slice(0, this.opts.maxCandidates).map(([ei, , offs]) => [ei, offs]);
   }
 }
 
+const OFFSET_BIAS = 2 ** 20;
+const OFFSET_SPAN = 2 ** 21;
+
+/**
+ * Substring c of a hash's 63 informative bits (the top bit is always set): bits 62–47, 46–31, 30–15
+ * and 14–0. Disjoint, so two hashes within 3 bits share at least one.
+ */
 function chunk(h: number, l: number, c: number): number {
   switch (c) {
     case 0:
-      return h >>> 16;
+      return (h >>> 15) & 0xffff;
     case 1:
-      return h & 0xffff;
+      return ((h & 0x7fff) << 1) | (l >>> 31);
     case 2:
-      return l >>> 16;
+      return (l >>> 15) & 0xffff;
     default:
-      return l & 0xffff;
+      return l & 0x7fff;
   }
 }
+// (LocalMultiIndex in match.ts uses the same substrings.)
 
 function smoothedTop(m: Map<number, number>): number {
   let best = 0;

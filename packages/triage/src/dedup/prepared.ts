@@ -1,17 +1,30 @@
 // A fingerprint in the form matching works on: hashes as 32-bit halves in typed arrays, and each
-// frame's *activity* — how far its hash is from the local background of its own recording.
+// frame's *activity* — how much the picture differs from the empty scene while something moves.
 //
 // Why activity: on a fixed CCTV camera most frames show the same empty corridor and hash alike, so
 // two different recordings of that camera agree frame by frame almost everywhere. Only frames where
-// something moves (or the light changes) say which recording this is. The background is the bitwise
-// majority of the hashes within ±ACTIVITY_WINDOW_SEC; a frame's activity is its Hamming distance to it.
-import { hamming64, hexToHash, popcount32 } from './frame-hash.js';
+// something moves (or the light changes) say which recording this is. A frame's activity is the
+// smaller of
+//   - its Hamming distance to the background: the bitwise majority of the hashes within
+//     ±ACTIVITY_WINDOW_SEC (large while someone is in view), and
+//   - its distance to the frames MOTION_LAG_SEC before and after it, whichever is larger (large
+//     while something moves).
+// The second term keeps static frames static when the window's majority is skewed (a short clip in
+// which someone stands for most of the time makes the empty frames look "different").
+import { hamming64, hexToHash } from './frame-hash.js';
 import type { VideoFingerprint } from './fingerprint.js';
 
 /** Half-width of the window whose bitwise-majority hash is a frame's background, seconds. */
 export const ACTIVITY_WINDOW_SEC = 8;
-/** A frame whose hash is at least this many bits from its background shows movement ("moving frame"). */
+/**
+ * A frame whose activity reaches its recording's threshold shows movement ("moving frame"). The
+ * threshold adapts to the recording's own noise: MOVING_BITS_MIN on a clean static camera (a dark
+ * figure against a dark wall changes few bits), up to MOVING_BITS on noisy or busy footage.
+ */
 export const MOVING_BITS = 8;
+export const MOVING_BITS_MIN = 5;
+/** Lag over which a frame's change is measured, seconds. */
+export const MOTION_LAG_SEC = 1;
 
 export interface PreparedFingerprint {
   readonly fps: number;
@@ -19,9 +32,11 @@ export interface PreparedFingerprint {
   readonly length: number;
   readonly hi: Uint32Array;
   readonly lo: Uint32Array;
-  /** Bits from the local background (0 for blank frames). */
+  /** Per frame: min(bits from the local background, bits from the frames MOTION_LAG_SEC away); 0 for blank frames. */
   readonly activity: Uint8Array;
-  /** Number of moving frames (activity ≥ MOVING_BITS, not blank). */
+  /** This recording's moving-frame threshold, MOVING_BITS_MIN…MOVING_BITS: 4 + 2 × its median activity. */
+  readonly movingBits: number;
+  /** Number of moving frames (activity ≥ movingBits, not blank). */
   readonly movingFrames: number;
 }
 
@@ -50,12 +65,30 @@ export function prepareFingerprint(fp: VideoFingerprint): PreparedFingerprint {
 /** Builds the prepared form from hash halves (the arrays are kept, not copied). */
 export function prepareHalves(hi: Uint32Array, lo: Uint32Array, fps: number, algorithm = 'phash'): PreparedFingerprint {
   const activity = computeActivity(hi, lo, Math.max(1, Math.round(ACTIVITY_WINDOW_SEC * fps)));
+  const motion = computeMotion(hi, lo, Math.max(1, Math.round(MOTION_LAG_SEC * fps)));
+  for (let i = 0; i < activity.length; i++) activity[i] = Math.min(activity[i]!, motion[i]!);
+  const movingBits = Math.min(MOVING_BITS, Math.max(MOVING_BITS_MIN, 4 + 2 * median(activity)));
   let moving = 0;
-  for (let i = 0; i < activity.length; i++) if (activity[i]! >= MOVING_BITS) moving++;
-  return { fps, algorithm, length: hi.length, hi, lo, activity, movingFrames: moving };
+  for (let i = 0; i < activity.length; i++) if (activity[i]! >= movingBits) moving++;
+  return { fps, algorithm, length: hi.length, hi, lo, activity, movingBits, movingFrames: moving };
 }
 
-/** Activity of every frame: distance to the bitwise majority of the non-blank hashes within ±w frames. */
+function median(v: Uint8Array): number {
+  if (v.length === 0) return 0;
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < v.length; i++) counts[v[i]!]!++;
+  let seen = 0;
+  for (let x = 0; x < 256; x++) {
+    seen += counts[x]!;
+    if (seen * 2 >= v.length) return x;
+  }
+  return 255;
+}
+
+/**
+ * Distance of every frame to its background: the bitwise majority of the non-blank hashes in a window
+ * of 2w + 1 frames around it (shifted inwards near the ends, so that it keeps its size).
+ */
 export function computeActivity(hi: Uint32Array, lo: Uint32Array, w: number): Uint8Array {
   const n = hi.length;
   const out = new Uint8Array(n);
@@ -71,14 +104,15 @@ export function computeActivity(hi: Uint32Array, lo: Uint32Array, w: number): Ui
       if ((l >>> b) & 1) counts[32 + b]! += sign;
     }
   };
-  // Window [i - w, i + w] slides right by one frame per step.
-  for (let j = 0; j <= Math.min(n - 1, w); j++) add(j, 1);
+  const size = Math.min(n, 2 * w + 1);
+  let from = 0; // window is [from, from + size)
+  for (let j = 0; j < size; j++) add(j, 1);
   for (let i = 0; i < n; i++) {
-    if (i > 0) {
-      const enter = i + w;
-      const leave = i - w - 1;
-      if (enter < n) add(enter, 1);
-      if (leave >= 0) add(leave, -1);
+    const want = Math.max(0, Math.min(n - size, i - w));
+    while (from < want) {
+      add(from, -1);
+      add(from + size, 1);
+      from++;
     }
     const h = hi[i]!;
     const l = lo[i]!;
@@ -94,12 +128,14 @@ export function computeActivity(hi: Uint32Array, lo: Uint32Array, w: number): Ui
   return out;
 }
 
-/** True for the reserved blank-frame hash. */
-export function isBlank(p: PreparedFingerprint, i: number): boolean {
-  return p.hi[i] === 0 && p.lo[i] === 0;
-}
-
-/** popcount over (x & mask) of two halves. */
-export function popcount64(hi: number, lo: number): number {
-  return popcount32(hi >>> 0) + popcount32(lo >>> 0);
+/** For each frame, the larger of its distances to the frames `lag` before and after it. */
+export function computeMotion(hi: Uint32Array, lo: Uint32Array, lag: number): Uint8Array {
+  const n = hi.length;
+  const out = new Uint8Array(n);
+  for (let j = lag; j < n; j++) {
+    const d = hamming64(hi[j]!, lo[j]!, hi[j - lag]!, lo[j - lag]!);
+    if (d > out[j]!) out[j] = d;
+    if (d > out[j - lag]!) out[j - lag] = d;
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ export interface BoxEvent {
   direction?: 'ltr' | 'rtl';
 }
 
-export type SceneKind = 'corridor' | 'yard' | 'testsrc2' | 'life';
+export type SceneKind = 'corridor' | 'yard' | 'cell' | 'testsrc2' | 'life';
 
 export interface SceneSpec {
   scene: SceneKind;
@@ -37,6 +37,8 @@ export type ClipVariant =
   | { kind: 'mjpeg' }
   | { kind: 'hevc' }
   | { kind: 'vp9' }
+  /** A raw H.264 elementary stream with B-frames (no container, no timestamps). */
+  | { kind: 'raw-h264' }
   | { kind: 'brightness'; brightness: number; contrast: number }
   | { kind: 'trim'; startSec: number; durSec: number }
   | { kind: 'trim-copy'; startSec: number; durSec: number };
@@ -65,6 +67,10 @@ export function sceneGraph(spec: SceneSpec): string {
       base.push(`color=c=0x8a8f80:s=320x240:r=25:d=${seconds}`, 'drawbox=x=0:y=0:w=320:h=70:color=0xb8c0c8:t=fill',
         'drawbox=x=200:y=40:w=110:h=120:color=0x5a4030:t=fill', 'drawgrid=w=80:h=240:t=2:c=0x303030');
       break;
+    case 'cell':
+      base.push(`color=c=0x4a4640:s=320x240:r=25:d=${seconds}`, 'drawbox=x=0:y=170:w=320:h=70:color=0x2e2c2a:t=fill',
+        'drawbox=x=20:y=120:w=130:h=60:color=0x6e6250:t=fill', 'drawgrid=w=24:h=240:t=3:c=0x1a1a1a', 'drawbox=x=230:y=30:w=60:h=40:color=0x9a9a8a:t=fill');
+      break;
     case 'testsrc2':
       base.push(`testsrc2=s=320x240:r=25:d=${seconds}`);
       break;
@@ -83,7 +89,7 @@ export function sceneGraph(spec: SceneSpec): string {
     chains.push(`[s${i}][b${i}]overlay=x='${x}':y=${e.y}:enable='between(t,${e.startSec},${end})':eof_action=pass[s${i + 1}]`);
   });
   const tail: string[] = [];
-  if (spec.scene === 'corridor' || spec.scene === 'yard') tail.push(`noise=alls=10:allf=t:all_seed=${seed}`);
+  if (spec.scene === 'corridor' || spec.scene === 'yard' || spec.scene === 'cell') tail.push(`noise=alls=10:allf=t:all_seed=${seed}`);
   if (spec.clockEpoch !== undefined && existsSync(CLOCK_FONT)) {
     tail.push(`drawtext=fontfile=${CLOCK_FONT}:fontsize=12:fontcolor=white:x=6:y=6:text='CAM 3  %{pts\\:gmtime\\:${Math.floor(spec.clockEpoch)}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}'`);
   }
@@ -129,6 +135,11 @@ export async function makeClipVariant(tools: MediaTools, src: string, dir: strin
       await ff(tools, ['-i', src, '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k', out]);
       return out;
     }
+    case 'raw-h264': {
+      const out = join(dir, `${name}.h264`);
+      await ff(tools, ['-i', src, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-f', 'h264', out]);
+      return out;
+    }
     case 'brightness': {
       const out = join(dir, `${name}.mp4`);
       await ff(tools, ['-i', src, '-vf', `eq=brightness=${v.brightness}:contrast=${v.contrast}`, ...x264, '-crf', '24', out]);
@@ -161,21 +172,10 @@ export async function inPool<T, R>(items: readonly T[], n: number, fn: (item: T,
   return out;
 }
 
-export interface CorpusClip {
-  id: string;
-  /** The recording it shows (copies share it); distinct recordings of one scene do not. */
-  recording: string;
-  /** Where this clip starts within its recording (trims), seconds. */
-  startSec: number;
-  /** Recordings that are fully static (no event): no copy of them can be told from another recording of the camera. */
-  static?: boolean;
-  make: (tools: MediaTools, dir: string, made: Map<string, string>) => Promise<string>;
-}
-
 const E = (startSec: number, durSec: number, y: number, w: number, h: number, color: string, direction: 'ltr' | 'rtl' = 'ltr'): BoxEvent =>
   ({ startSec, durSec, y, w, h, color, direction });
 
-/** Distinct recordings used by the tests and the bench. */
+/** Distinct recordings the thresholds were tuned on (dedup.test.ts uses them; the bench uses others). */
 export const CORPUS_RECORDINGS: Record<string, SceneSpec> = {
   // The same corridor camera on three occasions: people at different times, of different sizes and speeds.
   corridor1: { scene: 'corridor', seconds: 40, seed: 1, clockEpoch: 1710512521,
@@ -189,3 +189,97 @@ export const CORPUS_RECORDINGS: Record<string, SceneSpec> = {
   testsrc: { scene: 'testsrc2', seconds: 30 },
   life: { scene: 'life', seconds: 30, seed: 7 },
 };
+
+/** People crossing at random moments (seeded): one every ~`everySec` seconds, 3–7 s each, varied in size, shade and direction. */
+export function randomEvents(seed: number, seconds: number, everySec = 9): BoxEvent[] {
+  let a = seed >>> 0;
+  const rnd = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out: BoxEvent[] = [];
+  let t = 1 + rnd() * everySec * 0.6;
+  while (t < seconds - 3) {
+    const dur = 3 + rnd() * 4;
+    const h = Math.round(70 + rnd() * 60);
+    const shade = Math.round(rnd() < 0.6 ? 16 + rnd() * 60 : 150 + rnd() * 90);
+    const tint = (v: number): string => Math.max(0, Math.min(255, v)).toString(16).padStart(2, '0');
+    out.push({
+      startSec: Math.round(t * 10) / 10,
+      durSec: Math.round(dur * 10) / 10,
+      y: Math.round(200 - h - rnd() * 20),
+      w: Math.round(25 + rnd() * 35),
+      h,
+      color: `0x${tint(shade + Math.round(rnd() * 30 - 15))}${tint(shade)}${tint(shade + Math.round(rnd() * 30 - 15))}`,
+      direction: rnd() < 0.5 ? 'ltr' : 'rtl',
+    });
+    t += dur + 1 + rnd() * everySec;
+  }
+  return out;
+}
+
+export interface BenchClip {
+  id: string;
+  /** Copies of one recording share it. */
+  recording: string;
+  /** Where the clip starts within its recording, seconds. */
+  startSec: number;
+  file: string;
+}
+
+/**
+ * The bench's clips (kept apart from the tuning clips of CORPUS_RECORDINGS: other scenes, other
+ * people, other cut points): 8 recordings — three of one corridor camera, two of a cell, two of a
+ * yard, one busy moving scene — and 11 exports each of four of them (bitrates, sizes, codecs,
+ * brightness, trims at arbitrary times, a keyframe-aligned stream-copy trim, a trim of a re-encode).
+ */
+export async function makeBenchCorpus(tools: MediaTools, dir: string, parallel = 2, onClip?: (id: string) => void): Promise<BenchClip[]> {
+  const recordings: Record<string, SceneSpec> = {
+    corridorX1: { scene: 'corridor', seconds: 45, seed: 101, clockEpoch: 1711000000, events: randomEvents(101, 45) },
+    corridorX2: { scene: 'corridor', seconds: 45, seed: 102, clockEpoch: 1711090000, events: randomEvents(102, 45) },
+    corridorX3: { scene: 'corridor', seconds: 45, seed: 103, clockEpoch: 1711180000, events: randomEvents(103, 45) },
+    cellY1: { scene: 'cell', seconds: 40, seed: 201, clockEpoch: 1712000000, events: randomEvents(201, 40, 11) },
+    cellY2: { scene: 'cell', seconds: 40, seed: 202, clockEpoch: 1712050000, events: randomEvents(202, 40, 11) },
+    yardZ1: { scene: 'yard', seconds: 40, seed: 301, clockEpoch: 1713000000, events: randomEvents(301, 40, 7) },
+    yardZ2: { scene: 'yard', seconds: 40, seed: 302, clockEpoch: 1713070000, events: randomEvents(302, 40, 7) },
+    busyW: { scene: 'life', seconds: 30, seed: 401 },
+  };
+  const variants: [string, ClipVariant, string?][] = [
+    ['b150k', { kind: 'bitrate', kbps: 150 }],
+    ['r1280x720', { kind: 'resize', width: 1280, height: 720 }],
+    ['r176x144', { kind: 'resize', width: 176, height: 144 }],
+    ['hevc', { kind: 'hevc' }],
+    ['mjpeg', { kind: 'mjpeg' }],
+    ['vp9', { kind: 'vp9' }],
+    ['bright', { kind: 'brightness', brightness: -0.06, contrast: 1.2 }],
+    ['trim5.7', { kind: 'trim', startSec: 5.7, durSec: 11 }],
+    ['trim19.3', { kind: 'trim', startSec: 19.3, durSec: 14 }],
+    ['copy10', { kind: 'trim-copy', startSec: 10, durSec: 12 }],
+    ['hevc-trim8.2', { kind: 'trim', startSec: 8.2, durSec: 9 }, 'hevc'],
+  ];
+  const clips: BenchClip[] = [];
+  const masters = new Map<string, string>();
+  await inPool(Object.entries(recordings), parallel, async ([rec, spec]) => {
+    const file = join(dir, `${rec}.mp4`);
+    masters.set(rec, existsSync(file) ? file : await makeSceneClip(tools, dir, rec, spec));
+    clips.push({ id: rec, recording: rec, startSec: 0, file: masters.get(rec)! });
+    onClip?.(rec);
+  });
+  const copied = ['corridorX1', 'cellY1', 'yardZ1', 'busyW'];
+  const jobs = copied.flatMap((rec) => variants.map(([name, v, from]) => ({ rec, name, v, from })));
+  // Trims of re-encodes need the re-encode first.
+  for (const wave of [jobs.filter((j) => !j.from), jobs.filter((j) => j.from)]) {
+    await inPool(wave, parallel, async ({ rec, name, v, from }) => {
+      const id = `${rec}-${name}`;
+      const src = from ? clips.find((c) => c.id === `${rec}-${from}`)!.file : masters.get(rec)!;
+      const ext = v.kind === 'mjpeg' ? 'avi' : v.kind === 'hevc' ? 'mkv' : v.kind === 'vp9' ? 'webm' : 'mp4';
+      const file = join(dir, `${id}.${ext}`);
+      const made = existsSync(file) ? file : await makeClipVariant(tools, src, dir, id, v);
+      clips.push({ id, recording: rec, startSec: v.kind === 'trim' || v.kind === 'trim-copy' ? v.startSec : 0, file: made });
+      onClip?.(id);
+    });
+  }
+  return clips.sort((x, y) => (x.id < y.id ? -1 : 1));
+}

@@ -1,2 +1,3 @@
 // Test helpers of @custodia/triage (exported as "@custodia/triage/testing").
 export * from './cctv-fixtures.js';
+export * as dedupFixtures from '../dedup/testing-fixtures.js';

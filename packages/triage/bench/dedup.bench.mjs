@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Near-duplicate detection: the index against brute force, and accuracy on real ffmpeg clips.
+//   npx tsc -b packages/triage && node packages/triage/bench/dedup.bench.mjs
+// Environment: BENCH_COUNT (10000) BENCH_PLANTED (500) BENCH_BRUTE_SAMPLE (2000 pairs) BENCH_PART (a, b or ab)
+//   BENCH_FPS (b's rates, default "2,1"). The clips are cached in the OS temp directory (BENCH_CLEAN=1 deletes them after).
+//
+// (a) Synthetic fingerprints (no ffmpeg): BENCH_COUNT fingerprints of 60–600 hashes — half fixed
+//     cameras (five recordings per camera: same empty scene, people at other times), half moving
+//     scenes — of which BENCH_PLANTED are planted near-duplicates of others (noisy full copies and
+//     noisy trimmed sub-sequences). Time to find all near-duplicate pairs with NearDuplicateIndex,
+//     against brute force (matchFingerprints trying every offset of every pair: timed on a random
+//     sample of pairs and extrapolated to all of them — running it in full would take hours).
+// (b) Real clips: 8 recordings (three of one corridor camera, two of a cell, two of a yard, a busy
+//     moving scene) and 11 exports of four of them (bitrates, sizes, HEVC, MJPEG, VP9, brightness,
+//     trims at arbitrary times, a stream-copy trim, a trim of a re-encode): 52 clips, 320×240 sources.
+//     Recall and precision of near-duplicate pairs, offset errors, and fingerprint time per clip
+//     against a plain single-thread decode (`ffmpeg -threads 1 -i f -f null -`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { locateMediaTools } from '@custodia/media';
+import { fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, prepareFingerprint } from '../dist/index.js';
+import { makeBenchCorpus, mulberry32, syntheticCollection } from '../dist/dedup/testing-fixtures.js';
+
+const part = process.env.BENCH_PART ?? 'ab';
+const key = (a, b) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const fmt = (ms) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const pct = (x) => x.toFixed(3);
+
+if (part.includes('a')) {
+  const count = Number(process.env.BENCH_COUNT ?? 10_000);
+  const plantedPairs = Number(process.env.BENCH_PLANTED ?? 500);
+  const sampleSize = Number(process.env.BENCH_BRUTE_SAMPLE ?? 2000);
+  console.log(`\n(a) synthetic: ${count} fingerprints, ${plantedPairs} planted near-duplicate pairs (2 hashes/s)`);
+  let t0 = performance.now();
+  const col = syntheticCollection({ count, plantedPairs, seed: 2024 });
+  const frames = col.items.reduce((s, i) => s + i.fp.hashes.length, 0);
+  console.log(`  generated in ${fmt(performance.now() - t0)}: ${frames} hashes (${(frames / count).toFixed(0)} per fingerprint)`);
+  const byId = new Map(col.items.map((i) => [i.id, i.fp]));
+  t0 = performance.now();
+  for (const it of col.items) prepareFingerprint(it.fp);
+  const tPrep = performance.now() - t0;
+
+  const idx = new NearDuplicateIndex();
+  t0 = performance.now();
+  for (const it of col.items) idx.add(it.id, it.fp);
+  const tAdd = performance.now() - t0;
+  t0 = performance.now();
+  const pairs = idx.allPairs();
+  const tPairs = performance.now() - t0;
+  const st = idx.stats();
+  console.log(`  index: parse + activity ${fmt(tPrep)}, add ${fmt(tAdd)}, allPairs ${fmt(tPairs)} → total ${fmt(tPrep + tAdd + tPairs)}`);
+  console.log(`         ${st.indexedFrames} of ${st.frames} frames indexed (moving), ${st.postings} postings, ${st.droppedBuckets} buckets dropped; RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+
+  // Which planted pairs can be recognised at all: a trimmed copy of a quiet stretch of a fixed
+  // camera has too little movement for anyone (brute force included).
+  t0 = performance.now();
+  let findable = 0;
+  const findableSet = new Set();
+  for (const p of col.planted) {
+    const m = matchFingerprints(byId.get(p.a), byId.get(p.b), { search: 'exhaustive' });
+    if (m.similar) {
+      findable++;
+      findableSet.add(key(p.a, p.b));
+    }
+  }
+  const tPlantedBrute = performance.now() - t0;
+  const planted = new Map(col.planted.map((p) => [key(p.a, p.b), p]));
+  let tp = 0;
+  let offsetErr = 0;
+  for (const p of pairs) {
+    const pl = planted.get(key(p.a, p.b));
+    if (!pl) continue;
+    tp++;
+    if (Math.abs(p.offsetSec - pl.offsetSec) > 1) offsetErr++;
+  }
+  const tpFindable = pairs.filter((p) => findableSet.has(key(p.a, p.b))).length;
+  console.log(`  index: ${pairs.length} pairs found; planted found ${tp}/${plantedPairs} → recall ${pct(tp / plantedPairs)}` +
+    ` (${tpFindable}/${findable} = ${pct(tpFindable / Math.max(1, findable))} of those brute force finds), precision ${pct(tp / Math.max(1, pairs.length))}, offsets off by > 1 s: ${offsetErr}`);
+
+  // Brute force on a random sample of pairs.
+  const rng = mulberry32(99);
+  const ids = col.items.map((i) => i.id);
+  let bruteFp = 0;
+  t0 = performance.now();
+  for (let s = 0; s < sampleSize; s++) {
+    const a = ids[Math.floor(rng() * ids.length)];
+    let b = ids[Math.floor(rng() * ids.length)];
+    if (b === a) b = ids[(ids.indexOf(a) + 1) % ids.length];
+    const m = matchFingerprints(byId.get(a), byId.get(b), { search: 'exhaustive' });
+    if (m.similar && !planted.has(key(a, b))) bruteFp++;
+  }
+  const perPair = (performance.now() - t0) / sampleSize;
+  const allPairsCount = (count * (count - 1)) / 2;
+  console.log(`  brute force (every offset of every pair): ${fmt(perPair)} per pair on ${sampleSize} random pairs → ` +
+    `${allPairsCount.toLocaleString('en')} pairs ≈ ${fmt(perPair * allPairsCount)} (EXTRAPOLATED, not run); ${bruteFp} false positives in the sample`);
+  console.log(`  brute force on the ${plantedPairs} planted pairs: ${findable} recognised (${fmt(tPlantedBrute)})`);
+  console.log(`  speed-up of the index over brute force: ×${Math.round((perPair * allPairsCount) / (tAdd + tPairs))}`);
+}
+
+if (part.includes('b')) {
+  const tools = await locateMediaTools();
+  const rates = (process.env.BENCH_FPS ?? '2,1').split(',').map(Number);
+  const dir = join(tmpdir(), 'custodia-dedup-bench-v1');
+  const manifest = join(dir, 'complete.json');
+  if (!existsSync(manifest)) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let t0 = performance.now();
+  if (!existsSync(manifest)) console.error('bench: generating the clips (about two minutes, cached afterwards)…');
+  const clips = await makeBenchCorpus(tools, dir, 2);
+  writeFileSync(manifest, JSON.stringify(clips.map((c) => c.id)));
+  console.log(`\n(b) real clips: ${clips.length} (ready in ${fmt(performance.now() - t0)})`);
+
+  // Single-thread decode floor per clip.
+  const decodeMs = new Map();
+  for (const c of clips) {
+    t0 = performance.now();
+    const r = spawnSync(tools.ffmpeg, ['-nostdin', '-v', 'error', '-threads', '1', '-i', c.file, '-f', 'null', '-'], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`decode of ${c.file} failed`);
+    decodeMs.set(c.id, performance.now() - t0);
+  }
+
+  const byId = new Map(clips.map((c) => [c.id, c]));
+  for (const fps of rates) {
+    const fp = new Map();
+    let fpMs = 0;
+    const perClip = [];
+    for (const c of clips) {
+      t0 = performance.now();
+      fp.set(c.id, await fingerprintVideo(tools, c.file, { fps }));
+      const ms = performance.now() - t0;
+      fpMs += ms;
+      perClip.push([c.id, ms]);
+    }
+    const dur = (id) => fp.get(id).durationSec;
+    // Truth: same recording and at least 5 s in common.
+    const truth = (a, b) => {
+      const A = byId.get(a), B = byId.get(b);
+      if (A.recording !== B.recording) return false;
+      return Math.min(A.startSec + dur(a), B.startSec + dur(b)) - Math.max(A.startSec, B.startSec) >= 5;
+    };
+    const ids = clips.map((c) => c.id);
+    let positives = 0, findable = 0;
+    const findableSet = new Set();
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+      const [a, b] = [ids[i], ids[j]];
+      if (!truth(a, b)) continue;
+      positives++;
+      // Recognisable at all: enough movement in the true overlap.
+      const d = Math.round((byId.get(b).startSec - byId.get(a).startSec) * fps);
+      const m = matchAtOffsets(prepareFingerprint(fp.get(a)), prepareFingerprint(fp.get(b)), [d - 1, d, d + 1]);
+      if (m.reason !== 'too-little-movement') {
+        findable++;
+        findableSet.add(key(a, b));
+      }
+    }
+    const idx = new NearDuplicateIndex();
+    t0 = performance.now();
+    for (const id of ids) idx.add(id, fp.get(id));
+    const pairs = idx.allPairs();
+    const tIdx = performance.now() - t0;
+    let tp = 0, offErr = 0, maxErr = 0;
+    const falsePos = [];
+    for (const p of pairs) {
+      if (!truth(p.a, p.b)) {
+        falsePos.push(`${p.a}~${p.b} (unexplained ${p.match.unexplained}, moving ${p.match.movingSec} s)`);
+        continue;
+      }
+      tp++;
+      const err = Math.abs(p.offsetSec - (byId.get(p.b).startSec - byId.get(p.a).startSec));
+      maxErr = Math.max(maxErr, err);
+      if (err > 1) offErr++;
+    }
+    const found = new Set(pairs.map((p) => key(p.a, p.b)));
+    const missed = [];
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) if (truth(ids[i], ids[j]) && !found.has(key(ids[i], ids[j]))) missed.push(`${ids[i]}~${ids[j]}${findableSet.has(key(ids[i], ids[j])) ? '' : ' (too little movement)'}`);
+    const tpFindable = pairs.filter((p) => findableSet.has(key(p.a, p.b))).length;
+    const conf = (c) => {
+      const ps = pairs.filter((p) => p.match.confidence === c);
+      return `${c} ${ps.filter((p) => truth(p.a, p.b)).length}/${ps.length}`;
+    };
+    // Brute force on the same clips, for comparison.
+    t0 = performance.now();
+    let btp = 0, bfp = 0;
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+      const m = matchFingerprints(fp.get(ids[i]), fp.get(ids[j]), { search: 'exhaustive' });
+      if (m.similar) (truth(ids[i], ids[j]) ? btp++ : bfp++);
+    }
+    const tBrute = performance.now() - t0;
+    const negatives = (ids.length * (ids.length - 1)) / 2 - positives;
+    console.log(`\n  at ${fps} hash/s: ${positives} true pairs (${findable} with ≥ 3 s of movement in common), ${negatives} other pairs`);
+    console.log(`    index:       recall ${pct(tp / positives)} (${pct(tpFindable / Math.max(1, findable))} of the recognisable), precision ${pct(tp / Math.max(1, pairs.length))}, ` +
+      `${pairs.length} pairs in ${fmt(tIdx)}; offsets: max error ${maxErr.toFixed(2)} s, ${offErr} off by > 1 s`);
+    console.log(`    precision by confidence (true/found): ${conf('high')}, ${conf('low')}`);
+    console.log(`    brute force: recall ${pct(btp / positives)}, precision ${pct(btp / Math.max(1, btp + bfp))} in ${fmt(tBrute)}`);
+    if (falsePos.length) console.log(`    false positives: ${falsePos.join('; ')}`);
+    if (missed.length) console.log(`    missed: ${missed.slice(0, 12).join('; ')}${missed.length > 12 ? ` … (${missed.length})` : ''}`);
+    const totalDecode = [...decodeMs.values()].reduce((s, x) => s + x, 0);
+    console.log(`    fingerprint ${fmt(fpMs / clips.length)} per clip on average vs single-thread decode ${fmt(totalDecode / clips.length)} (×${(fpMs / totalDecode).toFixed(2)})`);
+    if (fps === rates[0]) {
+      console.log('    per clip (fingerprint / decode):');
+      const rows = perClip.map(([id, ms]) => `${id} ${fmt(ms)} / ${fmt(decodeMs.get(id))}`);
+      for (let i = 0; i < rows.length; i += 3) console.log(`      ${rows.slice(i, i + 3).map((r) => r.padEnd(44)).join('')}`);
+    }
+  }
+  if (process.env.BENCH_CLEAN === '1') rmSync(dir, { recursive: true, force: true });
+}
