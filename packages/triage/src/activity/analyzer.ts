@@ -22,7 +22,8 @@ export interface AnalyzerParams {
   learnSec: number;
   /** Moving area (fraction of the picture) that scores 1 − 1/e ≈ 0.63. */
   refArea: number;
-  /** Overlay learning counts only changes above this many grey levels (burned-in text is high-contrast). */
+  /** Overlay learning counts only changes above this many grey levels at 320x180 (burned-in text is
+   *  high-contrast), proportionally less at smaller sizes (thin strokes are averaged away). */
   overlayLevel: number;
 }
 
@@ -32,7 +33,7 @@ export const DEFAULT_ANALYZER_PARAMS: AnalyzerParams = {
   lagSec: 1,
   learnSec: 20,
   refArea: 0.002,
-  overlayLevel: 24,
+  overlayLevel: 20,
 };
 
 /** Frames kept for the reference search: a few seconds at most. */
@@ -72,6 +73,7 @@ export class ActivityAnalyzer {
   private ringNext = 0;
   private prev: Uint8Array | null = null;
   private readonly pixels: number;
+  private readonly overlayLevel: number;
 
   constructor(
     readonly width: number,
@@ -83,6 +85,7 @@ export class ActivityAnalyzer {
     private readonly trace?: (p: PairTrace) => void,
   ) {
     this.pixels = width * height;
+    this.overlayLevel = params.overlayLevel * Math.min(1, Math.sqrt(this.pixels / 57600));
     this.differ = new FrameDiffer(width, height, params.motion);
     this.differ.tailMemory = Math.max(1, Math.round(rate * params.lagSec));
     const slots = Math.max(2, Math.ceil(rate * Math.max(HISTORY_SEC, params.lagSec * 2)) + 2);
@@ -120,12 +123,16 @@ export class ActivityAnalyzer {
     const buffered = this.learning ?? [];
     this.learning = null;
     const learner = new OverlayLearner(this.width, this.height, this.params.overlay);
+    // About one pair per second is enough to see a clock tick (and 5× cheaper at 5 frames/s).
+    let nextT = -Infinity;
     for (let i = 0; i < buffered.length; i++) {
       const cur = buffered[i]!;
+      if (cur.t < nextT) continue;
       const ref = findRef(buffered, i, cur.t, this.params.lagSec);
       if (!ref) continue;
-      const r = this.differ.diff(ref.data, cur.data, null, false, this.params.overlayLevel);
+      const r = this.differ.diff(ref.data, cur.data, null, false, this.overlayLevel);
       if (!r.global) learner.add(this.differ.changed);
+      nextT = cur.t + 1 - 0.5 / this.rate;
     }
     const found = learner.finish();
     this.mask = found.mask;
@@ -138,7 +145,7 @@ export class ActivityAnalyzer {
     // The reference: the latest frame at least lagSec earlier.
     let ref: Slot | null = null;
     for (const s of this.ring) {
-      if (s.t <= t - this.params.lagSec + 1e-6 && (ref === null || s.t > ref.t)) ref = s;
+      if (s.t !== -Infinity && s.t <= t - this.params.lagSec + 1e-6 && (ref === null || s.t > ref.t)) ref = s;
     }
     if (ref !== null) {
       const r = this.differ.diff(ref.data, frame, this.mask, true);

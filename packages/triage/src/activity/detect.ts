@@ -14,6 +14,7 @@
 // - thorough: every frame decoded (`-threads` = cores), 5 frames/s at 320x180, `-lowres 1`.
 // See the README of this folder (activity/README.md) for the figures.
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import {
   abortReason,
   fileUrl,
@@ -27,6 +28,7 @@ import {
   type MediaTools,
 } from '@custodia/media';
 import { ActivityAnalyzer, DEFAULT_ANALYZER_PARAMS, type AnalyzerParams, type PairTrace } from './analyzer.js';
+import type { AnalysisWorkerData, AnalysisWorkerReply, AnalysisWorkerRequest } from './analysis-worker.js';
 import { streamY4mFrames, type Y4mHeader } from './frame-stream.js';
 import type { MaskRect } from './overlay-mask.js';
 import { DEFAULT_SEGMENT_PARAMS, extractSegments, round3, type ActivitySegment, type SegmentParams } from './segments.js';
@@ -36,7 +38,7 @@ export type ActivityMode = 'fast' | 'thorough';
 export interface ActivityProgress {
   /** Seconds of video analysed so far. */
   doneSec: number;
-  /** The duration when known (options.durationSec or options.probe), else null. */
+  /** The duration when known (options.durationSec, options.probe, or the container's), else null. */
   totalSec: number | null;
 }
 
@@ -72,8 +74,12 @@ export interface ActivityTuning {
   threads?: number;
   /** Keyframes further apart than this (seconds) make fast mode decode every frame. Default 3. */
   maxKeyframeGapSec?: number;
-  /** Called with every frame pair compared. */
+  /** Called with every frame pair compared (analysis then runs in this thread). */
   trace?: (p: PairTrace) => void;
+  /** Thorough mode analyses in a worker thread (overlapping decoding). Default true. */
+  worker?: boolean;
+  /** Keyframes-only decoding skips the deblocking filter. */
+  skipLoopFilter?: boolean;
 }
 
 export interface ActivityResult {
@@ -92,8 +98,8 @@ export interface ActivityResult {
   /** Seconds of video decoded and analysed. */
   decodedSeconds: number;
   elapsedMs: number;
-  /** What was decoded: keyframes only, or every frame. */
-  decode: 'keyframes' | 'all';
+  /** What was decoded: keyframes only, every frame, or (intra-only codecs such as MJPEG) only the frames analysed. */
+  decode: 'keyframes' | 'all' | 'sampled';
   /** Seconds in which most of the picture changed at once (lights switched, camera moved or covered, a cut): not counted as movement. */
   globalChanges: number[];
   /** Things an analyst should know about this result (e.g. the file ended early). */
@@ -105,17 +111,154 @@ interface PassPlan {
   rate: number;
   pixels: number;
   lowres: number;
+  /** Analyse in a worker thread (thorough: overlaps decoding and analysis). */
+  worker: boolean;
+  /**
+   * Intra-only streams (MJPEG…): a stream copy keeps one packet in `thin` before anything is
+   * decoded (every frame is a keyframe, so any packet decodes on its own).
+   */
+  thin?: number;
+  /** Watch ffmpeg's stream description for an intra-only codec (and restart thinned). */
+  sniff: boolean;
+}
+
+/** Codecs whose every frame is a keyframe: decoding can start at any packet. */
+const INTRA_ONLY = new Set(['mjpeg', 'mjpegb', 'jpeg2000', 'jpegls', 'ljpeg', 'prores', 'dnxhd', 'ffv1', 'huffyuv', 'ffvhuff', 'utvideo', 'magicyuv', 'rawvideo', 'v210', 'cllc']);
+
+/** Reads "Stream #0:0: Video: mjpeg (Baseline) (MJPG / 0x47504A4D), yuvj420p(pc), 1280x720, 25 fps, 25 tbr…". */
+export function parseVideoStreamLine(line: string): { codec: string; fps: number | null } | null {
+  const m = /Stream #\d+:\d+.*?: Video: ([a-z0-9_]+)/.exec(line);
+  if (!m?.[1]) return null;
+  const fps = /, ([\d.]+) (?:fps|tbr)\b/.exec(line);
+  const f = fps?.[1] !== undefined ? Number(fps[1]) : NaN;
+  return { codec: m[1], fps: Number.isFinite(f) && f > 0 && f <= 1000 ? f : null };
+}
+
+/** What a pass learnt about the video. */
+interface Analysis {
+  width: number;
+  height: number;
+  rate: number;
+  frames: number;
+  curve: number[];
+  globalChanges: number[];
+  masked: MaskRect[];
 }
 
 interface PassOutcome {
-  analyzer: ActivityAnalyzer | null;
-  header: Y4mHeader | null;
+  analysis: Analysis | null;
   code: number | null;
   stderr: string;
-  restart: boolean;
+  restart: false | 'long-gop' | 'intra-only';
+  /** The stream's frame rate, when ffmpeg said. */
+  fps?: number | null;
+}
+
+/** Where frames go: analysed in this thread, or in a worker thread. */
+interface FrameSink {
+  push(frame: Uint8Array): void;
+  readonly frames: number;
+  finish(): Promise<Analysis>;
+  dispose(): void;
+}
+
+class InlineSink implements FrameSink {
+  readonly a: ActivityAnalyzer;
+  constructor(h: Y4mHeader, rate: number, params: AnalyzerParams, trace?: (p: PairTrace) => void) {
+    this.a = new ActivityAnalyzer(h.width, h.height, rate, params, trace);
+  }
+  get frames(): number {
+    return this.a.frames;
+  }
+  push(frame: Uint8Array): void {
+    this.a.push(frame);
+  }
+  finish(): Promise<Analysis> {
+    const a = this.a;
+    a.finish();
+    return Promise.resolve({ width: a.width, height: a.height, rate: a.rate, frames: a.frames, curve: a.curve, globalChanges: a.globalChanges, masked: a.masked });
+  }
+  dispose(): void {}
+}
+
+/** Frames sent in one message, and the most frames in flight before reading pauses (~1.4 MB at 320x180). */
+const BATCH = 4;
+const MAX_IN_FLIGHT = 24;
+
+class WorkerSink implements FrameSink {
+  private readonly worker: Worker;
+  private batch: ArrayBuffer[] = [];
+  private inFlight = 0;
+  private paused = false;
+  private sent = 0;
+  private failure: Error | null = null;
+  private result: ((r: Analysis) => void) | null = null;
+  private fail: ((e: Error) => void) | null = null;
+
+  constructor(
+    private readonly h: Y4mHeader,
+    private readonly rate: number,
+    params: AnalyzerParams,
+    private readonly flow: () => { pause(): void; resume(): void } | null,
+  ) {
+    const data: AnalysisWorkerData = { width: h.width, height: h.height, rate, params };
+    this.worker = new Worker(new URL('./analysis-worker.js', import.meta.url), { workerData: data });
+    this.worker.on('message', (m: AnalysisWorkerReply) => {
+      if (m.type === 'ack') {
+        this.inFlight -= m.count;
+        if (this.paused && this.inFlight <= MAX_IN_FLIGHT / 2) {
+          this.paused = false;
+          this.flow()?.resume();
+        }
+      } else {
+        this.result?.({ width: h.width, height: h.height, rate, frames: m.frames, curve: m.curve, globalChanges: m.globalChanges, masked: m.masked });
+      }
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      this.fail?.(e);
+    });
+  }
+  get frames(): number {
+    return this.sent + this.batch.length;
+  }
+  push(frame: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    this.batch.push(frame.slice().buffer);
+    if (this.batch.length >= BATCH) this.send();
+  }
+  private send(): void {
+    if (this.batch.length === 0) return;
+    const frames = this.batch;
+    this.batch = [];
+    this.sent += frames.length;
+    this.inFlight += frames.length;
+    this.worker.postMessage({ type: 'frames', frames } satisfies AnalysisWorkerRequest, frames);
+    if (!this.paused && this.inFlight > MAX_IN_FLIGHT) {
+      this.paused = true;
+      this.flow()?.pause();
+    }
+  }
+  finish(): Promise<Analysis> {
+    this.send();
+    return new Promise<Analysis>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.result = resolve;
+      this.fail = reject;
+      this.worker.postMessage({ type: 'finish' } satisfies AnalysisWorkerRequest);
+    });
+  }
+  dispose(): void {
+    void this.worker.terminate();
+  }
 }
 
 class LongGop extends Error {}
+class IntraOnly extends Error {
+  constructor(readonly fps: number | null) {
+    super('intra-only stream');
+  }
+}
 
 const MAX_THREADS = 4;
 
@@ -124,24 +267,39 @@ function scaleFilter(pixels: number): string {
   return `scale=w='max(16,2*round(sqrt(${pixels}*dar)/2))':h='max(16,2*round(sqrt(${pixels}/dar)/2))':flags=area`;
 }
 
-function buildArgs(input: string, plan: PassPlan, threads: number, opts: ActivityOptions): string[] {
-  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', '-threads', String(threads), '-filter_threads', '1'];
-  if (plan.keyframesOnly) args.push('-skip_frame', 'nokey');
-  // Honoured by decoders that can (MJPEG, MPEG-1/2/4, H.263); H.264/HEVC ignore it.
-  if (plan.lowres > 0) args.push('-lowres', String(plan.lowres));
+/** Options before -i: safety, and the probed demuxer when there is a probe. */
+function inputArgs(opts: ActivityOptions, keyframesOnly: boolean): string[] {
+  const args = [...safeInputOptions()];
   const p = opts.probe;
   if (p && p.status === 'ok') {
-    args.push(...safeInputOptions(), ...forcedInputFormat(p.container));
+    args.push(...forcedInputFormat(p.container));
     // Raw elementary streams: the demuxer stamps every packet, so skipped frames still advance time.
-    if (isRawStream(p)) args.push('-framerate', String(p.video?.fps ?? 25));
-  } else {
-    args.push(...safeInputOptions());
+    if (isRawStream(p) && keyframesOnly) args.push('-framerate', String(p.video?.fps ?? 25));
   }
   if (opts.durationSec !== undefined && opts.durationSec > 0) args.push('-t', String(opts.durationSec));
-  args.push('-i', fileUrl(input), '-map', '0:v:0', '-an', '-sn', '-dn');
+  return args;
+}
+
+/** The decoding ffmpeg (and, for thinned intra-only streams, the stream copy feeding it). */
+function buildArgs(input: string, plan: PassPlan, threads: number, opts: ActivityOptions): { args: string[]; upstream?: string[] } {
+  const args = ['-nostdin', '-hide_banner', '-v', plan.sniff ? 'info' : 'error', '-nostats', '-threads', String(threads), '-filter_threads', '1'];
+  if (plan.keyframesOnly) args.push('-skip_frame', 'nokey');
+  if (plan.keyframesOnly && (opts.tuning?.skipLoopFilter ?? false)) args.push('-skip_loop_filter', 'all');
+  // Honoured by decoders that can (MJPEG, MPEG-1/2/4, H.263); H.264/HEVC ignore it.
+  if (plan.lowres > 0) args.push('-lowres', String(plan.lowres));
+  let upstream: string[] | undefined;
+  if (plan.thin !== undefined) {
+    // The copy runs on the hostile file; the decoder reads only the copy's NUT stream.
+    upstream = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...inputArgs(opts, false), '-i', fileUrl(input), '-map', '0:v:0', '-c', 'copy',
+      '-bsf:v', `noise=drop='gt(mod(n\\,${plan.thin})\\,0)'`, '-f', 'nut', 'pipe:1'];
+    args.push('-protocol_whitelist', 'pipe', '-format_whitelist', 'nut', '-f', 'nut', '-i', 'pipe:0');
+  } else {
+    args.push(...inputArgs(opts, plan.keyframesOnly), '-i', fileUrl(input));
+  }
+  args.push('-map', '0:v:0', '-an', '-sn', '-dn');
   args.push('-vf', `fps=${plan.rate},${scaleFilter(plan.pixels)},setsar=1,format=gray`);
   args.push('-pix_fmt', 'gray', '-f', 'yuv4mpegpipe', 'pipe:1');
-  return args;
+  return upstream ? { args, upstream } : { args };
 }
 
 function mergeParams(t: ActivityTuning | undefined): AnalyzerParams {
@@ -166,52 +324,106 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
   const tuning = opts.tuning;
   const params = mergeParams(tuning);
   const threads = tuning?.threads ?? Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
-  const totalSec = opts.durationSec ?? (opts.probe?.status === 'ok' ? opts.probe.durationSec : null) ?? null;
+  // The duration: given, probed, or read from ffmpeg's description of the input (not for raw streams).
+  let totalSec: number | null = opts.durationSec ?? (opts.probe?.status === 'ok' ? opts.probe.durationSec : null) ?? null;
 
   let lastProgress = 0;
-  const progress = (a: ActivityAnalyzer, force = false): void => {
+  const progress = (doneSec: number, force = false): void => {
     if (!opts.onProgress) return;
     const now = Date.now();
     if (!force && now - lastProgress < 1000) return;
     lastProgress = now;
-    opts.onProgress({ doneSec: Math.round(a.frames / a.rate), totalSec });
+    opts.onProgress({ doneSec: Math.round(doneSec), totalSec });
   };
 
   const runPass = async (plan: PassPlan): Promise<PassOutcome> => {
-    let analyzer: ActivityAnalyzer | null = null;
-    let header: Y4mHeader | null = null;
+    let sink: FrameSink | null = null;
+    let inline: InlineSink | null = null;
+    let flow: { pause(): void; resume(): void } | null = null;
+    let frames = 0;
     try {
-      const r = await streamY4mFrames(tools.ffmpeg, buildArgs(input, plan, threads, opts), {
+      const { args, upstream } = buildArgs(input, plan, threads, opts);
+      let sniffed = false;
+      const r = await streamY4mFrames(tools.ffmpeg, args, {
+        upstream,
         signal: opts.signal,
+        onStderrLine: plan.sniff
+          ? (line) => {
+              if (sniffed || line.startsWith('Output #')) {
+                sniffed = true;
+                return;
+              }
+              const d = /^\s*Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(line);
+              if (d && totalSec === null) totalSec = Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]);
+              const v = parseVideoStreamLine(line);
+              if (!v) return;
+              sniffed = true;
+              if (INTRA_ONLY.has(v.codec)) throw new IntraOnly(v.fps);
+            }
+          : undefined,
+        onFlow: (f) => {
+          flow = f;
+        },
         onHeader: (h) => {
-          header = h;
-          analyzer = new ActivityAnalyzer(h.width, h.height, plan.rate, params, tuning?.trace);
+          if (plan.worker && !tuning?.trace) {
+            sink = new WorkerSink(h, plan.rate, params, () => flow);
+          } else {
+            inline = new InlineSink(h, plan.rate, params, tuning?.trace);
+            sink = inline;
+          }
         },
         onFrame: (frame) => {
-          const a = analyzer!;
-          a.push(frame);
+          sink!.push(frame);
+          frames += 1;
           // Keyframes too far apart for keyframe-only analysis: decide within the first 30 s.
-          if (plan.keyframesOnly && a.lastTime < 30 && a.maxRepeat / plan.rate > (tuning?.maxKeyframeGapSec ?? 3)) throw new LongGop();
-          progress(a);
+          if (plan.keyframesOnly && inline !== null) {
+            const a = inline.a;
+            if (a.lastTime < 30 && a.maxRepeat / plan.rate > (tuning?.maxKeyframeGapSec ?? 3)) throw new LongGop();
+          }
+          progress(frames / plan.rate);
         },
       });
-      return { analyzer, header, code: r.code, stderr: r.stderrTail, restart: false };
+      const s: FrameSink | null = sink;
+      const analysis = s !== null && frames > 0 ? await (s as FrameSink).finish() : null;
+      return { analysis, code: r.code, stderr: r.stderrTail, restart: false };
     } catch (err) {
-      if (err instanceof LongGop) return { analyzer: null, header, code: null, stderr: '', restart: true };
+      if (err instanceof LongGop) return { analysis: null, code: null, stderr: '', restart: 'long-gop' };
+      if (err instanceof IntraOnly) return { analysis: null, code: null, stderr: '', restart: 'intra-only', fps: err.fps };
       throw err;
+    } finally {
+      (sink as FrameSink | null)?.dispose();
     }
   };
 
   const pixels = tuning?.pixels ?? (mode === 'fast' ? 160 * 90 : 320 * 180);
-  let plan: PassPlan = mode === 'fast'
-    ? { keyframesOnly: true, rate: 1, pixels, lowres: 2 }
-    : { keyframesOnly: false, rate: tuning?.rate ?? 5, pixels, lowres: 1 };
+  const rate = mode === 'fast' ? 1 : tuning?.rate ?? 5;
+  const thinned = (fps: number | null | undefined): PassPlan => ({
+    keyframesOnly: false,
+    rate,
+    pixels,
+    lowres: mode === 'fast' ? 2 : 1,
+    worker: mode === 'thorough' && (tuning?.worker ?? true),
+    thin: Math.max(1, Math.floor((fps ?? 25) / rate)),
+    sniff: false,
+  });
+  const knownCodec = opts.probe?.status === 'ok' ? opts.probe.video?.codec : undefined;
+  let plan: PassPlan;
+  if (knownCodec !== undefined && INTRA_ONLY.has(knownCodec)) {
+    plan = thinned(opts.probe?.video?.fps);
+  } else if (mode === 'fast') {
+    plan = { keyframesOnly: true, rate: 1, pixels, lowres: 2, worker: false, sniff: knownCodec === undefined };
+  } else {
+    plan = { keyframesOnly: false, rate, pixels, lowres: 1, worker: tuning?.worker ?? true, sniff: knownCodec === undefined };
+  }
   let out = await runPass(plan);
-  if (out.restart) {
-    plan = { keyframesOnly: false, rate: tuning?.rate ?? 2, pixels, lowres: 2 };
+  if (out.restart === 'intra-only') {
+    plan = thinned(out.fps);
+    out = await runPass(plan);
+  } else if (out.restart === 'long-gop') {
+    plan = { keyframesOnly: false, rate: tuning?.rate ?? 2, pixels, lowres: 2, worker: false, sniff: false };
     out = await runPass(plan);
   }
-  const a: ActivityAnalyzer | null = out.analyzer;
+  const a = out.analysis;
   const warnings: string[] = [];
   if (a === null || a.frames === 0) {
     // Nothing decoded: say why in the probe's words (no video stream, not a media file, …).
@@ -227,12 +439,14 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
   if (out.code !== 0) {
     warnings.push(`ffmpeg stopped with an error after ${a.frames} frames (${Math.round(a.frames / a.rate)} s): the rest of the file was not analysed. ${lastLines(out.stderr, 3, 500)}`);
   }
-  a.finish();
   const segParams: SegmentParams = { ...DEFAULT_SEGMENT_PARAMS, ...tuning?.segments };
   const decodedSeconds = round3(a.frames / plan.rate);
-  const curveLen = Math.max(a.curve.length, Math.ceil(totalSec ?? 0), Math.ceil(decodedSeconds));
+  // The curve covers the video: the given or probed duration; the container's only when it is
+  // close to what was decoded (keyframes end before the file does; a cut-off file claims more).
+  const stated = opts.durationSec ?? (opts.probe?.status === 'ok' ? opts.probe.durationSec : null) ?? (totalSec !== null && totalSec <= decodedSeconds + 8 ? totalSec : 0);
+  const curveLen = Math.max(a.curve.length, Math.ceil((stated ?? 0) - 1e-6), Math.ceil(decodedSeconds - 1e-6));
   const curve = Array.from({ length: curveLen }, (_, i) => round3(a.curve[i] ?? 0));
-  progress(a, true);
+  progress(decodedSeconds, true);
   return {
     curve,
     segments: extractSegments(curve, segParams),
@@ -243,7 +457,7 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
     masked: a.masked,
     decodedSeconds,
     elapsedMs: Date.now() - started,
-    decode: plan.keyframesOnly ? 'keyframes' : 'all',
+    decode: plan.keyframesOnly ? 'keyframes' : plan.thin !== undefined ? 'sampled' : 'all',
     globalChanges: a.globalChanges,
     warnings,
   };

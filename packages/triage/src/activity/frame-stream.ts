@@ -28,6 +28,15 @@ export interface Y4mStreamOptions {
   signal?: AbortSignal | undefined;
   /** Called once the process exists (tests check that it is gone after an abort). */
   onSpawn?: ((pid: number) => void) | undefined;
+  /** Receives pause/resume of the reading (backpressure: ffmpeg blocks while paused). */
+  onFlow?: ((flow: { pause(): void; resume(): void }) => void) | undefined;
+  /** Called with each line ffmpeg writes to stderr; an exception ends the run (killing it) with that error. */
+  onStderrLine?: ((line: string) => void) | undefined;
+  /**
+   * Arguments of a first ffmpeg whose stdout becomes this one's stdin (same executable, same
+   * rules): e.g. a stream copy that drops packets before anything is decoded.
+   */
+  upstream?: readonly string[] | undefined;
 }
 
 export interface Y4mStreamResult {
@@ -75,12 +84,20 @@ export function streamY4mFrames(command: string, args: readonly string[], opts: 
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const started = Date.now();
   return new Promise<Y4mStreamResult>((resolve, reject) => {
+    const env = { ...process.env, AV_LOG_FORCE_NOCOLOR: '1' };
+    const up = opts.upstream
+      ? spawn(command, opts.upstream, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true, env })
+      : null;
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [up ? up.stdout : 'ignore', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
-      env: { ...process.env, AV_LOG_FORCE_NOCOLOR: '1' },
+      env,
     });
+    const upErr = new BoundedText();
+    up?.stderr.on('data', (b: Buffer) => upErr.push(b));
+    // Our copy of the pipe's read end is not needed once the downstream process has it.
+    up?.stdout.destroy();
     let frame = new Uint8Array(0);
     let frameBytes = 0;
     let fill = 0;
@@ -88,18 +105,18 @@ export function streamY4mFrames(command: string, args: readonly string[], opts: 
     // 'header' → ('tag' → 'data')*; line bytes are collected until '\n'.
     let state: 'header' | 'tag' | 'data' = 'header';
     let line = '';
-    let errChunks: Buffer[] = [];
-    let errSize = 0;
     let failure: unknown = null;
     let settled = false;
 
     const kill = (why: unknown): void => {
       if (failure === null) failure = why;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (up && up.exitCode === null && up.signalCode === null) up.kill('SIGKILL');
     };
     const onAbort = (): void => kill(abortReason(signal!));
     signal?.addEventListener('abort', onAbort, { once: true });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    opts.onFlow?.({ pause: () => child.stdout.pause(), resume: () => child.stdout.resume() });
 
     child.stdout.on('data', (b: Buffer) => {
       if (failure !== null) return;
@@ -143,38 +160,71 @@ export function streamY4mFrames(command: string, args: readonly string[], opts: 
         kill(err);
       }
     });
+    const err = new BoundedText();
+    let errLine = '';
     child.stderr.on('data', (b: Buffer) => {
-      errChunks.push(b);
-      errSize += b.length;
-      if (errSize > STDERR_TAIL_BYTES * 2) {
-        const all = Buffer.concat(errChunks);
-        errChunks = [all.subarray(all.length - STDERR_TAIL_BYTES)];
-        errSize = STDERR_TAIL_BYTES;
+      err.push(b);
+      if (!opts.onStderrLine || failure !== null) return;
+      const lines = (errLine + b.toString('utf8')).split('\n');
+      errLine = lines.pop() ?? '';
+      if (errLine.length > MAX_LINE * 4) errLine = '';
+      try {
+        for (const l of lines) opts.onStderrLine(l.replace(/\r$/, ''));
+      } catch (e) {
+        kill(e);
       }
     });
-    const stderrTail = (): string => {
-      const all = Buffer.concat(errChunks);
-      return all.subarray(Math.max(0, all.length - STDERR_TAIL_BYTES)).toString('utf8');
-    };
+    const stderrTail = (): string => (up ? `${upErr.text()}${err.text()}` : err.text());
 
     const done = (): void => {
       signal?.removeEventListener('abort', onAbort);
     };
-    child.on('error', (err) => {
+    child.on('error', (e) => {
       if (settled) return;
       settled = true;
       done();
-      reject(failure ?? err);
+      if (up && up.exitCode === null && up.signalCode === null) up.kill('SIGKILL');
+      reject(failure ?? e);
     });
+    up?.on('error', (e) => kill(e));
     child.on('close', (code, sig) => {
       if (settled) return;
-      settled = true;
-      done();
-      if (failure !== null) {
-        reject(failure);
+      // The upstream process ends when its reader is gone; do not leave it behind.
+      const finish = (upCode: number | null): void => {
+        if (settled) return;
+        settled = true;
+        done();
+        if (failure !== null) {
+          reject(failure);
+          return;
+        }
+        resolve({ code: code === 0 && upCode !== null && upCode !== 0 ? upCode : code, killedBy: sig, frames, trailingBytes: fill, stderrTail: stderrTail(), durationMs: Date.now() - started });
+      };
+      if (!up || up.exitCode !== null || up.signalCode !== null) {
+        finish(up ? up.exitCode : 0);
         return;
       }
-      resolve({ code, killedBy: sig, frames, trailingBytes: fill, stderrTail: stderrTail(), durationMs: Date.now() - started });
+      up.once('close', (c) => finish(c));
+      up.kill('SIGKILL');
     });
   });
+}
+
+/** The last STDERR_TAIL_BYTES of a stream, as text. */
+class BoundedText {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.size += b.length;
+    if (this.size > STDERR_TAIL_BYTES * 2) {
+      const all = Buffer.concat(this.chunks);
+      this.chunks = [all.subarray(all.length - STDERR_TAIL_BYTES)];
+      this.size = STDERR_TAIL_BYTES;
+    }
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - STDERR_TAIL_BYTES)).toString('utf8');
+  }
 }

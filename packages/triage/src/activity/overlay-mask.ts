@@ -28,7 +28,7 @@ export interface OverlayParams {
   maxRingShare: number;
 }
 
-export const DEFAULT_OVERLAY_PARAMS: OverlayParams = { tickShare: 0.6, band: 0.25, extendLeft: 7, extendRight: 1.5, maxDigitsWidth: 0.15, maxDigitsHeight: 0.1, maxRingShare: 0.25 };
+export const DEFAULT_OVERLAY_PARAMS: OverlayParams = { tickShare: 0.5, band: 0.25, extendLeft: 8, extendRight: 2, maxDigitsWidth: 0.15, maxDigitsHeight: 0.1, maxRingShare: 0.25 };
 
 export class OverlayLearner {
   /** Per pixel: pairs in which it changed. */
@@ -57,20 +57,24 @@ export class OverlayLearner {
     this.pairs += 1;
     const { counts, near, rowOr, width: w, height: h, radius: r } = this;
     for (let i = 0; i < counts.length; i++) if (changed[i] !== 0) counts[i]! += 1;
-    // Dilation by a (2r+1)² square, separably: rows, then columns.
+    // Dilation by a (2r+1)² square, separably with running counts: rows, then columns.
     for (let y = 0; y < h; y++) {
       const row = y * w;
+      let run = 0;
+      for (let x = 0; x < Math.min(r, w); x++) run += changed[row + x] !== 0 ? 1 : 0;
       for (let x = 0; x < w; x++) {
-        let v = 0;
-        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r) && v === 0; xx++) if (changed[row + xx] !== 0) v = 1;
-        rowOr[row + x] = v;
+        if (x + r < w && changed[row + x + r] !== 0) run++;
+        if (x - r - 1 >= 0 && changed[row + x - r - 1] !== 0) run--;
+        rowOr[row + x] = run > 0 ? 1 : 0;
       }
     }
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let v = 0;
-        for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r) && v === 0; yy++) if (rowOr[yy * w + x] !== 0) v = 1;
-        if (v !== 0) near[y * w + x]! += 1;
+    for (let x = 0; x < w; x++) {
+      let run = 0;
+      for (let y = 0; y < Math.min(r, h); y++) run += rowOr[y * w + x]!;
+      for (let y = 0; y < h; y++) {
+        if (y + r < h) run += rowOr[(y + r) * w + x]!;
+        if (y - r - 1 >= 0) run -= rowOr[(y - r - 1) * w + x]!;
+        if (run > 0) near[y * w + x]!++;
       }
     }
   }
@@ -99,53 +103,58 @@ export class OverlayLearner {
       }
     }
     if (!any) return { rects: [], mask: null };
-    // Around each seed group, the pixels that changed at least twice (the digits that ticked: the
-    // seconds, and the tens of seconds in a 20-s window) give the digits' extent and height.
-    const weakNeed = Math.max(2, Math.ceil(this.pairs * 0.05));
+    // Each seed group is the ticking digit(s), grown by the dilation radius.
     const seen = new Uint8Array(w * h);
     const rects: MaskRect[] = [];
     const stack: number[] = [];
+    const r = this.radius;
     for (let s0 = 0; s0 < w * h; s0++) {
       if (seed[s0] !== 1 || seen[s0] === 1) continue;
       let x0 = w;
       let y0 = h;
       let x1 = -1;
       let y1 = -1;
-      let digits = 0;
       seen[s0] = 1;
       stack.push(s0);
       while (stack.length > 0) {
         const p = stack.pop()!;
         const x = p % w;
         const y = (p - x) / w;
-        if (counts[p]! >= weakNeed) {
-          digits += 1;
-          x0 = Math.min(x0, x);
-          x1 = Math.max(x1, x);
-          y0 = Math.min(y0, y);
-          y1 = Math.max(y1, y);
-        }
-        const reach = this.radius + 1;
-        for (let yy = Math.max(0, y - reach); yy <= Math.min(h - 1, y + reach); yy++) {
-          if (!inBand(yy)) continue;
-          for (let xx = Math.max(0, x - reach); xx <= Math.min(w - 1, x + reach); xx++) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+          for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
             const q = yy * w + xx;
-            if (seen[q] === 0 && (seed[q] === 1 || counts[q]! >= weakNeed)) {
+            if (seen[q] === 0 && seed[q] === 1) {
               seen[q] = 1;
               stack.push(q);
             }
           }
         }
       }
+      if (x1 - x0 >= 2 * r) {
+        x0 += r;
+        x1 -= r;
+      }
+      if (y1 - y0 >= 2 * r) {
+        y0 += r;
+        y1 -= r;
+      }
+      // A digit changing is several pixels changing, not one flickering pixel.
+      let active = 0;
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (counts[y * w + x]! * 3 >= need) active++;
+      if (active < 2) continue;
       // A lone flickering pixel is not a digit; a wide or tall changing area is not a clock's
       // seconds (compression pulses of a noisy scene, someone standing under the camera).
-      if (digits < 2 || x1 - x0 + 1 > w * params.maxDigitsWidth || y1 - y0 + 1 > h * params.maxDigitsHeight) continue;
+      if (x1 - x0 + 1 > w * params.maxDigitsWidth || y1 - y0 + 1 > h * params.maxDigitsHeight) continue;
       // Burned-in text sits on a steady picture: around the digits, little changes.
       if (this.ringShare(x0, y0, x1, y1) > params.maxRingShare) continue;
-      // The text line: as tall as the digits, from `extendLeft` text heights left of them (HH:MM:
-      // before SS) to `extendRight` right of them.
+      // The text line: as tall as the digits (plus the dilation radius), from `extendLeft` text
+      // heights left of them (HH:MM: before SS) to `extendRight` right of them.
       const th = Math.max(2, y1 - y0 + 1);
-      const pad = Math.max(1, Math.round(th * 0.3));
+      const pad = Math.max(1, r, Math.round(th * 0.25));
       const rx0 = Math.max(0, Math.floor(x0 - params.extendLeft * th));
       const rx1 = Math.min(w, Math.ceil(x1 + 1 + params.extendRight * th));
       const ry0 = Math.max(0, y0 - pad);
@@ -160,16 +169,21 @@ export class OverlayLearner {
     return { rects: merged, mask };
   }
 
-  /** Mean share of pairs with a raw change, over a ring one digit-height wide around a box (the box's row band, left and right, and above and below). */
+  /** Mean share of pairs with a change nearby, over a ring one digit-height wide around a box (outside the dilation radius). */
   private ringShare(x0: number, y0: number, x1: number, y1: number): number {
-    const { width: w, height: h, counts } = this;
+    const { width: w, height: h, near } = this;
+    const r = this.radius;
+    x0 -= r;
+    y0 -= r;
+    x1 += r;
+    y1 += r;
     const m = Math.max(2, y1 - y0 + 1);
     let sum = 0;
     let n = 0;
     for (let y = Math.max(0, y0 - m); y <= Math.min(h - 1, y1 + m); y++) {
       for (let x = Math.max(0, x0 - m); x <= Math.min(w - 1, x1 + m); x++) {
         if (x >= x0 && x <= x1 && y >= y0 && y <= y1) continue;
-        sum += counts[y * w + x]!;
+        sum += near[y * w + x]!;
         n += 1;
       }
     }

@@ -8,7 +8,7 @@
 // DejaVuSans.ttf, which has Cyrillic). Without it the clock and label are drawn through
 // fontconfig's default font ("Sans") when drawtext can find one, else clips are made without them.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { lastLines, locateMediaTools, runTool, type MediaTools } from '@custodia/media';
 import { hasEncoder } from '@custodia/media/testing';
@@ -195,10 +195,13 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
   const rate = `${spec.bitrateKbps}k`;
   const vbv = ['-maxrate', `${Math.round(spec.bitrateKbps * 1.5)}k`, '-bufsize', `${spec.bitrateKbps * 2}k`];
   if (spec.codec === 'hevc') {
-    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0`,
+    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0`,
       '-pix_fmt', 'yuv420p', ...(ext === '.mp4' ? ['-tag:v', 'hvc1'] : [])];
   }
-  return ['-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
+  // ultrafast for speed, but with CABAC and the deblocking filter, as DVRs' Main/High-profile
+  // streams have (plain ultrafast is CAVLC without deblocking: unrealistically cheap to decode).
+  return ['-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'cabac=1:deblock=1,0,0', '-profile:v', 'main', '-b:v', rate, ...vbv,
+    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
 }
 
 let fontWarning = false;
@@ -242,22 +245,27 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
   if (spec.codec === 'hevc' && !(await hasEncoder(tools, 'libx265'))) throw new Error('this ffmpeg has no libx265 encoder: cannot make an HEVC clip');
   const rnd = cctvRandom(spec.seed * 7919 + 17);
   const scene = corridorExpr(w, h, rnd);
+  // Pre-roll: the encoder runs this long before the clip starts, and the clip is cut from the
+  // encoded stream at a keyframe (as a DVR export is cut from a running recording). A fresh
+  // low-bitrate encode ramps its quality over the first second, which would look like movement.
+  const P = spec.codec === 'mjpeg' ? 0 : spec.gopSec * Math.ceil(2 / spec.gopSec);
+  const D = d + P;
   const scale = h / 720;
 
   const inputs: string[] = ['-f', 'lavfi', '-i', `color=c=gray:s=${w}x${h}:r=${fps}:d=1`];
   const chains: string[] = [
-    `[0:v]format=gray,geq=lum='${scene.expr}',format=yuv420p,loop=loop=-1:size=1,trim=duration=${num(d)},setpts=N/${fps}/TB[bg]`,
+    `[0:v]format=gray,geq=lum='${scene.expr}',format=yuv420p,loop=loop=-1:size=1,trim=duration=${num(D)},setpts=N/${fps}/TB[bg]`,
   ];
   let last = 'bg';
   let n = 0;
   for (const ev of spec.events) {
-    const resolved: CctvEventSpec = { ...ev, from: ev.from ?? (['left', 'right', 'door'] as const)[Math.floor(rnd() * 3)]! };
+    const resolved: CctvEventSpec = { ...ev, startSec: ev.startSec + P, endSec: ev.endSec + P, from: ev.from ?? (['left', 'right', 'door'] as const)[Math.floor(rnd() * 3)]! };
     const figures = [figurePlan(resolved, w, h, scene.floorY, scene.doorX, rnd, 0)];
     // The second of a pair follows a little behind the first.
     if (ev.pair) figures.push(figurePlan(resolved, w, h, scene.floorY, scene.doorX, rnd, Math.min(0.6, (ev.endSec - ev.startSec) * 0.1)));
     for (const f of figures) {
       n += 1;
-      inputs.push('-f', 'lavfi', '-i', `color=c=${f.color}:s=${f.w}x${f.h}:r=${fps}:d=${num(d)}`);
+      inputs.push('-f', 'lavfi', '-i', `color=c=${f.color}:s=${f.w}x${f.h}:r=${fps}:d=${num(D)}`);
       const headH = Math.max(3, Math.round(f.h * 0.17));
       const headW = Math.max(3, Math.round(f.w * 0.55));
       chains.push(`[${n}:v]format=yuv420p,drawbox=x=${Math.round((f.w - headW) / 2)}:y=0:w=${headW}:h=${headH}:c=${f.head}:t=fill[p${n}]`);
@@ -267,12 +275,12 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
   }
   const post: string[] = [];
   const bright: string[] = [];
-  if (spec.drift) bright.push(`${num(spec.drift.amplitude)}*sin(2*PI*t/${num(spec.drift.periodSec)})`);
+  if (spec.drift) bright.push(`${num(spec.drift.amplitude)}*sin(2*PI*(t-${P})/${num(spec.drift.periodSec)})`);
   let contrast = '1';
   if (spec.lightsStep) {
     const { atSec, delta } = spec.lightsStep;
     const ramp = Math.max(1 / fps, spec.lightsStep.rampSec ?? 0.12);
-    const k = `clip((t-${num(atSec)})/${num(ramp)},0,1)`;
+    const k = `clip((t-${num(atSec + P)})/${num(ramp)},0,1)`;
     bright.push(`${num(delta)}*(1-${k})`);
     // A darker scene is also flatter (less contrast) before the lights come on.
     contrast = `(1-${num(Math.min(0.5, Math.abs(delta)))}*(1-${k}))`;
@@ -296,7 +304,7 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
     const x = pos.endsWith('left') ? margin : w - margin - textW;
     const y = pos.startsWith('top') ? margin : h - margin - fs;
     const box = spec.clock.box ? `:box=1:boxcolor=black:boxborderw=${Math.max(2, Math.round(4 * scale))}` : '';
-    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${box}:text='${clockText(spec.clock.startEpoch)}'`);
+    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${box}:text='${clockText(spec.clock.startEpoch - P)}'`);
     clockRect = { x, y, w: textW, h: Math.round(fs * 0.95) };
     clockTimeRect = { x: x + textW - timeW, y, w: timeW, h: Math.round(fs * 0.95) };
   }
@@ -311,19 +319,38 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
 
   const ext = extname(path).toLowerCase();
   const muxer: string[] = ext === '.h264' ? ['-f', 'h264'] : ext === '.hevc' ? ['-f', 'hevc'] : ext === '.ts' ? ['-f', 'mpegts'] : [];
+  const encoded = P > 0 ? `${path}.preroll.mkv` : path;
   const args = [
     '-nostdin', '-hide_banner', '-v', 'error', '-y',
     ...inputs,
     '-filter_complex', chains.join(';'),
     '-map', '[out]', '-r', String(fps),
     ...encoderArgs(spec, ext),
-    ...(ext === '.mp4' ? ['-movflags', '+faststart'] : []),
-    ...muxer,
-    path,
+    ...(P > 0 ? [] : [...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer]),
+    encoded,
   ];
   const started = Date.now();
-  const r = await runTool(tools.ffmpeg, args, { signal: opts.signal, timeoutMs: 600_000 });
-  if (r.code !== 0) throw new Error(`ffmpeg could not make the CCTV clip ${path}: ${lastLines(r.stderrTail)}`);
+  try {
+    const r = await runTool(tools.ffmpeg, args, { signal: opts.signal, timeoutMs: 600_000 });
+    if (r.code !== 0) throw new Error(`ffmpeg could not make the CCTV clip ${path}: ${lastLines(r.stderrTail)}`);
+    if (P > 0) {
+      // Cut at the keyframe at P seconds, without re-encoding. ffmpeg starts a stream copy at the
+      // last keyframe before the seek point, found by decoding timestamps, which B-frames put a
+      // little before the keyframe's own time: so seek to P + half a GOP.
+      const cut = await runTool(tools.ffmpeg, [
+        '-nostdin', '-hide_banner', '-v', 'error', '-y', '-ss', String(P + Math.min(0.5, spec.gopSec / 2)), '-i', encoded, '-map', '0:v:0', '-c', 'copy',
+        ...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer, path,
+      ], { signal: opts.signal, timeoutMs: 120_000 });
+      if (cut.code !== 0) throw new Error(`ffmpeg could not cut the CCTV clip ${path}: ${lastLines(cut.stderrTail)}`);
+    }
+    // The ground truth holds only if the clip is exactly as long as asked (the cut at a keyframe).
+    const count = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets',
+      '-of', 'csv=p=0', path], { signal: opts.signal, timeoutMs: 60_000, maxStdoutBytes: 4096 });
+    const packets = Number.parseInt(count.stdout.trim(), 10);
+    if (!(Math.abs(packets - d * fps) <= 1)) throw new Error(`the CCTV clip ${path} has ${packets} frames, expected ${d * fps}: the cut at ${P} s went wrong`);
+  } finally {
+    if (P > 0) await rm(encoded, { force: true });
+  }
   return {
     path,
     events: spec.events.map((e) => ({ startSec: e.startSec, endSec: e.endSec })),
