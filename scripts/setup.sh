@@ -37,3 +37,4 @@ fi
 
 say "building"
 npx tsc -b
+node scripts/build-verifier.mjs

@@ -17,3 +17,5 @@ export * from './repo/pg-media.repo.js';
 export * from './jobs/index.js';
 export * from './process-alive.js';
 export * from './repo/pg-triage.repo.js';
+export * from './export/court-export.use-case.js';
+export { type ExportScope } from './export/export-scope.js';

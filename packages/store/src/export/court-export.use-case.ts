@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { conflict, integrity, invalid } from '@custodia/core';
+import type { PackageDerivative, PackageFile, PackageManifest } from '@custodia/verify';
+import { tokensOf } from '../ledger/anchor.js';
+import type { Vault } from '../vault.js';
+import { courtReportPdf } from './court-report.pdf.js';
+import { packageLedger } from './export-ledger.js';
+import { packageItem, selectForExport, type ExportScope } from './export-scope.js';
+import { writeStoredZip } from './stored-zip.writer.js';
+import { verifyGuide } from './verify-guide.js';
+
+/** The manifest format this exporter writes (the verifier refuses others). */
+export const COURT_PACKAGE_FORMAT = 'custodia-court-package/1';
+
+export interface CourtExportInput {
+  scope: ExportScope;
+  withOriginals: boolean;
+  /** The package folder to create; it must not exist yet. */
+  outDir: string;
+  /** Also write `<outDir>.zip`. */
+  zip: boolean;
+  /** The bundled offline verifier (packages/verify/dist/verify.js), copied into the package. */
+  verifierBundle: string;
+  operator: string;
+  host: string;
+  toolVersion: string;
+  onProgress?: (p: { phase: 'files' | 'ledger' | 'report' | 'zip'; done: number; total: number; bytes: number }) => void;
+}
+
+export interface CourtExportResult {
+  dir: string;
+  zip: string | null;
+  items: number;
+  originals: number;
+  derivatives: number;
+  files: number;
+  bytes: number;
+  ledgerEntries: number;
+  checkpoint: { id: number; treeSize: number };
+  timestamps: number;
+  /** The `court-exported` ledger entry recording this export. */
+  ledgerSeq: number;
+  anchorFailures: string[];
+}
+
+/**
+ * Builds a court package (docs/adr/0016-court-package-format.md): the chosen items' originals
+ * (optional) and derivatives, manifest.json, the ledger entries about them with inclusion proofs
+ * against a checkpoint signed now, earlier checkpoints with consistency proofs, RFC 3161 tokens,
+ * report.pdf, VERIFY.md, verify.js and SHA256SUMS. The export itself is recorded in the ledger
+ * (and so is in the package). Written to a temporary folder renamed into place at the end: a
+ * failed export leaves no package that looks complete.
+ */
+export async function exportCourtPackage(vault: Vault, input: CourtExportInput): Promise<CourtExportResult> {
+  const outDir = resolve(input.outDir);
+  if (existsSync(outDir)) throw conflict(`${outDir} already exists: choose a new folder for the package`);
+  if (input.zip && existsSync(`${outDir}.zip`)) throw conflict(`${outDir}.zip already exists`);
+  if (!existsSync(dirname(outDir))) throw invalid(`the folder ${dirname(outDir)} does not exist`);
+  if (!existsSync(input.verifierBundle)) {
+    throw invalid(`the offline verifier bundle ${input.verifierBundle} is missing: run "npm run build" (it runs scripts/build-verifier.mjs)`);
+  }
+
+  const sel = await selectForExport(vault, input.scope);
+  const itemShas = [...new Set(sel.items.flatMap((i) => (i.sha256 ? [i.sha256] : [])))].sort();
+  const derivShas = [...new Set(sel.derivatives.map((d) => d.sha256))].sort();
+  const scopeValue = input.scope.kind === 'case' ? input.scope.name : input.scope.kind === 'items' ? input.scope.ids.join(',') : input.scope.id;
+
+  // The export is an action on evidence: recorded first, so the checkpoint signed next covers it.
+  const { seq: ledgerSeq } = await vault.db.transaction((tx) =>
+    vault.ledger.append(tx, {
+      actor: input.operator,
+      action: 'court-exported',
+      subjects: [...new Set([...itemShas, ...derivShas])].sort(),
+      details: {
+        scope: { kind: input.scope.kind, value: scopeValue },
+        items: sel.items.map((i) => i.id),
+        withOriginals: input.withOriginals,
+        package: basename(outDir),
+        host: input.host,
+        tool: `custodia ${input.toolVersion}`,
+      },
+    }),
+  );
+  const { checkpoint, anchors } = await vault.checkpoint();
+  const ledger = await packageLedger(vault, checkpoint, {
+    seqs: [...sel.items.map((i) => i.ledgerSeq), ...sel.derivatives.map((d) => d.ledgerSeq), ...sel.acquisitions.map((a) => a.ledgerSeq), ledgerSeq],
+    subjects: [...itemShas, ...derivShas],
+    acquisitions: sel.acquisitions.map((a) => a.id),
+    cases: sel.cases.map((c) => c.id),
+  });
+
+  const work = `${outDir}.partial-${process.pid}`;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  try {
+    const files: PackageFile[] = [];
+    const add = async (path: string, bytes: Buffer) => {
+      await mkdir(dirname(join(work, path)), { recursive: true });
+      await writeFile(join(work, path), bytes, { flag: 'wx' });
+      files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+    };
+
+    // Evidence files, each re-hashed on the way out: a blob that no longer matches its name is never shipped.
+    const copies = [
+      ...(input.withOriginals ? itemShas.map((sha) => ({ sha, path: `files/originals/${sha}` })) : []),
+      ...derivShas.map((sha) => ({ sha, path: `files/derivatives/${sha}` })),
+    ];
+    let copied = 0;
+    let bytes = 0;
+    for (const c of copies) {
+      const size = await copyVerified(vault.blobs.localPath(c.sha), join(work, c.path), c.sha);
+      files.push({ path: c.path, sha256: c.sha, size });
+      bytes += size;
+      input.onProgress?.({ phase: 'files', done: ++copied, total: copies.length, bytes });
+    }
+
+    input.onProgress?.({ phase: 'ledger', done: 0, total: 1, bytes });
+    for (const f of ledger.files) await add(f.path, f.bytes);
+    const tsaCa = vault.config.tsaCaFile && existsSync(vault.config.tsaCaFile) ? 'timestamps/tsa-ca.pem' : null;
+    if (tsaCa) {
+      await mkdir(join(work, 'timestamps'), { recursive: true });
+      await copyFile(vault.config.tsaCaFile!, join(work, tsaCa));
+      const h = await copyVerified(join(work, tsaCa), null, null);
+      files.push({ path: tsaCa, sha256: h.sha256, size: h.size });
+    }
+    const tokens = (await tokensOf(vault.db, checkpoint.id)).length;
+
+    const manifest: PackageManifest = {
+      format: COURT_PACKAGE_FORMAT,
+      createdAt: new Date().toISOString(),
+      createdBy: { operator: input.operator, host: input.host, tool: `custodia ${input.toolVersion}` },
+      scope: { kind: input.scope.kind, value: scopeValue },
+      withOriginals: input.withOriginals,
+      instance: {
+        id: vault.instance.id, origin: vault.instance.origin, verifierKey: vault.instance.verifierKey, publicKeyHex: vault.instance.publicKey.toString('hex'),
+      },
+      cases: sel.cases.map((c) => ({ id: c.id, name: c.name })),
+      items: sel.items.map((it) => packageItem(it, input.withOriginals)),
+      acquisitions: sel.acquisitions,
+      derivatives: sel.derivatives.map((d): PackageDerivative => ({ ...d, file: `files/derivatives/${d.sha256}` })),
+      ledger: {
+        checkpoint: 'ledger/checkpoint.txt', verifierKey: 'ledger/verifier.key', entries: 'ledger/entries.jsonl', proofs: 'ledger/proofs.jsonl',
+        treeSize: ledger.treeSize, rootHashHex: ledger.rootHashHex, entryCount: ledger.entryCount,
+        earlierCheckpoints: ledger.earlierCheckpoints, timestamps: ledger.timestamps, tsaCaFile: tsaCa,
+      },
+      files,
+    };
+    input.onProgress?.({ phase: 'report', done: 0, total: 1, bytes });
+    await add('VERIFY.md', Buffer.from(verifyGuide(manifest), 'utf8'));
+    await add('report.pdf', courtReportPdf(manifest, sel.cases, ledger.entries));
+    await copyFile(input.verifierBundle, join(work, 'verify.js'));
+    const v = await copyVerified(join(work, 'verify.js'), null, null);
+    files.push({ path: 'verify.js', sha256: v.sha256, size: v.size });
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    await writeFile(join(work, 'manifest.json'), manifestBytes, { flag: 'wx' });
+    const sums = [...files, { path: 'manifest.json', sha256: createHash('sha256').update(manifestBytes).digest('hex'), size: manifestBytes.length }]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((f) => `${f.sha256}  ${f.path}\n`)
+      .join('');
+    await writeFile(join(work, 'SHA256SUMS'), sums, { flag: 'wx' });
+    await rename(work, outDir);
+
+    let zip: string | null = null;
+    if (input.zip) {
+      zip = `${outDir}.zip`;
+      await writeStoredZip(outDir, zip, basename(outDir), (done, total, b) => input.onProgress?.({ phase: 'zip', done, total, bytes: b }));
+    }
+    return {
+      dir: outDir, zip, items: sel.items.length, originals: input.withOriginals ? itemShas.length : 0, derivatives: derivShas.length,
+      files: files.length + 2, bytes, ledgerEntries: ledger.entryCount, checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize },
+      timestamps: tokens, ledgerSeq, anchorFailures: anchors.filter((a) => !a.ok).map((a) => `${a.url}: ${a.error}`),
+    };
+  } catch (e) {
+    await rm(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+const CHUNK = 8 * 1024 * 1024;
+
+/**
+ * Copies `src` to `dest` (created, never overwritten) while hashing it; with `expected`, refuses
+ * a file whose SHA-256 differs. With `dest` null it only hashes.
+ */
+async function copyVerified(src: string, dest: string, expected: string): Promise<number>;
+async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
+async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
+  if (dest) await mkdir(dirname(dest), { recursive: true });
+  const inp = await open(src, 'r');
+  const out = dest ? await open(dest, 'wx') : null;
+  try {
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await inp.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      hash.update(chunk);
+      if (out) await out.write(chunk);
+      size += bytesRead;
+    }
+    const sha256 = hash.digest('hex');
+    if (expected !== null && sha256 !== expected) {
+      throw integrity(`the stored blob ${expected} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`);
+    }
+    return expected !== null ? size : { sha256, size };
+  } finally {
+    await inp.close();
+    await out?.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { invalid, notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
+import type { PackageAcquisition, PackageDerivative, PackageItem } from '@custodia/verify';
+import { toItem, type ItemRow } from '../repo/pg-vault.repo.js';
+import type { Vault } from '../vault.js';
+
+/** What to export: a whole case, chosen items, or (once incidents exist) an incident. */
+export type ExportScope = { kind: 'case'; name: string } | { kind: 'items'; ids: number[] } | { kind: 'incident'; id: string };
+
+export interface ExportSelection {
+  cases: { id: number; name: string; createdAt: string }[];
+  items: Item[];
+  acquisitions: Omit<PackageAcquisition, never>[];
+  /** Derivatives of the items' blobs, and of those derivatives (e.g. the proxy of a salvaged copy). */
+  derivatives: Omit<PackageDerivative, 'file'>[];
+}
+
+/** Resolves the scope to items and gathers their acquisitions and derivatives. */
+export async function selectForExport(vault: Vault, scope: ExportScope): Promise<ExportSelection> {
+  let items: Item[];
+  if (scope.kind === 'case') {
+    const kase = await vault.repo.findCase(scope.name);
+    if (!kase) {
+      const names = (await vault.repo.listCases()).map((c) => `"${c.name}"`);
+      throw notFound(`no case named "${scope.name}"${names.length ? `; cases: ${names.join(', ')}` : ' (no cases yet)'}`);
+    }
+    items = await vault.repo.itemsOfCase(kase.id);
+  } else if (scope.kind === 'items') {
+    if (scope.ids.length === 0) throw invalid('--items needs at least one item id');
+    const r = await vault.db.query<ItemRow>('SELECT * FROM items WHERE id = ANY($1::bigint[]) ORDER BY id', [scope.ids]);
+    items = r.rows.map(toItem);
+    const found = new Set(items.map((i) => i.id));
+    const missing = scope.ids.filter((id) => !found.has(id));
+    if (missing.length) throw notFound(`no item with id ${missing.join(', ')}`);
+  } else {
+    const t = await vault.db.query<{ t: string | null }>("SELECT to_regclass('incidents')::text AS t");
+    throw invalid(
+      t.rows[0]?.t
+        ? 'export by incident is not built yet in this version: export the incident\'s items with --items'
+        : 'this instance has no incidents yet (they come with the workspace): export a --case or --items',
+    );
+  }
+  if (items.length === 0) throw invalid('nothing to export: the case has no items');
+
+  const caseIds = [...new Set(items.map((i) => i.caseId))];
+  const cases = (
+    await vault.db.query<{ id: number; name: string; created_at: Date }>('SELECT id, name, created_at FROM cases WHERE id = ANY($1::bigint[]) ORDER BY id', [caseIds])
+  ).rows.map((c) => ({ id: Number(c.id), name: c.name, createdAt: c.created_at.toISOString() }));
+
+  const acquisitions: PackageAcquisition[] = [];
+  for (const id of [...new Set(items.map((i) => i.acquisitionId))].sort((a, b) => a - b)) {
+    const a = await vault.repo.acquisition(id);
+    acquisitions.push({
+      id: a.id, case: a.caseId, kind: a.kind, operator: a.operator, host: a.host, tool: `custodia ${a.toolVersion}`,
+      options: a.options, roots: a.roots, startedAt: a.startedAt.toISOString(), finishedAt: a.finishedAt?.toISOString() ?? null,
+      status: a.status, manifestSha256: a.manifestSha256, ledgerSeq: await acquisitionSeq(vault, a.id),
+    });
+  }
+
+  const derivatives: ExportSelection['derivatives'] = [];
+  const seen = new Set<string>();
+  let sources = [...new Set(items.flatMap((i) => (i.sha256 ? [i.sha256] : [])))];
+  while (sources.length) {
+    const r = await vault.db.query<{ sha256: string; source_sha256: string; kind: string; tool: string; recipe: unknown; ledger_seq: number; size: number }>(
+      `SELECT d.sha256, d.source_sha256, d.kind, d.tool, d.recipe, d.ledger_seq, b.size
+         FROM derivatives d JOIN blobs b ON b.sha256 = d.sha256 WHERE d.source_sha256 = ANY($1::text[]) ORDER BY d.id`,
+      [sources],
+    );
+    sources = [];
+    for (const d of r.rows) {
+      const key = `${d.source_sha256}:${d.sha256}:${d.kind}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      derivatives.push({
+        sha256: d.sha256, sourceSha256: d.source_sha256, kind: d.kind, tool: d.tool, recipe: d.recipe, size: Number(d.size), ledgerSeq: Number(d.ledger_seq),
+      });
+      sources.push(d.sha256);
+    }
+  }
+  return { cases, items, acquisitions, derivatives };
+}
+
+async function acquisitionSeq(vault: Vault, id: number): Promise<number> {
+  const r = await vault.db.query<{ ledger_seq: number }>('SELECT ledger_seq FROM acquisitions WHERE id = $1', [id]);
+  return Number(r.rows[0]!.ledger_seq);
+}
+
+/** The manifest's description of an item. */
+export function packageItem(it: Item, withOriginals: boolean): PackageItem {
+  const rawPathHex = rawPathHexIfInexact(it);
+  return {
+    id: it.id, case: it.caseId, path: it.displayPath, ...(rawPathHex ? { rawPathHex } : {}), pathEncoding: it.pathEncoding,
+    size: it.size, mtime: it.mtime, sha256: it.sha256, kind: it.kind, format: it.format, status: it.status, reason: it.reason,
+    acquisition: it.acquisitionId, parent: it.parentId, ledgerSeq: it.ledgerSeq,
+    file: withOriginals && it.sha256 ? `files/originals/${it.sha256}` : null,
+  };
+}
