@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { readZip } from '@custodia/acquire';
+import { startLocalTsa, type LocalTsa } from '@custodia/ledger/testing';
+import type { Config } from '@custodia/store';
+import { DB_KINDS, tempDir, testConfig } from '@custodia/store/testing';
+import { makeVideo } from './testing/evidence-fixture.js';
+import { cliEnv, runCli } from './testing/run-cli.js';
+
+const BUILD_VERIFIER = fileURLToPath(new URL('../../../scripts/build-verifier.mjs', import.meta.url));
+const CYRILLIC = 'КАМЕРА 3 коридор.mp4';
+
+interface VerifyJson {
+  ok: boolean;
+  items: { id: number; path: string; ok: boolean; problems: { where: string; what: string }[]; timestampedBy: string | null }[];
+  problems: { where: string; what: string }[];
+  timestamps: { file: string; imprint: boolean; signature: string }[];
+}
+
+/** Runs the package's own verify.js with plain node, from inside the package, as an outsider would. */
+function verifyJs(dir: string, args: string[] = []): { code: number | null; out: string; json: VerifyJson | null } {
+  const r = spawnSync(process.execPath, ['verify.js', '.', ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  let json: VerifyJson | null = null;
+  if (args.includes('--json')) json = JSON.parse(r.stdout) as VerifyJson;
+  return { code: r.status, out: r.stdout + r.stderr, json };
+}
+
+function flipByte(buf: Buffer, at: number): Buffer {
+  const b = Buffer.from(buf);
+  b[at] = b[at]! ^ 0x01;
+  return b;
+}
+
+for (const kind of DB_KINDS) {
+  describe(`custodia export on ${kind}`, () => {
+    let tsa: LocalTsa;
+    let cfg: Config;
+    let cleanup: () => Promise<void>;
+    let env: NodeJS.ProcessEnv;
+    let work: { path: string; remove: () => Promise<void> };
+    let pkg: string;
+    let items: { id: number; path: string; sha256: string | null }[];
+
+    before(async () => {
+      execFileSync(process.execPath, [BUILD_VERIFIER], { stdio: ['ignore', 'ignore', 'pipe'] });
+      tsa = await startLocalTsa();
+      ({ config: cfg, cleanup } = await testConfig(kind));
+      env = cliEnv(cfg, { CUSTODIA_TSA_URLS: tsa.url, CUSTODIA_TSA_CA_FILE: tsa.caFile });
+      work = await tempDir('custodia-export-');
+      const ev = join(work.path, 'usb');
+      execFileSync('mkdir', ['-p', join(ev, 'cam1'), join(ev, 'cam3')]);
+      makeVideo(join(ev, 'cam1', 'export_0314.mp4'), { pattern: 'smptebars' });
+      makeVideo(join(ev, 'cam3', CYRILLIC), { pattern: 'testsrc' });
+      await writeFile(join(ev, 'журнал.txt'), 'журнал дежурств\n');
+      assert.equal((await runCli(['init'], env)).code, 0);
+      const ing = await runCli(['ingest', ev, '--case', 'Дело 17', '--wait', '--no-progress'], env);
+      assert.equal(ing.code, 0, ing.stdout + ing.stderr);
+      items = JSON.parse((await runCli(['report', '--case', 'Дело 17', '--json'], env)).stdout).items;
+      pkg = join(work.path, 'package');
+      const ex = await runCli(['export', '--case', 'Дело 17', '--with-originals', '--zip', '--out', pkg, '--json'], env);
+      assert.equal(ex.code, 0, ex.stdout + ex.stderr);
+      const summary = JSON.parse(ex.stdout);
+      assert.equal(summary.items, 3);
+      assert.ok(summary.derivatives >= 6, `proxies, posters and filmstrips of both videos: ${summary.derivatives}`);
+      assert.ok(summary.timestamps >= 1);
+    });
+    after(async () => {
+      await cleanup?.();
+      await work?.remove();
+      await tsa?.close();
+    });
+
+    it('the package verifies with its own verify.js, copied where no node_modules can be reached', async () => {
+      const elsewhere = await tempDir('custodia-court-');
+      try {
+        await cp(pkg, join(elsewhere.path, 'p'), { recursive: true });
+        const r = verifyJs(join(elsewhere.path, 'p'));
+        assert.equal(r.code, 0, r.out);
+        assert.match(r.out, /VERDICT: VERIFIED/);
+        assert.ok(r.out.includes(CYRILLIC), 'the Cyrillic name is printed as such');
+        const j = verifyJs(join(elsewhere.path, 'p'), ['--json']).json!;
+        assert.equal(j.ok, true);
+        assert.equal(j.items.length, 3);
+        assert.ok(j.timestamps.length >= 1);
+        for (const t of j.timestamps) assert.deepEqual([t.imprint, t.signature], [true, 'verified'], t.file);
+        for (const it of j.items) assert.ok(it.timestampedBy, `item ${it.path} is covered by a timestamped checkpoint`);
+      } finally {
+        await elsewhere.remove();
+      }
+    });
+
+    it('verifies without our code: sha256sum -c, openssl ts -verify, openssl pkeyutl as VERIFY.md says', async () => {
+      assert.match(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: pkg, encoding: 'utf8' }), /manifest\.json: OK/);
+      const manifest = JSON.parse(await readFile(join(pkg, 'manifest.json'), 'utf8'));
+      const final = manifest.ledger.timestamps.find((t: { checkpoint: string }) => t.checkpoint === 'ledger/checkpoint.txt');
+      assert.ok(final, 'the checkpoint signed at export time is timestamped');
+      const ts = spawnSync('openssl', ['ts', '-verify', '-data', 'ledger/checkpoint.txt', '-in', final.file, '-CAfile', 'timestamps/tsa-ca.pem'], {
+        cwd: pkg, encoding: 'utf8',
+      });
+      assert.match(ts.stdout + ts.stderr, /Verification: OK/);
+      // The Ed25519 commands of VERIFY.md, run exactly as written there.
+      const guide = await readFile(join(pkg, 'VERIFY.md'), 'utf8');
+      const block = /### 2\.2[\s\S]*?```sh\n([\s\S]*?)```/.exec(guide)![1]!;
+      const scratch = await copyOf(pkg);
+      try {
+        const sig = spawnSync('bash', ['-euc', block], { cwd: scratch.path, encoding: 'utf8' });
+        assert.match(sig.stdout + sig.stderr, /Signature Verified Successfully/);
+      } finally {
+        await scratch.remove();
+      }
+      // The leaf hash recipe of VERIFY.md gives the leaf hash of line 1.
+      const leafCmd = /`(sed -n 1p ledger\/entries\.jsonl[^`]*)`/.exec(guide)![1]!;
+      const leaf = execFileSync('bash', ['-c', leafCmd], { cwd: pkg, encoding: 'utf8' }).split(' ')[0];
+      const proof1 = JSON.parse((await readFile(join(pkg, 'ledger/proofs.jsonl'), 'utf8')).split('\n')[0]!);
+      assert.equal(leaf, proof1.leafHashHex);
+    });
+
+    it('the zip holds the same files, byte for byte (CRC-checked by our zip reader)', async () => {
+      const names: string[] = [];
+      for await (const m of readZip(`${pkg}.zip`)) {
+        assert.equal(m.type, 'member', JSON.stringify(m));
+        if (m.type !== 'member') continue;
+        assert.equal(m.compression, 'stored');
+        const chunks: Buffer[] = [];
+        for await (const c of await m.open()) chunks.push(c);
+        assert.ok(Buffer.concat(chunks).equals(await readFile(join(pkg, m.name.slice('package/'.length)))), m.name);
+        names.push(m.name);
+      }
+      assert.deepEqual(names.sort(), (await listAll(pkg)).map((f) => `package/${f}`).sort());
+    });
+
+    if (kind !== 'pglite') return;
+
+    const cyr = () => items.find((i) => i.path.endsWith(CYRILLIC))!;
+    const tamper: [string, (dir: string, m: ManifestLike) => Promise<string>, RegExp][] = [
+      ['an original', async (dir) => flipFile(dir, `files/originals/${cyr().sha256}`, 1000), /^files\/originals\//],
+      ['a derivative', async (dir, m) => flipFile(dir, m.derivatives.find((d) => d.sourceSha256 === cyr().sha256 && d.kind === 'proxy')!.file, 2000), /^files\/derivatives\//],
+      ['manifest.json (a size)', async (dir) => {
+        const text = await readFile(join(dir, 'manifest.json'), 'utf8');
+        const at = text.indexOf(`"size": `, text.indexOf(CYRILLIC)) + 9;
+        await writeFile(join(dir, 'manifest.json'), flipByte(Buffer.from(text, 'utf8'), Buffer.byteLength(text.slice(0, at))));
+        return 'manifest.json';
+      }, /^(manifest\.json|ledger\/entries\.jsonl line)/],
+      ['an entry line', async (dir, m) => {
+        const seq = m.items.find((i) => i.path.endsWith(CYRILLIC))!.ledgerSeq;
+        const lines = (await readFile(join(dir, 'ledger/entries.jsonl'), 'utf8')).split('\n');
+        const n = lines.findIndex((l) => l.includes(`"seq":${seq},`));
+        const bytes = await readFile(join(dir, 'ledger/entries.jsonl'));
+        const offset = Buffer.byteLength(lines.slice(0, n).join('\n')) + 1 + Buffer.byteLength(lines[n]!.slice(0, lines[n]!.indexOf('КАМЕРА')));
+        await writeFile(join(dir, 'ledger/entries.jsonl'), flipByte(bytes, offset + 1));
+        return 'ledger/entries.jsonl';
+      }, /^ledger\/entries\.jsonl line \d+ \(entry #\d+\)/],
+      ['the checkpoint', async (dir) => flipFile(dir, 'ledger/checkpoint.txt', (await readFile(join(dir, 'ledger/checkpoint.txt'), 'utf8')).indexOf('\n', 0) + 1), /^ledger\/checkpoint\.txt/],
+      ['a timestamp token', async (dir, m) => {
+        const file = m.ledger.timestamps[m.ledger.timestamps.length - 1]!.file;
+        const size = (await readFile(join(dir, file))).length;
+        return flipFile(dir, file, size - 20);
+      }, /^timestamps\//],
+    ];
+    for (const [what, breakIt, where] of tamper) {
+      it(`one flipped byte in ${what} fails the verifier, which names it`, async () => {
+        const copy = await copyOf(pkg);
+        try {
+          const m = JSON.parse(await readFile(join(copy.path, 'manifest.json'), 'utf8')) as ManifestLike;
+          const file = await breakIt(copy.path, m);
+          const r = verifyJs(copy.path, ['--json']);
+          assert.equal(r.code, 1, JSON.stringify(r.json?.problems));
+          const j = r.json!;
+          assert.equal(j.ok, false);
+          assert.ok(j.problems.some((p) => where.test(p.where)), `a problem where ${where}: ${JSON.stringify(j.problems)}`);
+          assert.ok(j.problems.some((p) => p.where.startsWith(file)), `${file} is named: ${JSON.stringify(j.problems)}`);
+          if (what !== 'a timestamp token') {
+            const item = j.items.find((i) => i.path.endsWith(CYRILLIC))!;
+            assert.equal(item.ok, false, `the item ${CYRILLIC} is FAILED`);
+          }
+          const human = verifyJs(copy.path);
+          assert.match(human.out, /VERDICT: FAILED/);
+          if (what !== 'a timestamp token') assert.match(human.out, new RegExp(`FAILED  #\\d+  .*${CYRILLIC}`));
+          const sums = spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: copy.path, encoding: 'utf8' });
+          assert.notEqual(sums.status, 0, 'sha256sum -c notices it too');
+        } finally {
+          await copy.remove();
+        }
+      });
+    }
+
+    it('exports chosen items without originals; the package verifies', async () => {
+      const out = join(work.path, 'one-item');
+      const r = await runCli(['export', '--items', String(cyr().id), '--out', out], env);
+      assert.equal(r.code, 0, r.stderr);
+      const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as ManifestLike;
+      assert.deepEqual(m.items.map((i) => i.id), [cyr().id]);
+      assert.equal(m.items[0]!.file, null);
+      assert.ok(!(await readdir(join(out, 'files'))).includes('originals'));
+      const v = verifyJs(out);
+      assert.equal(v.code, 0, v.out);
+    });
+
+    it('refuses bad requests with exit 2 and a clear message', async () => {
+      const none = await runCli(['export', '--out', join(work.path, 'x')], env);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /exactly one of --case, --items or --incident/);
+      const unknown = await runCli(['export', '--case', 'nope', '--out', join(work.path, 'x')], env);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /no case named "nope"/);
+      const missing = await runCli(['export', '--items', '999999', '--out', join(work.path, 'x')], env);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /no item with id 999999/);
+      const incident = await runCli(['export', '--incident', '4', '--out', join(work.path, 'x')], env);
+      assert.equal(incident.code, 2);
+      assert.match(incident.stderr, /incidents/);
+      const exists = await runCli(['export', '--case', 'Дело 17', '--out', pkg], env);
+      assert.equal(exists.code, 2);
+      assert.match(exists.stderr, /already exists/);
+    });
+  });
+}
+
+interface ManifestLike {
+  items: { id: number; path: string; ledgerSeq: number; file: string | null }[];
+  derivatives: { sourceSha256: string; kind: string; file: string }[];
+  ledger: { timestamps: { file: string }[] };
+}
+
+async function copyOf(dir: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const t = await tempDir('custodia-tamper-');
+  await cp(dir, t.path, { recursive: true });
+  return t;
+}
+
+async function flipFile(dir: string, rel: string, at: number): Promise<string> {
+  const path = join(dir, rel);
+  await writeFile(path, flipByte(await readFile(path), at));
+  return rel;
+}
+
+async function listAll(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    if (d.isDirectory()) out.push(...(await listAll(dir, rel)));
+    else out.push(rel);
+  }
+  return out;
+}
