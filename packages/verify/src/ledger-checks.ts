@@ -53,7 +53,7 @@ const hexes = (xs: readonly string[]) => xs.map((x) => Buffer.from(x, 'hex'));
 export async function checkLedger(
   dir: string,
   m: PackageManifest,
-  opts: { verifierKey?: string; openssl?: string | false },
+  opts: { verifierKey?: string; openssl?: string | false; tsaCaFile?: string },
 ): Promise<LedgerCheck> {
   const problems: Problem[] = [];
   const L = m.ledger;
@@ -159,7 +159,7 @@ export async function checkLedger(
     earlier.push({ file: c.file, treeSize: c.treeSize, ok });
   }
 
-  const timestamps = await checkTimestamps(dir, m, signedNotes, opts.openssl, problems);
+  const timestamps = await checkTimestamps(dir, m, signedNotes, opts.openssl, opts.tsaCaFile, problems);
   return { trustedKey, keyFromPackage: opts.verifierKey === undefined, checkpoint, entries, entryLines, earlier, timestamps, problems };
 }
 
@@ -168,10 +168,11 @@ async function checkTimestamps(
   m: PackageManifest,
   signedNotes: Map<string, { size: number; bytes: Buffer }>,
   openssl: string | false | undefined,
+  trustedCa: string | undefined,
   problems: Problem[],
 ): Promise<VerifiedTimestamp[]> {
   const out: VerifiedTimestamp[] = [];
-  const caFile = m.ledger.tsaCaFile ? join(dir, ...m.ledger.tsaCaFile.split('/')) : null;
+  const caFile = trustedCa ?? (m.ledger.tsaCaFile ? join(dir, ...m.ledger.tsaCaFile.split('/')) : null);
   let opensslMissing = openssl === false;
   for (const t of m.ledger.timestamps) {
     const v: VerifiedTimestamp = { file: t.file, checkpointSize: -1, tsa: t.tsa, genTime: null, imprint: false, signature: 'skipped', detail: null };

@@ -25,7 +25,7 @@ export interface ItemVerdict {
 export interface PackageVerification {
   ok: boolean;
   dir: string;
-  instance: { origin: string; verifierKey: string; keyFromPackage: boolean } | null;
+  instance: { origin: string; verifierKey: string; keyFromPackage: boolean; tsaCaFromPackage: boolean } | null;
   checkpoint: { treeSize: number; signed: boolean } | null;
   files: { checked: number; bytes: number };
   ledger: { entries: number; included: number; earlierCheckpoints: number; consistent: number } | null;
@@ -40,6 +40,8 @@ export interface VerifyOptions {
   verifierKey?: string;
   /** Path of the openssl binary for the timestamp signatures; false to skip them. Default `openssl` on PATH. */
   openssl?: string | false;
+  /** The TSA's CA certificate (PEM), obtained independently; default the one shipped in the package. */
+  tsaCaFile?: string;
 }
 
 const SELF = new Set(['manifest.json', 'SHA256SUMS']);
@@ -110,7 +112,7 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
 
   const ledger = await checkLedger(dir, m, opts);
   problems.push(...ledger.problems);
-  result.instance = { origin: m.instance.origin, verifierKey: ledger.trustedKey, keyFromPackage: ledger.keyFromPackage };
+  result.instance = { origin: m.instance.origin, verifierKey: ledger.trustedKey, keyFromPackage: ledger.keyFromPackage, tsaCaFromPackage: opts.tsaCaFile === undefined };
   result.checkpoint = { treeSize: ledger.checkpoint.treeSize, signed: ledger.checkpoint.signed };
   result.ledger = {
     entries: ledger.entryLines,

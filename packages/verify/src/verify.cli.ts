@@ -1,10 +1,11 @@
 // The command line of the offline verifier: `node verify.js <package-dir> [--json] [--key <verifier key>]`.
 // Bundled with everything it needs into the single file verify.js shipped in every package.
 
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { verifyPackage, type PackageVerification } from './package-verify.js';
 
-const USAGE = `Usage: node verify.js [package-dir] [--json] [--key <verifier key>] [--no-openssl]
+const USAGE = `Usage: node verify.js [package-dir] [--json] [--key <verifier key>] [--tsa-ca <file>] [--no-openssl]
 
 Checks a Custodia court package offline: every file's SHA-256, the signed ledger checkpoint, every
 ledger entry's inclusion proof, earlier checkpoints' consistency, the RFC 3161 timestamps, and that
@@ -14,6 +15,8 @@ the ledger records each item as manifest.json describes it.
   --json         machine-readable result
   --key K        the instance's verifier key, obtained from the organisation itself (recommended;
                  without it the key shipped in ledger/verifier.key is used)
+  --tsa-ca FILE  the timestamp authority's CA certificate (PEM), obtained from the TSA itself
+                 (without it the copy shipped in timestamps/ is used)
   --no-openssl   do not run "openssl ts -verify" on the timestamp tokens
 
 Exit codes: 0 everything verified · 1 something failed (listed) · 2 usage error.`;
@@ -24,11 +27,13 @@ export async function main(argv: string[], defaultDir: string): Promise<number> 
   let json = false;
   let key: string | undefined;
   let openssl: false | undefined;
+  let tsaCa: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') json = true;
     else if (a === '--no-openssl') openssl = false;
     else if (a === '--key') key = argv[++i];
+    else if (a === '--tsa-ca') tsaCa = argv[++i];
     else if (a === '-h' || a === '--help') {
       process.stdout.write(USAGE + '\n');
       return 0;
@@ -41,7 +46,20 @@ export async function main(argv: string[], defaultDir: string): Promise<number> 
     process.stderr.write('verify.js: --key needs a verifier key (name+id+base64)\n');
     return 2;
   }
-  const r = await verifyPackage(resolve(dir ?? defaultDir), { ...(key ? { verifierKey: key } : {}), ...(openssl === false ? { openssl } : {}) });
+  if ((argv.includes('--tsa-ca') && !tsaCa) || (tsaCa && !existsSync(tsaCa))) {
+    process.stderr.write(`verify.js: --tsa-ca needs an existing PEM file${tsaCa ? ` (${tsaCa} does not exist)` : ''}\n`);
+    return 2;
+  }
+  const target = resolve(dir ?? defaultDir);
+  if (!existsSync(target) || !statSync(target).isDirectory()) {
+    process.stderr.write(`verify.js: ${target} is not a folder: give the package folder (the one holding manifest.json)\n`);
+    return 2;
+  }
+  const r = await verifyPackage(target, {
+    ...(key ? { verifierKey: key } : {}),
+    ...(openssl === false ? { openssl } : {}),
+    ...(tsaCa ? { tsaCaFile: resolve(tsaCa) } : {}),
+  });
   if (json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else process.stdout.write(render(r));
   return r.ok ? 0 : 1;
@@ -55,6 +73,9 @@ function render(r: PackageVerification): string {
     out.push(`Instance: ${r.instance.origin}`, `Verifier key: ${r.instance.verifierKey}`);
     if (r.instance.keyFromPackage) {
       out.push('  (taken from the package itself: compare it with the key the organisation publishes, or pass it with --key)');
+    }
+    if (r.timestamps.length && r.instance.tsaCaFromPackage) {
+      out.push('  (timestamps checked with the TSA CA certificate shipped in the package: pass the TSA\'s own with --tsa-ca to rely on them)');
     }
   }
   out.push(`Files: ${r.files.checked} hashed (${mb(r.files.bytes)})`);

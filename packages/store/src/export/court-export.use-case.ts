@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -44,6 +45,8 @@ export interface CourtExportResult {
   /** The `court-exported` ledger entry recording this export. */
   ledgerSeq: number;
   anchorFailures: string[];
+  /** Seconds spent in each phase (selection, ledger entry + checkpoint + proofs, files, report, zip). */
+  timings: Record<'select' | 'ledger' | 'files' | 'report' | 'zip', number>;
 }
 
 /**
@@ -63,7 +66,15 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     throw invalid(`the offline verifier bundle ${input.verifierBundle} is missing: run "npm run build" (it runs scripts/build-verifier.mjs)`);
   }
 
+  const timings = { select: 0, ledger: 0, files: 0, report: 0, zip: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof typeof timings) => {
+    const now = performance.now();
+    timings[phase] += (now - mark) / 1000;
+    mark = now;
+  };
   const sel = await selectForExport(vault, input.scope);
+  lap('select');
   const itemShas = [...new Set(sel.items.flatMap((i) => (i.sha256 ? [i.sha256] : [])))].sort();
   const derivShas = [...new Set(sel.derivatives.map((d) => d.sha256))].sort();
   const scopeValue = input.scope.kind === 'case' ? input.scope.name : input.scope.kind === 'items' ? input.scope.ids.join(',') : input.scope.id;
@@ -91,6 +102,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     acquisitions: sel.acquisitions.map((a) => a.id),
     cases: sel.cases.map((c) => c.id),
   });
+  lap('ledger');
 
   const work = `${outDir}.partial-${process.pid}`;
   await rm(work, { recursive: true, force: true });
@@ -117,6 +129,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       input.onProgress?.({ phase: 'files', done: ++copied, total: copies.length, bytes });
     }
 
+    lap('files');
     input.onProgress?.({ phase: 'ledger', done: 0, total: 1, bytes });
     for (const f of ledger.files) await add(f.path, f.bytes);
     const tsaCa = vault.config.tsaCaFile && existsSync(vault.config.tsaCaFile) ? 'timestamps/tsa-ca.pem' : null;
@@ -164,16 +177,19 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       .join('');
     await writeFile(join(work, 'SHA256SUMS'), sums, { flag: 'wx' });
     await rename(work, outDir);
+    lap('report');
 
     let zip: string | null = null;
     if (input.zip) {
       zip = `${outDir}.zip`;
       await writeStoredZip(outDir, zip, basename(outDir), (done, total, b) => input.onProgress?.({ phase: 'zip', done, total, bytes: b }));
+      lap('zip');
     }
     return {
       dir: outDir, zip, items: sel.items.length, originals: input.withOriginals ? itemShas.length : 0, derivatives: derivShas.length,
       files: files.length + 2, bytes, ledgerEntries: ledger.entryCount, checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize },
       timestamps: tokens, ledgerSeq, anchorFailures: anchors.filter((a) => !a.ok).map((a) => `${a.url}: ${a.error}`),
+      timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 100) / 100])) as CourtExportResult['timings'],
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });
