@@ -48,7 +48,8 @@ SHA256SUMS" and with "openssl ts -verify"; VERIFY.md inside explains each step. 
 recorded in the ledger, and a fresh checkpoint is signed (and timestamped when a TSA is
 configured) so that every entry in the package is covered.
 
-Exit codes: 0 package written · 2 usage error (unknown case or item, folder exists) · 3 could not run.`,
+Exit codes: 0 package written · 1 a stored blob failed its hash check (nothing exported) ·
+2 usage error (unknown case or item, folder exists) · 3 could not run.`,
     )
     .action(async (opts: ExportOptions) => {
       const chosen = [opts.case, opts.items, opts.incident].filter((v) => v !== undefined);

@@ -207,19 +207,27 @@ async function copyVerified(src: string, dest: string, expected: string): Promis
 async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
 async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
   if (dest) await mkdir(dirname(dest), { recursive: true });
-  const inp = await open(src, 'r');
+  const inp = await open(src, 'r').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' && expected !== null) {
+      throw integrity(`the stored blob ${expected} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
+    }
+    throw e;
+  });
   const out = dest ? await open(dest, 'wx') : null;
   try {
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
+    // Two buffers: the next chunk is read while the current one is hashed and written.
+    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let size = 0;
-    for (;;) {
-      const { bytesRead } = await inp.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
+    let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
+    while (got > 0) {
+      const next = inp.read(spare, 0, CHUNK, null);
+      const chunk = cur.subarray(0, got);
       hash.update(chunk);
       if (out) await out.write(chunk);
-      size += bytesRead;
+      size += got;
+      got = (await next).bytesRead;
+      [cur, spare] = [spare, cur];
     }
     const sha256 = hash.digest('hex');
     if (expected !== null && sha256 !== expected) {
