@@ -27,13 +27,16 @@ export async function hashFile(path: string): Promise<HashedFile | null> {
   }
   try {
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
+    // Two buffers: the next chunk is read from disk while the current one is hashed.
+    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let size = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      size += bytesRead;
+    let got = (await fh.read(cur, 0, CHUNK, null)).bytesRead;
+    while (got > 0) {
+      const next = fh.read(spare, 0, CHUNK, null);
+      hash.update(cur.subarray(0, got));
+      size += got;
+      got = (await next).bytesRead;
+      [cur, spare] = [spare, cur];
     }
     return { sha256: hash.digest('hex'), size };
   } finally {
