@@ -77,7 +77,7 @@ export function courtReportPdf(
     doc.text(
       `${bytes(it.size)} · modified ${it.mtime ?? '-'} · ${it.kind}/${it.format} · status ${it.status}${it.reason ? ` (${it.reason})` : ''} · ` +
         `acquisition ${it.acquisition}${it.parent !== null ? ` · inside item #${it.parent}` : ''} · ledger entry #${it.ledgerSeq}` +
-        `${it.file ? ` · file ${it.file.slice(0, 32)}…` : ''}`,
+        `${it.file ? ' · original file in the package' : ''}`,
       { size: 8, indent: 12, grey: 0.2 },
     );
   }

@@ -65,7 +65,7 @@ including the final newline). The verifier key's last part is base64 of the byte
 \`\`\`sh
 head -n 3 ledger/checkpoint.txt > body.txt
 tail -n 1 ledger/checkpoint.txt | awk '{print $3}' | base64 -d | tail -c 64 > sig.bin
-cut -d+ -f3 ledger/verifier.key | base64 -d | tail -c 32 > pub.raw
+cut -d+ -f3- ledger/verifier.key | base64 -d | tail -c 32 > pub.raw   # the base64 may itself hold '+'
 # wrap the raw key in the fixed 12-byte DER prefix of an Ed25519 SubjectPublicKeyInfo
 ( printf '\\x30\\x2a\\x30\\x05\\x06\\x03\\x2b\\x65\\x70\\x03\\x21\\x00'; cat pub.raw ) > pub.der
 openssl pkeyutl -verify -pubin -inkey pub.der -keyform DER -rawin -in body.txt -sigfile sig.bin
