@@ -42,7 +42,8 @@ const DATE_PATTERNS: { re: RegExp; order: DateOrder }[] = [
   { re: new RegExp(`${d('4')}${DATE_SEP}${d('1,2')}${DATE_SEP}${d('1,2')}`), order: 'ymd' },
   { re: new RegExp(`${d('1,2')}${DATE_SEP}${d('1,2')}${DATE_SEP}${d('4')}`), order: 'dmy' },
 ];
-const TIME_RE = new RegExp(`${d('1,2')}${TIME_SEP.replace('?', '')}${d('2')}(?:${TIME_SEP.replace('?', '')}${d('2')})?(?:\\s*([AaPpАаРр])\\.?\\s*[MmМм]\\.?)?`);
+// Seconds are required: a clock read without them would place the start up to a minute off.
+const TIME_RE = new RegExp(`${d('1,2')}${TIME_SEP.replace('?', '')}${d('2')}${TIME_SEP.replace('?', '')}${d('2')}(?:\\s*([AaPpАаРр])\\.?\\s*[MmМм]\\.?)?`);
 
 function digits(s: string): { value: number; text: string; repaired: number } {
   let repaired = 0;
@@ -88,7 +89,7 @@ export function parseOverlayTime(raw: string): OverlayTime | null {
       const t = TIME_RE.exec(rest) ?? TIME_RE.exec(before);
       if (!t) continue;
       const [h, mi] = [digits(t[1]!), digits(t[2]!)];
-      const s = t[3] !== undefined ? digits(t[3]) : { value: 0, text: '00', repaired: 0 };
+      const s = digits(t[3]!);
       let hour = h.value;
       const ampm = t[4]?.toLowerCase();
       if (ampm) {

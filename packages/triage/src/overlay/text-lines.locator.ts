@@ -207,6 +207,12 @@ export function locateTextLines(frames: GreyFrame[], opts: LocateOptions = {}): 
       line.pixels += wd.pixels;
     } else lines.push({ ...wd });
   }
+  // Digits that change (the clock's seconds) are in every frame but never in the same shape, so
+  // they may fall below the presence threshold: extend each line over columns with strokes in
+  // most frames, across gaps narrower than a character.
+  const any = new Uint16Array(w * h);
+  for (const m of maps) for (let i = 0; i < m.length; i += 1) any[i]! += m[i]!;
+  for (const l of lines) extendLine(l, any, w, Math.max(1, Math.ceil(n * 0.5)));
   const out: TextLine[] = [];
   for (const l of lines) {
     const lh = l.y1 - l.y0 + 1;
@@ -223,6 +229,29 @@ export function locateTextLines(frames: GreyFrame[], opts: LocateOptions = {}): 
     out.push({ ...rect, change: lineChange(frames, rect, opts.pairs ?? []), lightOnDark: isLightOnDark(frames[0]!, rect), presence: present / n });
   }
   return out.sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/** Widens `l` left and right over columns (within its rows) where some row has strokes in ≥ `need` frames' maps combined. */
+function extendLine(l: Box, count: Uint16Array, w: number, need: number): void {
+  const lh = l.y1 - l.y0 + 1;
+  const gap = Math.max(2, Math.round(lh * 0.9));
+  const occupied = (x: number): boolean => {
+    let c = 0;
+    for (let y = l.y0; y <= l.y1; y += 1) if (count[y * w + x]! >= need) c += 1;
+    return c >= 2;
+  };
+  for (let x = l.x1 + 1, miss = 0; x < w && miss <= gap; x += 1) {
+    if (occupied(x)) {
+      l.x1 = x;
+      miss = 0;
+    } else miss += 1;
+  }
+  for (let x = l.x0 - 1, miss = 0; x >= 0 && miss <= gap; x -= 1) {
+    if (occupied(x)) {
+      l.x0 = x;
+      miss = 0;
+    } else miss += 1;
+  }
 }
 
 /** Largest mean absolute difference inside `r` over the given frame pairs. */
