@@ -36,6 +36,8 @@ export interface OverlayResult {
   regions: { clock: Rect | null; labels: Rect[] };
   frame: { width: number; height: number } | null;
   elapsedMs: number;
+  /** Where the time went: decoding sample frames, locating text, recognising it. */
+  timings: { decodeMs: number; locateMs: number; ocrMs: number; frames: number; ocrCalls: number };
 }
 
 export interface ReadOverlayOptions {
@@ -76,10 +78,19 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   const started = Date.now();
   const tol = (opts.jumpToleranceSec ?? 2) * 1000;
   const dur = opts.durationSec && opts.durationSec > 0 ? opts.durationSec : 1;
-  const grab = (t: number) => grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal });
+  const timings = { decodeMs: 0, locateMs: 0, ocrMs: 0, frames: 0, ocrCalls: 0 };
+  const grab = async (t: number): Promise<GreyFrame | null> => {
+    const t0 = performance.now();
+    try {
+      return await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal });
+    } finally {
+      timings.decodeMs += performance.now() - t0;
+      timings.frames += 1;
+    }
+  };
   const unreadable = (reason: string, extra: Partial<OverlayResult> = {}): OverlayResult => ({
     startTime: null, cameraLabel: null, confidence: 0, flags: [{ kind: 'unreadable', reason }], readings: [], regions: { clock: null, labels: [] },
-    frame: null, ...extra, elapsedMs: Date.now() - started,
+    frame: null, ...extra, elapsedMs: Date.now() - started, timings: rounded(timings),
   });
 
   const samples: Sample[] = [];
@@ -105,13 +116,24 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   }
   const frames = [...same.map((s) => s.frame), ...partners.map((p) => p.frame)];
   const pairs: [number, number][] = partners.map((p) => [same.findIndex((s) => s.atSec === p.atSec - 1), same.length + partners.indexOf(p)]);
+  const t0 = performance.now();
   const lines = locateTextLines(frames, { pairs });
+  timings.locateMs += performance.now() - t0;
   if (lines.length === 0) return unreadable(`no burned-in text found in ${same.length} frames`, { frame: size });
 
   const ocr = opts.ocr;
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const t1 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings.ocrMs += performance.now() - t1;
+      timings.ocrCalls += 1;
+    }
+  };
   const readClock = async (frame: GreyFrame, line: TextLine): Promise<{ text: string; confidence: number; epochMs: number | null }> => {
     const img = lineImage([frame], line, line.lightOnDark);
-    const r = await ocr.readLine(img.pgm, 'clock');
+    const r = await timed(() => ocr.readLine(img.pgm, 'clock'));
     const p = parseOverlayTime(r.text);
     return { text: r.text, confidence: r.confidence, epochMs: p ? p.epochMs : null };
   };
@@ -119,10 +141,11 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   // The clock: the line that reads as a date and time, preferring the one that changes.
   const byChange = [...lines].sort((a, b) => b.change - a.change);
   let clock: TextLine | null = null;
+  let first: Awaited<ReturnType<typeof readClock>> | null = null;
   for (const line of byChange) {
     const r = await readClock(same[0]!.frame, line);
     if (r.epochMs !== null) {
-      clock = line;
+      [clock, first] = [line, r];
       break;
     }
   }
@@ -130,7 +153,7 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   const reads: ClockRead[] = [];
   if (clock) {
     for (const s of same) {
-      const r = await readClock(s.frame, clock);
+      const r = s === same[0] && first ? first : await readClock(s.frame, clock);
       reads.push({ atSec: s.atSec, ...r });
     }
   }
@@ -140,8 +163,8 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   for (const line of lines) {
     if (line === clock) continue;
     const img = lineImage(same.map((s) => s.frame), line, line.lightOnDark);
-    const eng = await ocr.readLine(img.pgm, 'text', 'eng');
-    const rus = ocr.cyrillic ? await ocr.readLine(img.pgm, 'text', 'rus') : null;
+    const eng = await timed(() => ocr.readLine(img.pgm, 'text', 'eng'));
+    const rus = ocr.cyrillic ? await timed(() => ocr.readLine(img.pgm, 'text', 'rus')) : null;
     const label = resolveLabelScript(eng, rus);
     const clean = withoutOverlayTime(label.text).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
     if (label.confidence >= 55 && /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2) labelTexts.push({ text: clean, confidence: label.confidence, line });
@@ -210,8 +233,13 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
     regions: { clock: clock ? rect(clock) : null, labels: labelTexts.map((l) => rect(l.line)) },
     frame: size,
     elapsedMs: Date.now() - started,
+    timings: rounded(timings),
   };
 }
+
+const rounded = (t: OverlayResult['timings']): OverlayResult['timings'] => ({
+  decodeMs: Math.round(t.decodeMs), locateMs: Math.round(t.locateMs), ocrMs: Math.round(t.ocrMs), frames: t.frames, ocrCalls: t.ocrCalls,
+});
 
 const rect = (r: Rect): Rect => ({ x: r.x, y: r.y, w: r.w, h: r.h });
 const describe = (r: Rect): string => `${r.w}×${r.h} at ${r.x},${r.y}`;

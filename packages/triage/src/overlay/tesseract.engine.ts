@@ -74,6 +74,8 @@ export class OverlayOcr {
   private busy = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   private versionText: string | null = null;
+  /** Time spent recognising (ms) and calls made, for benchmarks. */
+  readonly stats = { calls: 0, ms: 0 };
 
   constructor(opts: OverlayOcrOptions = {}) {
     this.engDir = opts.engDir ?? join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0');
@@ -129,6 +131,10 @@ export class OverlayOcr {
           tessedit_pageseg_mode: Tesseract.PSM.SINGLE_LINE,
           tessedit_char_whitelist: mode === 'clock' ? CLOCK_CHARS : '',
           preserve_interword_spaces: '1',
+          // Crops carry no resolution; without one Tesseract guesses it and says so.
+          user_defined_dpi: '300',
+          // Tesseract's diagnostics would land on the process's stdout (and break `--json` output).
+          debug_file: '/dev/null',
         });
         slot.mode = mode;
       }
@@ -150,7 +156,10 @@ export class OverlayOcr {
   readLine(image: Buffer, mode: OcrMode, lang: 'eng' | 'rus' = 'eng'): Promise<OcrLine> {
     if (lang === 'rus' && !this.rusFile) return Promise.reject(new Error('no Russian OCR data (Debian package tesseract-ocr-rus)'));
     return this.use(lang, mode, async (w) => {
+      const t0 = performance.now();
       const r = await w.recognize(image, {}, { text: true, blocks: true });
+      this.stats.calls += 1;
+      this.stats.ms += performance.now() - t0;
       const words: OcrWord[] = [];
       for (const b of r.data.blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) for (const wd of l.words) words.push({ text: wd.text, confidence: wd.confidence, bbox: wd.bbox });
       return { text: r.data.text.replace(/\s+$/u, '').replace(/\n+/g, ' '), confidence: r.data.confidence, words };
@@ -161,7 +170,7 @@ export class OverlayOcr {
   readPage(image: Buffer): Promise<OcrLine> {
     const slot = this.eng;
     return this.use('eng', 'text', async (w) => {
-      await w.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, tessedit_char_whitelist: '' });
+      await w.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, tessedit_char_whitelist: '', user_defined_dpi: '', debug_file: '/dev/null' });
       slot.mode = null;
       const r = await w.recognize(image);
       return { text: r.data.text, confidence: r.data.confidence, words: [] };

@@ -177,7 +177,7 @@ export function locateTextLines(frames: GreyFrame[], opts: LocateOptions = {}): 
   // 720-line frame has overlay text 12–60 px high.
   const r = Math.max(3, Math.round(h / 160));
   const joined = dilateCols(dilateRows(stable, w, h, r), w, h, 1);
-  const minH = Math.max(6, Math.round(h / 90));
+  const minH = Math.max(7, Math.round(h / 72));
   const maxH = Math.max(minH + 4, Math.round(h / 6));
   const words: Box[] = [];
   for (const b of components(joined, w, h)) {
