@@ -4,7 +4,7 @@
 //
 // Generates ≥ 20 short CCTV clips with known overlays: clock formats (ISO, day-first with dots or
 // dashes, US 12 h AM/PM, year-first with slashes and an English weekday), the four corners, font
-// sizes 18–44 px at 720p, sensor noise 3–22, with and without a black box, 720p and PAL D1
+// sizes 18–44 px at 720p, sensor noise 3–22, plain, on a black box or outlined, 720p and PAL D1
 // (704×576), Latin, Cyrillic and mixed labels. For every clip:
 //   - readOverlay (locate → crop → preprocess → Tesseract per line; the default 8 samples cap at
 //     the clip's whole seconds): clock readings exact (every sampled frame's parsed time equals
@@ -55,6 +55,7 @@ function spec(i) {
       position: POSITIONS[Math.floor(i / 2) % POSITIONS.length],
       fontSize: SIZES[i % SIZES.length],
       box: i % 3 === 1,
+      outline: i % 3 === 2,
       startEpoch: 1546300800 + Math.floor(rnd() * 6 * 365 * 86400),
     },
   };
@@ -67,7 +68,7 @@ const totals = {
 };
 log(`overlay OCR bench: ${count} clips of ${seconds} s; OCR tool: ${ocr.version()}`);
 log(`cyrillic: ${ocr.cyrillic ? 'yes' : 'NO (Debian tesseract-ocr-rus missing): Cyrillic labels cannot be read'}`);
-log('clip  size      format                 pos           font noise box label                  | start  clock  label  ocr ms/frame | base clock  label  ms/frame');
+log('clip  size      format                 pos           font noise look label                  | start  clock  label  ocr ms/frame | base clock  label  ms/frame');
 try {
   for (let i = 0; i < count; i += 1) {
     const s = spec(i);
@@ -112,7 +113,7 @@ try {
     totals.base.labelFound += bLabel ? 1 : 0;
     totals.base.ms += bMs;
     log(
-      `${String(i).padStart(4)}  ${`${s.width}x${s.height}`.padEnd(9)} ${s.clock.format.padEnd(22)} ${s.clock.position.padEnd(13)} ${String(s.clock.fontSize).padStart(4)} ${String(s.noise).padStart(5)} ${s.clock.box ? 'yes' : ' no'} ${label.padEnd(22)} |` +
+      `${String(i).padStart(4)}  ${`${s.width}x${s.height}`.padEnd(9)} ${s.clock.format.padEnd(22)} ${s.clock.position.padEnd(13)} ${String(s.clock.fontSize).padStart(4)} ${String(s.noise).padStart(5)} ${s.clock.box ? 'box ' : s.clock.outline ? 'line' : 'flat'} ${label.padEnd(22)} |` +
         ` ${startOk ? ' ok  ' : ' MISS'}  ${`${exact}/${frames}`.padEnd(5)}  ${labelOk ? ' ok  ' : ' MISS'}  ${String(Math.round(r.timings.ocrMs / frames)).padStart(8)} |` +
         ` ${`${bClock}/${times.length}`.padEnd(10)} ${bLabel ? ' ok  ' : ' MISS'}  ${String(Math.round(bMs / times.length)).padStart(8)}` +
         (startOk && labelOk ? '' : `   read: ${JSON.stringify({ start: r.startTime, label: r.cameraLabel, flags: r.flags.map((f) => f.kind), clock: clocks.map((x) => x.text) })}`),

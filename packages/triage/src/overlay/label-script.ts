@@ -44,8 +44,11 @@ export function resolveLabelScript(eng: OcrLine, rus: OcrLine | null): { text: s
   const decided: Script[] = pairs.map(({ rus: r, eng: e }) => {
     if (!hasLetters(r.text) && (!e || !hasLetters(e.text))) return 'none';
     const up = r.text.toUpperCase();
-    if (ONLY_CYRILLIC.test(r.text)) return 'cyrillic';
+    // The Russian model also misreads Latin words into Cyrillic-only letters (TE → ГЕ): it wins
+    // on such letters only when it is about as sure as the English model.
+    if (ONLY_CYRILLIC.test(r.text) && (!e || r.confidence >= e.confidence - 10)) return 'cyrillic';
     if (e && ONLY_LATIN.test(e.text)) return 'latin';
+    if (ONLY_CYRILLIC.test(r.text)) return e && e.confidence > r.confidence ? 'latin' : 'cyrillic';
     if (CYRILLIC_WORDS.has(up)) return 'cyrillic';
     if (e && LATIN_WORDS.has(e.text.toUpperCase())) return 'latin';
     // Neither model found letters of its own: the more confident reading wins if clearly so.

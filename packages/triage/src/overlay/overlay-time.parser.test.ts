@@ -35,6 +35,9 @@ test('repairs OCR confusions inside digit fields only', () => {
   // Separators misread as other punctuation.
   assert.equal(at('2024-03-15 14.21.52'), '2024-03-15 14:21:52');
   assert.equal(at('2024-03-1514:21:52'), '2024-03-15 14:21:52');
+  // One separator of the date lost.
+  assert.equal(at('2023/0419 Wee 20:52:28'), '2023-04-19 20:52:28');
+  assert.equal(at('19.042023 20:52:28'), '2023-04-19 20:52:28');
 });
 
 test('refuses what is not a real date or time', () => {

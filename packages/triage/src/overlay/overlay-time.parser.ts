@@ -38,9 +38,15 @@ const WEEKDAYS = [
 ];
 const WEEKDAY_RE = new RegExp(`(^|[^\\p{L}])(${WEEKDAYS.join('|')})\\.?(?=$|[^\\p{L}])`, 'giu');
 
+// OCR drops a thin separator now and then ("2023/0419"): with two-digit fields one of the two
+// separators may be missing.
 const DATE_PATTERNS: { re: RegExp; order: DateOrder }[] = [
   { re: new RegExp(`${d('4')}${DATE_SEP}${d('1,2')}${DATE_SEP}${d('1,2')}`), order: 'ymd' },
   { re: new RegExp(`${d('1,2')}${DATE_SEP}${d('1,2')}${DATE_SEP}${d('4')}`), order: 'dmy' },
+  { re: new RegExp(`${d('4')}${DATE_SEP}${d('2')}${d('2')}(?!\\d)`), order: 'ymd' },
+  { re: new RegExp(`${d('4')}${d('2')}${DATE_SEP}${d('2')}(?!\\d)`), order: 'ymd' },
+  { re: new RegExp(`(?<!\\d)${d('2')}${DATE_SEP}${d('2')}${d('4')}`), order: 'dmy' },
+  { re: new RegExp(`(?<!\\d)${d('2')}${d('2')}${DATE_SEP}${d('4')}`), order: 'dmy' },
 ];
 // Seconds are required: a clock read without them would place the start up to a minute off.
 const TIME_RE = new RegExp(`${d('1,2')}${TIME_SEP.replace('?', '')}${d('2')}${TIME_SEP.replace('?', '')}${d('2')}(?:\\s*([AaPpАаРр])\\.?\\s*[MmМм]\\.?)?`);

@@ -131,22 +131,27 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
       timings.ocrCalls += 1;
     }
   };
-  const readClock = async (frame: GreyFrame, line: TextLine): Promise<{ text: string; confidence: number; epochMs: number | null }> => {
-    const img = lineImage([frame], line, line.lightOnDark);
+  const readClock = async (frame: GreyFrame, line: TextLine, lightOnDark = line.lightOnDark): Promise<{ text: string; confidence: number; epochMs: number | null }> => {
+    const img = lineImage([frame], line, lightOnDark);
     const r = await timed(() => ocr.readLine(img.pgm, 'clock'));
     const p = parseOverlayTime(r.text);
     return { text: r.text, confidence: r.confidence, epochMs: p ? p.epochMs : null };
   };
 
   // The clock: the line that reads as a date and time, preferring the one that changes.
-  const byChange = [...lines].sort((a, b) => b.change - a.change);
+  // At most a few candidates each: a busy scene can yield many line-like shapes, and each read costs.
+  const byChange = [...lines].sort((a, b) => b.change - a.change).slice(0, 4);
   let clock: TextLine | null = null;
   let first: Awaited<ReturnType<typeof readClock>> | null = null;
-  for (const line of byChange) {
-    const r = await readClock(same[0]!.frame, line);
-    if (r.epochMs !== null) {
-      [clock, first] = [line, r];
-      break;
+  // Outlined text (light fill, dark outline) fools the polarity guess: the other one is tried too.
+  search: for (const line of byChange) {
+    for (const lightOnDark of [line.lightOnDark, !line.lightOnDark]) {
+      const r = await readClock(same[0]!.frame, line, lightOnDark);
+      if (r.epochMs !== null) {
+        line.lightOnDark = lightOnDark;
+        [clock, first] = [line, r];
+        break search;
+      }
     }
   }
   const readings: OverlayReading[] = [];
@@ -160,14 +165,27 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
 
   // Labels: every other line, averaged over all samples (it never changes), read by both models.
   const labelTexts: { text: string; confidence: number; line: TextLine }[] = [];
-  for (const line of lines) {
-    if (line === clock) continue;
-    const img = lineImage(same.map((s) => s.frame), line, line.lightOnDark);
+  const labelLines = lines
+    .filter((l) => l !== clock)
+    .sort((a, b) => b.presence - a.presence || a.change - b.change || b.w * b.h - a.w * a.h)
+    .slice(0, 4)
+    .sort((a, b) => a.y - b.y || a.x - b.x);
+  const readLabel = async (line: TextLine, lightOnDark: boolean) => {
+    const img = lineImage(same.map((s) => s.frame), line, lightOnDark);
     const eng = await timed(() => ocr.readLine(img.pgm, 'text', 'eng'));
     const rus = ocr.cyrillic ? await timed(() => ocr.readLine(img.pgm, 'text', 'rus')) : null;
-    const label = resolveLabelScript(eng, rus);
+    return resolveLabelScript(eng, rus);
+  };
+  for (const line of labelLines) {
+    let label = await readLabel(line, line.lightOnDark);
+    if (label.confidence < 70) {
+      const other = await readLabel(line, !line.lightOnDark);
+      if (other.confidence > label.confidence) label = other;
+    }
     const clean = withoutOverlayTime(label.text).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-    if (label.confidence >= 55 && /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2) labelTexts.push({ text: clean, confidence: label.confidence, line });
+    // Scene edges read as text come out as low-confidence runs of one letter ("Заааааа").
+    const plausible = /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2 && !/(\p{L})\1{3}/u.test(clean);
+    if (label.confidence >= 65 && plausible) labelTexts.push({ text: clean, confidence: label.confidence, line });
   }
   for (const l of labelTexts) readings.push({ atSec: same[0]!.atSec, kind: 'label', text: l.text, time: null, confidence: l.confidence, region: rect(l.line) });
 

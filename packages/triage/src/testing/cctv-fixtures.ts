@@ -51,6 +51,8 @@ export interface CctvClock {
   jump?: { atSec: number; bySec: number };
   /** Text colour (drawtext). Default 'white'. */
   color?: string;
+  /** A black outline around the characters (clock and label), as many DVRs draw them. Default false. */
+  outline?: boolean;
 }
 
 export interface CctvClipSpec {
@@ -285,6 +287,7 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
       prefix: clockIn.prefix ?? '',
       jump: clockIn.jump,
       color: clockIn.color ?? 'white',
+      outline: clockIn.outline ?? false,
     },
     label: specIn.label === undefined ? 'CAM 3  КАМЕРА 3' : specIn.label,
     events: (specIn.events ?? []).map((e) => ({ ...e })),
@@ -361,7 +364,8 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
     const y = pos.startsWith('top') ? margin : h - margin - fs;
     const box = spec.clock.box ? `:box=1:boxcolor=black:boxborderw=${Math.max(2, Math.round(4 * scale))}` : '';
     const text = (epoch: number) => `${spec.clock && spec.clock.prefix ? `${escapeDrawtext(spec.clock.prefix)} ` : ''}${clockText(epoch, spec.clock ? spec.clock.format : undefined)}`;
-    const draw = `drawtext=${font}:fontsize=${fs}:fontcolor=${spec.clock.color}:x=${x}:y=${y}${box}`;
+    const border = spec.clock.outline ? `:borderw=${Math.max(1, Math.round(fs / 14))}:bordercolor=black` : '';
+    const draw = `drawtext=${font}:fontsize=${fs}:fontcolor=${spec.clock.color}:x=${x}:y=${y}${box}${border}`;
     const jump = spec.clock.jump;
     if (jump) {
       const at = num(jump.atSec + P);
@@ -376,7 +380,8 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
     const margin = Math.round(24 * scale);
     const y = spec.clock && spec.clock.position.startsWith('bottom') ? margin : h - margin - fs;
     const x = spec.clock && spec.clock.position === 'bottom-left' ? w - margin - Math.round(fs * 0.62 * spec.label.length) : margin;
-    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}:text='${escapeDrawtext(spec.label)}'`);
+    const border = spec.clock && spec.clock.outline ? `:borderw=${Math.max(1, Math.round(fs / 14))}:bordercolor=black` : '';
+    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${border}:text='${escapeDrawtext(spec.label)}'`);
   }
   chains.push(`[${last}]${post.length > 0 ? post.join(',') : 'null'}[out]`);
 
