@@ -12,13 +12,17 @@ if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt
   say "Node.js >= 20.12 is required (found $(node --version))"; exit 2
 fi
 
-# System tools from Debian: ffmpeg (media pipeline and test fixtures), openssl (timestamp checks), a font.
+# System tools from Debian: ffmpeg (media pipeline and test fixtures), openssl (timestamp checks), a font,
+# Tesseract language data.
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The font the synthetic CCTV test footage burns its clock and camera label with.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# Russian Tesseract data: the overlay step reads Cyrillic camera labels with it (English comes
+# from npm's @tesseract.js-data/eng). Without it labels are read in Latin letters only.
+compgen -G '/usr/share/tesseract-ocr/*/tessdata/rus.traineddata' >/dev/null || missing+=(tesseract-ocr-rus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
     say "please install: ${missing[*]} (apt-get install -y ${missing[*]})"; exit 2

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
-import { createMediaSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp } from '@custodia/pipeline';
+import { closePipelineResources, createMediaSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp } from '@custodia/pipeline';
 import { isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
 
 export interface PipelineRuntime {
@@ -48,6 +48,15 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
     concurrency: opts.concurrency ?? 2,
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
   });
+}
+
+/**
+ * Releases what pipeline steps keep per process (the overlay step's OCR worker threads). Call once
+ * the worker has stopped: idle OCR workers would otherwise hold the process open until their idle
+ * timeout.
+ */
+export async function releasePipeline(): Promise<void> {
+  await closePipelineResources();
 }
 
 export { STEPS };

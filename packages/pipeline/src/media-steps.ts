@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probe, renderProxy, renderThumbnails, salvage, type MediaProbe, type MediaTools } from '@custodia/media';
-import { detectActivity } from '@custodia/triage';
+import { detectActivity, type OverlayOcr } from '@custodia/triage';
 import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
+import { createOverlayStep } from './overlay-step.js';
 import { stepKey, stepPayload, type StepName } from './steps.js';
 
 export interface PipelineDeps {
@@ -11,6 +12,8 @@ export interface PipelineDeps {
   tools: MediaTools;
   /** Who acts in the ledger, e.g. "worker vault-1/4242". */
   actor: string;
+  /** OCR workers for the overlay step. Default: the process's shared ones (closeSharedOverlayOcr). */
+  ocr?: OverlayOcr;
 }
 
 /** Removes the render folders of workers that died mid-job (kill -9, power loss). */
@@ -66,12 +69,14 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
   };
 
   return {
+    overlay: createOverlayStep(deps),
+
     async probe(job, ctx) {
       const { sha256 } = payloadOf(job);
       const facts = await probe(tools, vault.blobs.localPath(sha256), { signal: ctx.signal });
       const following: JobSpec[] = [];
       if (facts.status === 'ok' && facts.video) {
-        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool));
+        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool), next('overlay', sha256, tool));
       }
       else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to
       if (facts.status === 'failed' && facts.failure?.kind === 'truncated') following.push(next('salvage', sha256, tool));

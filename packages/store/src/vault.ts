@@ -14,6 +14,7 @@ import { PgLedger, type CheckpointSigner, type StoredCheckpoint } from './repo/p
 import { PgVaultRepo } from './repo/pg-vault.repo.js';
 import { PgMediaRepo } from './repo/pg-media.repo.js';
 import { PgTriageRepo } from './repo/pg-triage.repo.js';
+import { PgOverlayRepo } from './repo/pg-overlay.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -32,6 +33,8 @@ export interface Vault {
   readonly repo: PgVaultRepo;
   readonly media: PgMediaRepo;
   readonly triage: PgTriageRepo;
+  /** Burned-in DVR overlay readings (clock, camera label). */
+  readonly overlay: PgOverlayRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -164,6 +167,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     repo,
     media: new PgMediaRepo(db, ledger),
     triage: new PgTriageRepo(db, ledger),
+    overlay: new PgOverlayRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

@@ -4,7 +4,7 @@ import { ingest, type IngestResult } from '@custodia/core';
 import { config, host, operator, printJson, VERSION, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { fsEvidenceReader } from '../evidence-reader.js';
-import { attachPipeline, createWorker } from '../pipeline-runtime.js';
+import { attachPipeline, createWorker, releasePipeline } from '../pipeline-runtime.js';
 import { formatBytes, ProgressLine } from '../progress.js';
 
 interface IngestOptions {
@@ -95,6 +95,7 @@ Exit codes: 0 everything ingested cleanly · 1 done, but some items have problem
               await worker.runUntilIdle();
             } finally {
               ticker.stop();
+              await releasePipeline();
             }
             signed = await vault.checkpoint();
             pipeline = { ...pipeline, stats: await rt.queue.stats(), failures: await rt.queue.failures(100) };

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { printJson, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { attachPipeline, createWorker, workerId } from '../pipeline-runtime.js';
+import { attachPipeline, createWorker, releasePipeline, workerId } from '../pipeline-runtime.js';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run the media pipeline (probe, salvage, proxy, thumbnails) on queued jobs')
+    .description('run the media pipeline (probe, salvage, proxy, thumbnails, activity, overlay) on queued jobs')
     .option('--concurrency <n>', 'jobs at once in this process', '2')
     .option('--lease-seconds <n>', 'how long a claimed job stays ours without a heartbeat; a dead worker\'s job is taken over after it', '60')
     .option('--until-idle', 'stop when no job is left to run (default: run until Ctrl-C / SIGTERM)')
@@ -39,19 +39,24 @@ can open the vault: use "custodia ingest --wait" or "custodia worker --until-idl
           return;
         }
         const worker = await createWorker(vault, rt, { concurrency, leaseMs: Number(opts.leaseSeconds) * 1000 });
-        if (opts.untilIdle) {
-          await worker.runUntilIdle();
-        } else {
-          process.stderr.write(`custodia worker ${workerId()} running (${rt.tools.version}); Ctrl-C to stop\n`);
-          await new Promise<void>((resolve) => {
-            const stop = () => {
-              process.stderr.write('custodia worker: finishing running jobs…\n');
-              void worker.stop().then(() => resolve());
-            };
-            process.once('SIGINT', stop);
-            process.once('SIGTERM', stop);
-            worker.start();
-          });
+        const version = rt.tools.version;
+        try {
+          if (opts.untilIdle) {
+            await worker.runUntilIdle();
+          } else {
+            process.stderr.write(`custodia worker ${workerId()} running (${version}); Ctrl-C to stop\n`);
+            await new Promise<void>((resolve) => {
+              const stop = () => {
+                process.stderr.write('custodia worker: finishing running jobs…\n');
+                void worker.stop().then(() => resolve());
+              };
+              process.once('SIGINT', stop);
+              process.once('SIGTERM', stop);
+              worker.start();
+            });
+          }
+        } finally {
+          await releasePipeline();
         }
         await vault.checkpoint();
         const stats = await rt.queue.stats();

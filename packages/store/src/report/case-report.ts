@@ -43,6 +43,17 @@ export interface ReportMedia {
   steps: { step: string; state: string; attempts: number; error: string | null; result: unknown }[];
   /** Where something moves: segments (seconds from the start) and the per-second curve. */
   activity: { mode: string; tool: string; segments: { startSec: number; endSec: number; score: number; peak: number }[]; curve: number[] } | null;
+  /** The burned-in DVR overlay: start time by the picture's clock, camera label, flags, readings. */
+  overlay: ReportOverlay | null;
+}
+
+export interface ReportOverlay {
+  startTime: string | null;
+  cameraLabel: string | null;
+  confidence: number;
+  flags: unknown[];
+  tool: string;
+  readings: { atSec: number; text: string; time: string | null }[];
 }
 
 export interface CaseReport {
@@ -90,6 +101,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const salvagedMedia = await vault.media.mediaOf(salvageShas);
   const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
   const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
+  const overlays = await vault.overlay.overlayOf([...shas, ...salvageShas]);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -119,6 +131,12 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
       activity: (() => {
         const a = activity.get(sha) ?? (salvage ? activity.get(salvage.sha256) : undefined);
         return a ? { mode: a.mode, tool: a.tool, segments: a.segments, curve: a.curve } : null;
+      })(),
+      overlay: (() => {
+        const o = overlays.get(sha) ?? (salvage ? overlays.get(salvage.sha256) : undefined);
+        return o
+          ? { startTime: o.startTime, cameraLabel: o.cameraLabel, confidence: o.confidence, flags: o.flags, tool: o.tool, readings: o.readings.map((r) => ({ atSec: r.atSec, text: r.text, time: r.time })) }
+          : null;
       })(),
     };
   };

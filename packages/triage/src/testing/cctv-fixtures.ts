@@ -40,6 +40,19 @@ export interface CctvClock {
   fontSize?: number;
   /** Draw the clock on an opaque black box, as many DVRs do. Default false. */
   box?: boolean;
+  /**
+   * strftime format of the clock (drawtext, C locale), e.g. '%d.%m.%Y %H:%M:%S',
+   * '%m/%d/%Y %I:%M:%S %p', '%Y/%m/%d %a %H:%M:%S'. Default '%Y-%m-%d %H:%M:%S'.
+   */
+  format?: string;
+  /** Fixed text before the clock, e.g. a Russian weekday «ПТ». Default none. */
+  prefix?: string;
+  /** The clock jumps by `bySec` (an edit, a DVR restart) at `atSec` seconds into the clip. */
+  jump?: { atSec: number; bySec: number };
+  /** Text colour (drawtext). Default 'white'. */
+  color?: string;
+  /** A black outline around the characters (clock and label), as many DVRs draw them. Default false. */
+  outline?: boolean;
 }
 
 export interface CctvClipSpec {
@@ -71,6 +84,10 @@ export interface CctvClipSpec {
   events?: CctvEventSpec[];
   /** Seeds the scene layout and figure defaults. Default 1. */
   seed?: number;
+  /** Label font size in pixels at 720p. Default 26. */
+  labelFontSize?: number;
+  /** The container's creation_time tag (ISO 8601), as a DVR or an export tool writes it. Default none. */
+  creationTime?: string;
 }
 
 export interface CctvRect {
@@ -85,8 +102,8 @@ export interface CctvClip {
   /** The ground truth: when a figure is visible. */
   events: { startSec: number; endSec: number }[];
   /** The spec with every default filled in. */
-  spec: Required<Omit<CctvClipSpec, 'drift' | 'lightsStep' | 'clock' | 'label'>> & Pick<CctvClipSpec, 'drift' | 'lightsStep'> & {
-    clock: Required<CctvClock> | false;
+  spec: Required<Omit<CctvClipSpec, 'drift' | 'lightsStep' | 'clock' | 'label' | 'creationTime'>> & Pick<CctvClipSpec, 'drift' | 'lightsStep' | 'creationTime'> & {
+    clock: (Required<Omit<CctvClock, 'jump'>> & Pick<CctvClock, 'jump'>) | false;
     label: string | false;
   };
   /** Where the clock "YYYY-MM-DD HH:MM:SS" is drawn, in source pixels (width from the font's advances), or null without a clock. */
@@ -183,10 +200,39 @@ function figurePlan(ev: CctvEventSpec, w: number, h: number, floorY: number, doo
   return { w: fw, h: fh, color, head, xExpr, yExpr, start: s, end: e };
 }
 
-function clockText(epoch: number): string {
+function clockText(epoch: number, format = DEFAULT_CLOCK_FORMAT): string {
   // drawtext expansion: %{pts:gmtime:OFFSET:FORMAT}; ':' inside FORMAT is escaped for drawtext
   // (\:) and again for the filter graph (\\\:).
-  return `%{pts\\:gmtime\\:${epoch}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}`;
+  return `%{pts\\:gmtime\\:${epoch}\\:${format.replace(/:/g, '\\\\\\:')}}`;
+}
+
+const DEFAULT_CLOCK_FORMAT = '%Y-%m-%d %H:%M:%S';
+
+/** What drawtext's gmtime expansion shows for `epoch` (the strftime fields the clocks use, C locale). */
+export function strftimeUtc(format: string, epoch: number): string {
+  const t = new Date(epoch * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const h = t.getUTCHours();
+  const f: Record<string, string> = {
+    Y: String(t.getUTCFullYear()), m: p(t.getUTCMonth() + 1), d: p(t.getUTCDate()), H: p(h), M: p(t.getUTCMinutes()), S: p(t.getUTCSeconds()),
+    I: p(h % 12 === 0 ? 12 : h % 12), p: h < 12 ? 'AM' : 'PM', a: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][t.getUTCDay()]!,
+    y: p(t.getUTCFullYear() % 100), '%': '%',
+  };
+  return format.replace(/%(.)/g, (m, c: string) => f[c] ?? m);
+}
+
+/** Approximate DejaVu Sans width of `text` in em. */
+function textEm(text: string): number {
+  let em = 0;
+  for (const ch of text) {
+    if (/[0-9]/.test(ch)) em += 0.636;
+    else if (ch === '-') em += 0.361;
+    else if (ch === ':' || ch === '/') em += 0.337;
+    else if (ch === ' ' || ch === '.') em += 0.318;
+    else if (/[A-ZА-ЯЁ]/u.test(ch)) em += 0.72;
+    else em += 0.6;
+  }
+  return em;
 }
 
 function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
@@ -205,6 +251,11 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
 }
 
 let fontWarning = false;
+
+/** Fixed drawtext text, escaped for drawtext and the filter graph. */
+function escapeDrawtext(t: string): string {
+  return t.replace(/[\\':]/g, (c) => `\\${c}`);
+}
 
 export interface CctvClipOptions {
   tools?: MediaTools;
@@ -232,10 +283,17 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
       startEpoch: clockIn.startEpoch ?? 1710512512,
       fontSize: clockIn.fontSize ?? 28,
       box: clockIn.box ?? false,
+      format: clockIn.format ?? DEFAULT_CLOCK_FORMAT,
+      prefix: clockIn.prefix ?? '',
+      jump: clockIn.jump,
+      color: clockIn.color ?? 'white',
+      outline: clockIn.outline ?? false,
     },
     label: specIn.label === undefined ? 'CAM 3  КАМЕРА 3' : specIn.label,
     events: (specIn.events ?? []).map((e) => ({ ...e })),
     seed: specIn.seed ?? 1,
+    labelFontSize: specIn.labelFontSize ?? 26,
+    creationTime: specIn.creationTime,
   };
   const { width: w, height: h, fps, durationSec: d } = spec;
   if (!(d > 0)) throw new RangeError('durationSec must be positive');
@@ -298,35 +356,46 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
     const fs = Math.max(8, Math.round(spec.clock.fontSize * scale));
     const margin = Math.round(24 * scale);
     // DejaVu Sans advances (em): digits 0.636, '-' 0.361, ':' 0.337, ' ' 0.318.
-    const textW = Math.round(fs * (14 * 0.636 + 2 * 0.361 + 2 * 0.337 + 0.318));
+    const shown = `${spec.clock.prefix ? `${spec.clock.prefix} ` : ''}${strftimeUtc(spec.clock.format, spec.clock.startEpoch)}`;
+    const textW = Math.round(fs * textEm(shown));
     const timeW = Math.round(fs * (6 * 0.636 + 2 * 0.337));
     const pos = spec.clock.position;
     const x = pos.endsWith('left') ? margin : w - margin - textW;
     const y = pos.startsWith('top') ? margin : h - margin - fs;
     const box = spec.clock.box ? `:box=1:boxcolor=black:boxborderw=${Math.max(2, Math.round(4 * scale))}` : '';
-    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${box}:text='${clockText(spec.clock.startEpoch - P)}'`);
+    const text = (epoch: number) => `${spec.clock && spec.clock.prefix ? `${escapeDrawtext(spec.clock.prefix)} ` : ''}${clockText(epoch, spec.clock ? spec.clock.format : undefined)}`;
+    const border = spec.clock.outline ? `:borderw=${Math.max(1, Math.round(fs / 14))}:bordercolor=black` : '';
+    const draw = `drawtext=${font}:fontsize=${fs}:fontcolor=${spec.clock.color}:x=${x}:y=${y}${box}${border}`;
+    const jump = spec.clock.jump;
+    if (jump) {
+      const at = num(jump.atSec + P);
+      post.push(`${draw}:text='${text(spec.clock.startEpoch - P)}':enable='lt(t,${at})'`);
+      post.push(`${draw}:text='${text(spec.clock.startEpoch - P + jump.bySec)}':enable='gte(t,${at})'`);
+    } else post.push(`${draw}:text='${text(spec.clock.startEpoch - P)}'`);
     clockRect = { x, y, w: textW, h: Math.round(fs * 0.95) };
     clockTimeRect = { x: x + textW - timeW, y, w: timeW, h: Math.round(fs * 0.95) };
   }
   if (spec.label) {
-    const fs = Math.max(8, Math.round(26 * scale));
+    const fs = Math.max(8, Math.round(spec.labelFontSize * scale));
     const margin = Math.round(24 * scale);
     const y = spec.clock && spec.clock.position.startsWith('bottom') ? margin : h - margin - fs;
     const x = spec.clock && spec.clock.position === 'bottom-left' ? w - margin - Math.round(fs * 0.62 * spec.label.length) : margin;
-    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}:text='${spec.label.replace(/[\\':]/g, (c) => `\\${c}`)}'`);
+    const border = spec.clock && spec.clock.outline ? `:borderw=${Math.max(1, Math.round(fs / 14))}:bordercolor=black` : '';
+    post.push(`drawtext=${font}:fontsize=${fs}:fontcolor=white:x=${x}:y=${y}${border}:text='${escapeDrawtext(spec.label)}'`);
   }
   chains.push(`[${last}]${post.length > 0 ? post.join(',') : 'null'}[out]`);
 
   const ext = extname(path).toLowerCase();
   const muxer: string[] = ext === '.h264' ? ['-f', 'h264'] : ext === '.hevc' ? ['-f', 'hevc'] : ext === '.ts' ? ['-f', 'mpegts'] : [];
   const encoded = P > 0 ? `${path}.preroll.mkv` : path;
+  const meta = spec.creationTime ? ['-metadata', `creation_time=${spec.creationTime}`] : [];
   const args = [
     '-nostdin', '-hide_banner', '-v', 'error', '-y',
     ...inputs,
     '-filter_complex', chains.join(';'),
     '-map', '[out]', '-r', String(fps),
     ...encoderArgs(spec, ext),
-    ...(P > 0 ? [] : [...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer]),
+    ...(P > 0 ? [] : [...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer, ...meta]),
     encoded,
   ];
   const started = Date.now();
@@ -339,7 +408,7 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
       // little before the keyframe's own time: so seek to P + half a GOP.
       const cut = await runTool(tools.ffmpeg, [
         '-nostdin', '-hide_banner', '-v', 'error', '-y', '-ss', String(P + Math.min(0.5, spec.gopSec / 2)), '-i', encoded, '-map', '0:v:0', '-c', 'copy',
-        ...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer, path,
+        ...(ext === '.mp4' ? ['-movflags', '+faststart'] : []), ...muxer, ...meta, path,
       ], { signal: opts.signal, timeoutMs: 120_000 });
       if (cut.code !== 0) throw new Error(`ffmpeg could not cut the CCTV clip ${path}: ${lastLines(cut.stderrTail)}`);
     }

@@ -1,0 +1,55 @@
+// Pipeline step `overlay`: reads the DVR's burned-in clock and camera label of a probed video
+// (@custodia/triage's readOverlay, Tesseract with local language data) and records the result, its
+// readings and an `overlay-read` ledger entry in the job's completion transaction. A video whose
+// overlay cannot be read is a result with an `unreadable` flag and its reason, not a failed job.
+import type { MediaProbe } from '@custodia/media';
+import { PermanentJobError, type JobHandler, type Queryable } from '@custodia/store';
+import { readOverlay, sharedOverlayOcr } from '@custodia/triage';
+import type { PipelineDeps } from './media-steps.js';
+import { stepPayload } from './steps.js';
+
+export function createOverlayStep(deps: PipelineDeps): JobHandler {
+  const { vault, tools, actor } = deps;
+  return async (job, ctx) => {
+    const payload = stepPayload.safeParse(job.payload);
+    if (!payload.success) throw new PermanentJobError(`job ${job.id} (${job.name}) has an invalid payload: ${payload.error.issues.map((i) => i.message).join('; ')}`);
+    const { sha256 } = payload.data;
+    const stored = await vault.media.probeOf(sha256);
+    if (!stored || stored.status !== 'ok') throw new PermanentJobError(`blob ${sha256} has no successful probe to work from`);
+    const facts = stored.facts as unknown as MediaProbe;
+    // Workers are made once per process and reused by every overlay job (see tesseract.engine.ts).
+    const ocr = deps.ocr ?? sharedOverlayOcr();
+    const r = await readOverlay(tools, vault.blobs.localPath(sha256), {
+      ocr,
+      durationSec: facts.durationSec,
+      container: facts.container,
+      fps: facts.video?.fps ?? null,
+      creationTime: facts.tags?.creationTime ?? null,
+      signal: ctx.signal,
+    });
+    const tool = ocr.version();
+    return {
+      status: 'success' as const,
+      // The job row keeps a summary only; the label and readings go to the overlay tables.
+      result: { startTime: r.startTime, labelled: r.cameraLabel !== null, flags: r.flags.map((f) => f.kind), elapsedMs: r.elapsedMs },
+      commit: (tx: Queryable) =>
+        vault.overlay.recordOverlay(
+          tx,
+          {
+            sha256,
+            tool,
+            decoder: tools.version,
+            startTime: r.startTime,
+            cameraLabel: r.cameraLabel,
+            confidence: r.confidence,
+            flags: r.flags,
+            readings: r.readings.map((x) => ({ atSec: x.atSec, kind: x.kind, text: x.text, time: x.time, confidence: x.confidence, region: x.region })),
+          },
+          actor,
+        ),
+    };
+  };
+}
+
+/** Terminates the process's OCR workers; call where a pipeline worker stops (they would keep the process alive for a while). */
+export { closeSharedOverlayOcr as closePipelineResources } from '@custodia/triage';

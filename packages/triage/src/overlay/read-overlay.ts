@@ -1,0 +1,263 @@
+// Reading a video's burned-in DVR overlay: when it was recorded (by the clock in the picture, not
+// file dates) and which camera (the label). A few frames spread over the video are enough: the text
+// is located across them, cropped, cleaned and read line by line; the clock's readings, each minus
+// its offset in the video, agree on one start time unless the recording was cut or edited.
+import type { MediaTools } from '@custodia/media';
+import { grabGreyFrame, sampleTimes } from './frame-sampler.js';
+import { resolveLabelScript } from './label-script.js';
+import { lineImage } from './line-image.js';
+import { parseOverlayTime, withoutOverlayTime } from './overlay-time.parser.js';
+import type { OverlayOcr } from './tesseract.engine.js';
+import { locateTextLines, type GreyFrame, type Rect, type TextLine } from './text-lines.locator.js';
+
+export interface OverlayReading {
+  atSec: number;
+  kind: 'clock' | 'label';
+  text: string;
+  /** The clock's reading as ISO 8601 (wall clock, zone unknown, written as UTC); null if unparsed or a label. */
+  time: string | null;
+  confidence: number;
+  region: Rect;
+}
+
+export type OverlayFlag =
+  | { kind: 'clock-jump'; fromSec: number; toSec: number; before: string; after: string; jumpSec: number }
+  | { kind: 'metadata-mismatch'; overlayStart: string; creationTime: string; differenceSec: number }
+  | { kind: 'unreadable'; reason: string };
+
+export interface OverlayResult {
+  /** Wall-clock time at the first frame by the burned-in clock (ISO 8601, zone unknown, written as UTC). */
+  startTime: string | null;
+  cameraLabel: string | null;
+  /** 0–1: share of samples agreeing on the start × mean OCR confidence. */
+  confidence: number;
+  flags: OverlayFlag[];
+  readings: OverlayReading[];
+  regions: { clock: Rect | null; labels: Rect[] };
+  frame: { width: number; height: number } | null;
+  elapsedMs: number;
+  /** Where the time went: decoding sample frames, locating text, recognising it. */
+  timings: { decodeMs: number; locateMs: number; ocrMs: number; frames: number; ocrCalls: number };
+}
+
+export interface ReadOverlayOptions {
+  ocr: OverlayOcr;
+  durationSec: number | null;
+  container?: string | null | undefined;
+  fps?: number | null | undefined;
+  /** The container's creation_time tag (ISO 8601), to compare with the overlay. */
+  creationTime?: string | null | undefined;
+  /** Frames sampled across the video. Default 8. */
+  samples?: number;
+  /** Largest disagreement (s) between overlay time and video time before a clock jump is flagged. Default 2. */
+  jumpToleranceSec?: number;
+  /** Largest difference (s) between overlay start and creation_time before a mismatch is flagged. Default 600. */
+  metadataToleranceSec?: number;
+  signal?: AbortSignal | undefined;
+}
+
+interface Sample {
+  atSec: number;
+  frame: GreyFrame;
+}
+
+interface ClockRead {
+  atSec: number;
+  text: string;
+  epochMs: number | null;
+  confidence: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Reads the overlay of the video at `path`. Never throws for a video without a usable picture or
+ * overlay: the result then carries an `unreadable` flag with the reason.
+ */
+export async function readOverlay(tools: MediaTools, path: string, opts: ReadOverlayOptions): Promise<OverlayResult> {
+  const started = Date.now();
+  const tol = (opts.jumpToleranceSec ?? 2) * 1000;
+  const dur = opts.durationSec && opts.durationSec > 0 ? opts.durationSec : 1;
+  const timings = { decodeMs: 0, locateMs: 0, ocrMs: 0, frames: 0, ocrCalls: 0 };
+  const grab = async (t: number): Promise<GreyFrame | null> => {
+    const t0 = performance.now();
+    try {
+      return await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal });
+    } finally {
+      timings.decodeMs += performance.now() - t0;
+      timings.frames += 1;
+    }
+  };
+  const unreadable = (reason: string, extra: Partial<OverlayResult> = {}): OverlayResult => ({
+    startTime: null, cameraLabel: null, confidence: 0, flags: [{ kind: 'unreadable', reason }], readings: [], regions: { clock: null, labels: [] },
+    frame: null, ...extra, elapsedMs: Date.now() - started, timings: rounded(timings),
+  });
+
+  const samples: Sample[] = [];
+  const errors: string[] = [];
+  for (const t of sampleTimes(dur, opts.samples ?? 8)) {
+    try {
+      const frame = await grab(t);
+      if (frame) samples.push({ atSec: t, frame });
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      errors.push((e as Error).message);
+    }
+  }
+  if (samples.length === 0) return unreadable(`no frame could be decoded${errors[0] ? `: ${errors[0]}` : ''}`);
+  const size = { width: samples[0]!.frame.width, height: samples[0]!.frame.height };
+  const same = samples.filter((s) => s.frame.width === size.width && s.frame.height === size.height);
+  // Partners one second later: what changes between them is the clock.
+  const partners: Sample[] = [];
+  for (const s of [same[0]!, same[Math.floor(same.length / 2)]!]) {
+    if (s.atSec + 1 > dur - 0.05 || partners.some((p) => p.atSec === s.atSec + 1)) continue;
+    const f = await grab(s.atSec + 1).catch(() => null);
+    if (f && f.width === size.width && f.height === size.height) partners.push({ atSec: s.atSec + 1, frame: f });
+  }
+  const frames = [...same.map((s) => s.frame), ...partners.map((p) => p.frame)];
+  const pairs: [number, number][] = partners.map((p) => [same.findIndex((s) => s.atSec === p.atSec - 1), same.length + partners.indexOf(p)]);
+  const t0 = performance.now();
+  const lines = locateTextLines(frames, { pairs });
+  timings.locateMs += performance.now() - t0;
+  if (lines.length === 0) return unreadable(`no burned-in text found in ${same.length} frames`, { frame: size });
+
+  const ocr = opts.ocr;
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const t1 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings.ocrMs += performance.now() - t1;
+      timings.ocrCalls += 1;
+    }
+  };
+  const readClock = async (frame: GreyFrame, line: TextLine, lightOnDark = line.lightOnDark): Promise<{ text: string; confidence: number; epochMs: number | null }> => {
+    const img = lineImage([frame], line, lightOnDark);
+    const r = await timed(() => ocr.readLine(img.pgm, 'clock'));
+    const p = parseOverlayTime(r.text);
+    return { text: r.text, confidence: r.confidence, epochMs: p ? p.epochMs : null };
+  };
+
+  // The clock: the line that reads as a date and time, preferring the one that changes.
+  // At most a few candidates each: a busy scene can yield many line-like shapes, and each read costs.
+  const byChange = [...lines].sort((a, b) => b.change - a.change).slice(0, 4);
+  let clock: TextLine | null = null;
+  let first: Awaited<ReturnType<typeof readClock>> | null = null;
+  // Outlined text (light fill, dark outline) fools the polarity guess: the other one is tried too.
+  search: for (const line of byChange) {
+    for (const lightOnDark of [line.lightOnDark, !line.lightOnDark]) {
+      const r = await readClock(same[0]!.frame, line, lightOnDark);
+      if (r.epochMs !== null) {
+        line.lightOnDark = lightOnDark;
+        [clock, first] = [line, r];
+        break search;
+      }
+    }
+  }
+  const readings: OverlayReading[] = [];
+  const reads: ClockRead[] = [];
+  if (clock) {
+    for (const s of same) {
+      const r = s === same[0] && first ? first : await readClock(s.frame, clock);
+      reads.push({ atSec: s.atSec, ...r });
+    }
+  }
+
+  // Labels: every other line, averaged over all samples (it never changes), read by both models.
+  const labelTexts: { text: string; confidence: number; line: TextLine }[] = [];
+  const labelLines = lines
+    .filter((l) => l !== clock)
+    .sort((a, b) => b.presence - a.presence || a.change - b.change || b.w * b.h - a.w * a.h)
+    .slice(0, 4)
+    .sort((a, b) => a.y - b.y || a.x - b.x);
+  const readLabel = async (line: TextLine, lightOnDark: boolean) => {
+    const img = lineImage(same.map((s) => s.frame), line, lightOnDark);
+    const eng = await timed(() => ocr.readLine(img.pgm, 'text', 'eng'));
+    const rus = ocr.cyrillic ? await timed(() => ocr.readLine(img.pgm, 'text', 'rus')) : null;
+    return resolveLabelScript(eng, rus);
+  };
+  for (const line of labelLines) {
+    let label = await readLabel(line, line.lightOnDark);
+    if (label.confidence < 70) {
+      const other = await readLabel(line, !line.lightOnDark);
+      if (other.confidence > label.confidence) label = other;
+    }
+    const clean = withoutOverlayTime(label.text).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    // Scene edges read as text come out as low-confidence runs of one letter ("Заааааа").
+    const plausible = /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2 && !/(\p{L})\1{3}/u.test(clean);
+    if (label.confidence >= 65 && plausible) labelTexts.push({ text: clean, confidence: label.confidence, line });
+  }
+  for (const l of labelTexts) readings.push({ atSec: same[0]!.atSec, kind: 'label', text: l.text, time: null, confidence: l.confidence, region: rect(l.line) });
+
+  const flags: OverlayFlag[] = [];
+  const parsed = reads.filter((r) => r.epochMs !== null) as (ClockRead & { epochMs: number })[];
+  // Consensus: the largest group of readings whose (time − offset) agree.
+  const starts = parsed.map((r) => ({ r, start: r.epochMs - r.atSec * 1000 }));
+  let group: typeof starts = [];
+  for (const s of starts) {
+    const g = starts.filter((o) => Math.abs(o.start - s.start) <= tol);
+    if (g.length > group.length) group = g;
+  }
+  // A clock showing whole seconds reads floor(start + t): each (reading − t) is at most the true
+  // start and within a second of it, so the largest is the closest.
+  const startMs = group.length > 0 ? Math.max(...group.map((g) => g.start)) : null;
+
+  // Jumps: consecutive readings that disagree with the video's own time; narrowed by bisection.
+  parsed.sort((a, b) => a.atSec - b.atSec);
+  for (let i = 0; i + 1 < parsed.length; i += 1) {
+    let a = parsed[i]!;
+    let b = parsed[i + 1]!;
+    const skew = (x: { epochMs: number; atSec: number }, y: { epochMs: number; atSec: number }) => y.epochMs - x.epochMs - (y.atSec - x.atSec) * 1000;
+    if (Math.abs(skew(a, b)) <= tol) continue;
+    for (let k = 0; k < 6 && b.atSec - a.atSec > 1; k += 1) {
+      const mid = Math.round((a.atSec + b.atSec) / 2);
+      if (mid <= a.atSec || mid >= b.atSec) break;
+      const f = await grab(mid).catch(() => null);
+      if (!f || f.width !== size.width || f.height !== size.height || !clock) break;
+      const r = await readClock(f, clock);
+      if (r.epochMs === null) break;
+      const m = { atSec: mid, text: r.text, epochMs: r.epochMs, confidence: r.confidence };
+      reads.push(m);
+      if (Math.abs(skew(a, m)) <= tol) a = m;
+      else b = m;
+    }
+    flags.push({ kind: 'clock-jump', fromSec: a.atSec, toSec: b.atSec, before: iso(a.epochMs), after: iso(b.epochMs), jumpSec: Math.round(skew(a, b) / 1000) });
+  }
+  reads.sort((x, y) => x.atSec - y.atSec);
+  for (const r of reads) readings.push({ atSec: r.atSec, kind: 'clock', text: r.text, time: r.epochMs === null ? null : iso(r.epochMs), confidence: r.confidence, region: rect(clock!) });
+
+  if (startMs === null) {
+    flags.push({
+      kind: 'unreadable',
+      reason: clock
+        ? `the clock at ${describe(clock)} could not be read in any of ${same.length} frames`
+        : `${lines.length} text line(s) found (${lines.map(describe).join(', ')}) but none reads as a date and time`,
+    });
+  }
+  if (startMs !== null && opts.creationTime) {
+    const created = Date.parse(opts.creationTime);
+    const diff = Math.round((startMs - created) / 1000);
+    if (Number.isFinite(created) && Math.abs(diff) > (opts.metadataToleranceSec ?? 600)) {
+      flags.push({ kind: 'metadata-mismatch', overlayStart: iso(startMs), creationTime: iso(created), differenceSec: diff });
+    }
+  }
+  const meanConf = group.length > 0 ? group.reduce((s, g) => s + g.r.confidence, 0) / group.length / 100 : 0;
+  return {
+    startTime: startMs === null ? null : iso(startMs),
+    cameraLabel: labelTexts.length > 0 ? labelTexts.map((l) => l.text).join(' | ') : null,
+    confidence: Math.round(((group.length / Math.max(1, same.length)) * meanConf) * 1000) / 1000,
+    flags,
+    readings,
+    regions: { clock: clock ? rect(clock) : null, labels: labelTexts.map((l) => rect(l.line)) },
+    frame: size,
+    elapsedMs: Date.now() - started,
+    timings: rounded(timings),
+  };
+}
+
+const rounded = (t: OverlayResult['timings']): OverlayResult['timings'] => ({
+  decodeMs: Math.round(t.decodeMs), locateMs: Math.round(t.locateMs), ocrMs: Math.round(t.ocrMs), frames: t.frames, ocrCalls: t.ocrCalls,
+});
+
+const rect = (r: Rect): Rect => ({ x: r.x, y: r.y, w: r.w, h: r.h });
+const describe = (r: Rect): string => `${r.w}×${r.h} at ${r.x},${r.y}`;
