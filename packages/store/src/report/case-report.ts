@@ -43,6 +43,8 @@ export interface ReportMedia {
   steps: { step: string; state: string; attempts: number; error: string | null; result: unknown }[];
   /** Where something moves: segments (seconds from the start) and the per-second curve. */
   activity: { mode: string; tool: string; segments: { startSec: number; endSec: number; score: number; peak: number }[]; curve: number[] } | null;
+  /** Faces on sampled frames: counts only (the boxes themselves stay in the vault). */
+  faces: { model: string; sampleFps: number; frames: number; framesWithFaces: number; maxFaces: number; boxes: number } | null;
 }
 
 export interface CaseReport {
@@ -90,6 +92,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const salvagedMedia = await vault.media.mediaOf(salvageShas);
   const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
   const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
+  const faces = await vault.faces.facesOf([...shas, ...salvageShas]);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -119,6 +122,10 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
       activity: (() => {
         const a = activity.get(sha) ?? (salvage ? activity.get(salvage.sha256) : undefined);
         return a ? { mode: a.mode, tool: a.tool, segments: a.segments, curve: a.curve } : null;
+      })(),
+      faces: (() => {
+        const f = faces.get(sha) ?? (salvage ? faces.get(salvage.sha256) : undefined);
+        return f ? { model: f.model, sampleFps: f.sampleFps, frames: f.frames, framesWithFaces: f.framesWithFaces, maxFaces: f.maxFaces, boxes: f.boxes } : null;
       })(),
     };
   };
