@@ -117,7 +117,7 @@ describe('two custodia workers on one PostgreSQL server', () => {
     await c.connect();
     try {
       const jobs = await c.query<{ name: string; state: string; attempts: number }>('SELECT name, state, attempts FROM jobs');
-      assert.equal(jobs.rows.length, 30); // probe, proxy, thumbnails, activity, overlay for each of 6
+      assert.equal(jobs.rows.length, 36); // probe, proxy, thumbnails, activity, overlay, faces for each of 6
       for (const j of jobs.rows) {
         assert.equal(j.state, 'done');
         assert.equal(j.attempts, 1, `${j.name} ran ${j.attempts} times`);

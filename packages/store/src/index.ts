@@ -20,3 +20,4 @@ export * from './repo/pg-triage.repo.js';
 export * from './export/court-export.use-case.js';
 export { type ExportScope } from './export/export-scope.js';
 export * from './repo/pg-overlay.repo.js';
+export * from './repo/pg-faces.repo.js';

@@ -15,6 +15,7 @@ import { PgVaultRepo } from './repo/pg-vault.repo.js';
 import { PgMediaRepo } from './repo/pg-media.repo.js';
 import { PgTriageRepo } from './repo/pg-triage.repo.js';
 import { PgOverlayRepo } from './repo/pg-overlay.repo.js';
+import { PgFacesRepo } from './repo/pg-faces.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -35,6 +36,7 @@ export interface Vault {
   readonly triage: PgTriageRepo;
   /** Burned-in DVR overlay readings (clock, camera label). */
   readonly overlay: PgOverlayRepo;
+  readonly faces: PgFacesRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -168,6 +170,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     media: new PgMediaRepo(db, ledger),
     triage: new PgTriageRepo(db, ledger),
     overlay: new PgOverlayRepo(db, ledger),
+    faces: new PgFacesRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

@@ -45,6 +45,8 @@ export interface ReportMedia {
   activity: { mode: string; tool: string; segments: { startSec: number; endSec: number; score: number; peak: number }[]; curve: number[] } | null;
   /** The burned-in DVR overlay: start time by the picture's clock, camera label, flags, readings. */
   overlay: ReportOverlay | null;
+  /** Faces on sampled frames: counts only (the boxes themselves stay in the vault). */
+  faces: { model: string; sampleFps: number; frames: number; framesWithFaces: number; maxFaces: number; boxes: number } | null;
 }
 
 export interface ReportOverlay {
@@ -102,6 +104,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
   const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
   const overlays = await vault.overlay.overlayOf([...shas, ...salvageShas]);
+  const faces = await vault.faces.facesOf([...shas, ...salvageShas]);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -137,6 +140,10 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
         return o
           ? { startTime: o.startTime, cameraLabel: o.cameraLabel, confidence: o.confidence, flags: o.flags, tool: o.tool, readings: o.readings.map((r) => ({ atSec: r.atSec, text: r.text, time: r.time })) }
           : null;
+      })(),
+      faces: (() => {
+        const f = faces.get(sha) ?? (salvage ? faces.get(salvage.sha256) : undefined);
+        return f ? { model: f.model, sampleFps: f.sampleFps, frames: f.frames, framesWithFaces: f.framesWithFaces, maxFaces: f.maxFaces, boxes: f.boxes } : null;
       })(),
     };
   };
