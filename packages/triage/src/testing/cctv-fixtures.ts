@@ -195,13 +195,16 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
   const rate = `${spec.bitrateKbps}k`;
   const vbv = ['-maxrate', `${Math.round(spec.bitrateKbps * 1.5)}k`, '-bufsize', `${spec.bitrateKbps * 2}k`];
   if (spec.codec === 'hevc') {
-    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0`,
+    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:pools=none:frame-threads=1`,
       '-pix_fmt', 'yuv420p', ...(ext === '.mp4' ? ['-tag:v', 'hvc1'] : [])];
   }
+  // One encoder thread: x264's frame threads under rate control made a different stream on every
+  // run on a loaded machine (same pixels in, different artefacts out), so a test could pass or fail
+  // depending on the load. Fixtures must be the same bytes every time.
   // ultrafast for speed, but with CABAC and the deblocking filter, as DVRs' Main/High-profile
   // streams have (plain ultrafast is CAVLC without deblocking: unrealistically cheap to decode).
   return ['-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'cabac=1:deblock=1,0,0', '-profile:v', 'main', '-b:v', rate, ...vbv,
-    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
+    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-threads', '1', '-pix_fmt', 'yuv420p'];
 }
 
 let fontWarning = false;
@@ -321,7 +324,9 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
   const muxer: string[] = ext === '.h264' ? ['-f', 'h264'] : ext === '.hevc' ? ['-f', 'hevc'] : ext === '.ts' ? ['-f', 'mpegts'] : [];
   const encoded = P > 0 ? `${path}.preroll.mkv` : path;
   const args = [
-    '-nostdin', '-hide_banner', '-v', 'error', '-y',
+    // One filter thread: geq's random() keeps a state per thread, and which slice a thread draws
+    // depends on scheduling, so the scene's texture changed with the machine's load.
+    '-nostdin', '-hide_banner', '-v', 'error', '-y', '-filter_complex_threads', '1',
     ...inputs,
     '-filter_complex', chains.join(';'),
     '-map', '[out]', '-r', String(fps),
