@@ -5,6 +5,7 @@ import { probe, renderProxy, renderThumbnails, salvage, type MediaProbe, type Me
 import { detectActivity } from '@custodia/triage';
 import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
 import { stepKey, stepPayload, type StepName } from './steps.js';
+import { createFingerprintSteps } from './fingerprint-step.js';
 
 export interface PipelineDeps {
   vault: Vault;
@@ -66,12 +67,13 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
   };
 
   return {
+    ...createFingerprintSteps(deps),
     async probe(job, ctx) {
       const { sha256 } = payloadOf(job);
       const facts = await probe(tools, vault.blobs.localPath(sha256), { signal: ctx.signal });
       const following: JobSpec[] = [];
       if (facts.status === 'ok' && facts.video) {
-        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool));
+        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool), next('fingerprint', sha256, tool));
       }
       else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to
       if (facts.status === 'failed' && facts.failure?.kind === 'truncated') following.push(next('salvage', sha256, tool));

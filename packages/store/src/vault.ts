@@ -14,6 +14,7 @@ import { PgLedger, type CheckpointSigner, type StoredCheckpoint } from './repo/p
 import { PgVaultRepo } from './repo/pg-vault.repo.js';
 import { PgMediaRepo } from './repo/pg-media.repo.js';
 import { PgTriageRepo } from './repo/pg-triage.repo.js';
+import { PgDuplicatesRepo } from './repo/pg-duplicates.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -32,6 +33,7 @@ export interface Vault {
   readonly repo: PgVaultRepo;
   readonly media: PgMediaRepo;
   readonly triage: PgTriageRepo;
+  readonly duplicates: PgDuplicatesRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -164,6 +166,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     repo,
     media: new PgMediaRepo(db, ledger),
     triage: new PgTriageRepo(db, ledger),
+    duplicates: new PgDuplicatesRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

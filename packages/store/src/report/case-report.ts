@@ -1,5 +1,6 @@
 import { notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
 import type { Vault } from '../vault.js';
+import { duplicateGroupsByItem, type DuplicateGroupReport } from './duplicate-groups.report.js';
 
 export interface ReportItem {
   id: number;
@@ -43,6 +44,10 @@ export interface ReportMedia {
   steps: { step: string; state: string; attempts: number; error: string | null; result: unknown }[];
   /** Where something moves: segments (seconds from the start) and the per-second curve. */
   activity: { mode: string; tool: string; segments: { startSec: number; endSec: number; score: number; peak: number }[]; curve: number[] } | null;
+  /** The near-duplicate group this video belongs to (ADR 0009), with this video's kind and offset on the reference's timeline. */
+  duplicateGroup?: DuplicateGroupReport | null;
+  /** Why the video has no fingerprint (no usable picture), when it has none. */
+  fingerprintFailure?: string | null;
 }
 
 export interface CaseReport {
@@ -90,6 +95,8 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const salvagedMedia = await vault.media.mediaOf(salvageShas);
   const steps = await vault.media.stepsOf([...shas, ...salvageShas]);
   const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
+  const groups = await duplicateGroupsByItem(vault, kase.id, items);
+  const fingerprintFailures = await vault.duplicates.fingerprintFailures(shas);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -159,7 +166,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
         sameContentAs: it.sha256
           ? (bySha.get(it.sha256) ?? []).filter((o) => o.id !== it.id).map((o) => ({ id: o.id, path: o.displayPath }))
           : [],
-        media: it.sha256 ? mediaOf(it.sha256) : null,
+        media: it.sha256 ? { ...mediaOf(it.sha256), duplicateGroup: groups.get(it.id) ?? null, fingerprintFailure: fingerprintFailures.get(it.sha256) ?? null } : null,
       };
     }),
   };
