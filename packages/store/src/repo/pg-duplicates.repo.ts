@@ -183,7 +183,8 @@ export class PgDuplicatesRepo {
       [caseId, involved],
     );
     const mine = cur.rows.find((r) => r.sha256 === video.sha256);
-    if (links.length === 0 && (mine || !exactCopies)) return mine ? Number(mine.group_id) : null;
+    if (links.length === 0 && !mine && !exactCopies) return null;
+    if (links.length === 0 && mine && !(video.durationSec > 0 && round2(mine.duration_sec) !== round2(video.durationSec))) return Number(mine.group_id);
 
     // Positions on the video's own timeline, then on the target group's reference timeline.
     const posX = new Map<string, number>([[video.sha256, 0], ...links.map((l): [string, number] => [l.sha256, l.offsetSec])]);
@@ -236,14 +237,21 @@ export class PgDuplicatesRepo {
       next.set(sha, { offsetSec: p + shift, durationSec: durations.get(sha)!, similarity: sha === video.sha256 ? best : link!.similarity });
     }
 
+    // Durations as the fingerprints state them: a member filed before its fingerprint existed (an
+    // exact copy grouped early) was recorded with 0 s, which would make every later kind wrong.
+    for (const [sha, d] of durations) {
+      const m = next.get(sha);
+      if (m && d > 0) m.durationSec = d;
+    }
+    const refSec = next.get(target.ref)?.durationSec ?? target.refSec;
     const before = new Map(all.rows.map((r) => [r.sha256, r]));
     const changed: { sha256: string; kind: DuplicateKind; offsetSec: number; durationSec: number; similarity: number }[] = [];
     for (const [sha, m] of next) {
       const offsetSec = sha === target.ref ? 0 : round2(m.offsetSec);
-      const kind = duplicateKind(sha, offsetSec, m.durationSec, { sha256: target.ref, durationSec: target.refSec });
+      const kind = duplicateKind(sha, offsetSec, m.durationSec, { sha256: target.ref, durationSec: refSec });
       const similarity = Math.min(1, Math.max(0, round2(sha === target.ref ? 1 : m.similarity)));
       const was = before.get(sha);
-      if (was && Number(was.group_id) === target.id && was.kind === kind && round2(was.offset_sec) === offsetSec) continue;
+      if (was && Number(was.group_id) === target.id && was.kind === kind && round2(was.offset_sec) === offsetSec && round2(was.duration_sec) === round2(m.durationSec)) continue;
       changed.push({ sha256: sha, kind, offsetSec, durationSec: m.durationSec, similarity });
     }
     if (changed.length === 0) return target.id;

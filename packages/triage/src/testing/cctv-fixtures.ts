@@ -13,7 +13,7 @@ import { extname, join } from 'node:path';
 import { lastLines, locateMediaTools, runTool, type MediaTools } from '@custodia/media';
 import { hasEncoder } from '@custodia/media/testing';
 
-export type CctvCodec = 'h264' | 'hevc' | 'mjpeg';
+export type CctvCodec = 'h264' | 'hevc' | 'mjpeg' | 'vp9';
 
 export interface CctvEventSpec {
   /** The figure is visible from startSec to endSec (seconds from the start of the clip). */
@@ -194,6 +194,11 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
   if (spec.codec === 'mjpeg') return ['-c:v', 'mjpeg', '-q:v', String(spec.mjpegQuality), '-pix_fmt', 'yuvj420p'];
   const rate = `${spec.bitrateKbps}k`;
   const vbv = ['-maxrate', `${Math.round(spec.bitrateKbps * 1.5)}k`, '-bufsize', `${spec.bitrateKbps * 2}k`];
+  if (spec.codec === 'vp9') {
+    // Realtime settings, as a DVR or a phone would encode; one thread for byte-identical clips.
+    return ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', rate, ...vbv, '-g', gop, '-keyint_min', gop,
+      '-threads', '1', '-row-mt', '0', '-pix_fmt', 'yuv420p'];
+  }
   if (spec.codec === 'hevc') {
     return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:pools=none:frame-threads=1`,
       '-pix_fmt', 'yuv420p', ...(ext === '.mp4' ? ['-tag:v', 'hvc1'] : [])];
@@ -391,12 +396,12 @@ export interface CctvTestSet {
 export function cctvTestSetSpec(i: number, lengthScale = 1, hevc = true): { name: string; spec: CctvClipSpec } {
   const rnd = cctvRandom(1000 + i * 31);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  // Codec/container cycle: mostly H.264 MP4 (what DVR exports are), some HEVC, MJPEG AVI, a raw
-  // .h264 elementary stream and an MPEG-TS.
+  // Codec/container cycle: mostly H.264 MP4 (what DVR exports are), some HEVC, MJPEG AVI, VP9 WebM
+  // (phone and web exports), a raw .h264 elementary stream and an MPEG-TS.
   const kinds = [
     { codec: 'h264', ext: 'mp4' }, { codec: 'h264', ext: 'mp4' }, { codec: 'hevc', ext: 'mkv' }, { codec: 'h264', ext: 'mp4' },
     { codec: 'mjpeg', ext: 'avi' }, { codec: 'h264', ext: 'mp4' }, { codec: 'h264', ext: 'h264' }, { codec: 'hevc', ext: 'mp4' },
-    { codec: 'h264', ext: 'ts' }, { codec: 'h264', ext: 'mkv' },
+    { codec: 'h264', ext: 'ts' }, { codec: 'vp9', ext: 'webm' },
   ] as const;
   let kind: { codec: CctvCodec; ext: string } = kinds[i % kinds.length]!;
   if (kind.codec === 'hevc' && !hevc) kind = { codec: 'h264', ext: kind.ext };
