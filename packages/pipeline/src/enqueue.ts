@@ -9,5 +9,10 @@ import { stepKey, wantsProbe } from './steps.js';
 export async function enqueueItemPipeline(queue: PgJobQueue, tx: Queryable, item: Item, tool: string): Promise<boolean> {
   if (!item.sha256 || !item.size || !wantsProbe(item.kind, item.displayPath)) return false;
   const r = await queue.enqueue(tx, { name: 'probe', key: stepKey('probe', item.sha256, tool), payload: { sha256: item.sha256 } });
+  // Bytes seen before under another path (or in another case): no new probe, so file this copy
+  // into the case's duplicate groups on its own (an exact copy belongs with the original).
+  if (!r.created && (await tx.query('SELECT 1 FROM items WHERE sha256 = $1 AND id < $2 LIMIT 1', [item.sha256, item.id])).rows.length > 0) {
+    await queue.enqueue(tx, { name: 'duplicates', key: `${stepKey('duplicates', item.sha256, tool)}:item-${item.id}`, payload: { sha256: item.sha256 } });
+  }
   return r.created;
 }

@@ -7,6 +7,7 @@ import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobS
 import { createOverlayStep } from './overlay-step.js';
 import { stepKey, stepPayload, type StepName } from './steps.js';
 import { createFacesStep, facesJob } from './faces-step.js';
+import { createFingerprintSteps } from './fingerprint-step.js';
 
 export interface PipelineDeps {
   vault: Vault;
@@ -73,12 +74,20 @@ export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandle
     overlay: createOverlayStep(deps),
     faces: createFacesStep(deps),
 
+    ...createFingerprintSteps(deps),
     async probe(job, ctx) {
       const { sha256 } = payloadOf(job);
       const facts = await probe(tools, vault.blobs.localPath(sha256), { signal: ctx.signal });
       const following: JobSpec[] = [];
       if (facts.status === 'ok' && facts.video) {
-        following.push(next('proxy', sha256, tool), next('thumbnails', sha256, tool), next('activity', sha256, tool), next('overlay', sha256, tool), facesJob(sha256, tool));
+        following.push(
+          next('proxy', sha256, tool),
+          next('thumbnails', sha256, tool),
+          next('activity', sha256, tool),
+          next('fingerprint', sha256, tool),
+          next('overlay', sha256, tool),
+          facesJob(sha256, tool),
+        );
       }
       else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to
       if (facts.status === 'failed' && facts.failure?.kind === 'truncated') following.push(next('salvage', sha256, tool));

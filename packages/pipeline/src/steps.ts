@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The pipeline's steps, in the order one blob goes through them. */
-export const STEPS = ['probe', 'salvage', 'proxy', 'thumbnails', 'activity', 'overlay', 'faces'] as const;
+export const STEPS = ['probe', 'salvage', 'proxy', 'thumbnails', 'activity', 'fingerprint', 'duplicates', 'overlay', 'faces'] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** Every step's payload: the blob it works on. Validated on the way in (job payloads are data). */

@@ -16,6 +16,7 @@ import { PgMediaRepo } from './repo/pg-media.repo.js';
 import { PgTriageRepo } from './repo/pg-triage.repo.js';
 import { PgOverlayRepo } from './repo/pg-overlay.repo.js';
 import { PgFacesRepo } from './repo/pg-faces.repo.js';
+import { PgDuplicatesRepo } from './repo/pg-duplicates.repo.js';
 import { anchorCheckpoint, type AnchorResult } from './ledger/anchor.js';
 
 export interface InstanceInfo {
@@ -37,6 +38,7 @@ export interface Vault {
   /** Burned-in DVR overlay readings (clock, camera label). */
   readonly overlay: PgOverlayRepo;
   readonly faces: PgFacesRepo;
+  readonly duplicates: PgDuplicatesRepo;
   readonly instance: InstanceInfo;
   /** Signs the current tree head and anchors it with the configured timestamp authorities. */
   checkpoint(): Promise<{ checkpoint: StoredCheckpoint; anchors: AnchorResult[] }>;
@@ -171,6 +173,7 @@ async function assemble(config: Config, db: Db, instance: InstanceInfo, clock: C
     triage: new PgTriageRepo(db, ledger),
     overlay: new PgOverlayRepo(db, ledger),
     faces: new PgFacesRepo(db, ledger),
+    duplicates: new PgDuplicatesRepo(db, ledger),
     instance,
     async checkpoint() {
       const checkpoint = await ledger.checkpoint(db, signer);

@@ -13,7 +13,7 @@
 // (targets: thorough ≤ 1.3, fast ≤ 0.3), best of --repeat runs, runs interleaved per clip so
 // that load from other processes hits all alike.
 //
-// Usage: npm run build && node packages/triage/bench/activity.bench.mjs [--count 22] [--repeat 2]
+// Usage: npm run build && node packages/triage/bench/activity.bench.mjs [--count 22] [--repeat 2] [--length-scale 1]
 //        [--dir DIR]  (reuse the clips in DIR if it holds a test set made with the same count; keep them)
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -27,11 +27,13 @@ const { values: argv } = parseArgs({
   options: {
     count: { type: 'string', default: '22' },
     repeat: { type: 'string', default: '2' },
+    'length-scale': { type: 'string', default: '1' },
     dir: { type: 'string' },
   },
 });
 const count = Number(argv.count);
 const repeat = Math.max(1, Number(argv.repeat));
+const lengthScale = Number(argv['length-scale']);
 const tools = await locateMediaTools();
 const keep = argv.dir !== undefined;
 const dir = argv.dir ?? mkdtempSync(join(tmpdir(), 'custodia-activity-bench-'));
@@ -41,14 +43,14 @@ const log = (...a) => console.log(...a);
 log(`# Activity detection benchmark — ${tools.version}, ${availableParallelism()} cores, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 
 let clips;
-if (existsSync(truthFile) && JSON.parse(readFileSync(truthFile, 'utf8')).length === count) {
+if (existsSync(truthFile) && JSON.parse(readFileSync(truthFile, 'utf8')).length === count && JSON.parse(readFileSync(truthFile, 'utf8'))[0]?.lengthScale === lengthScale) {
   clips = JSON.parse(readFileSync(truthFile, 'utf8'));
   log(`test set: ${clips.length} clips reused from ${dir}`);
 } else {
   const t0 = Date.now();
-  const set = await makeCctvTestSet(dir, { count, onClip: (c, done, n) => process.stderr.write(`\r  generating ${done}/${n} ${basename(c.path)}      `) });
+  const set = await makeCctvTestSet(dir, { count, lengthScale, onClip: (c, done, n) => process.stderr.write(`\r  generating ${done}/${n} ${basename(c.path)}      `) });
   process.stderr.write('\n');
-  clips = set.clips;
+  clips = set.clips.map((c) => ({ ...c, lengthScale }));
   writeFileSync(truthFile, JSON.stringify(clips, null, 1));
   log(`test set: ${clips.length} clips generated in ${((Date.now() - t0) / 1000).toFixed(0)} s in ${dir}`);
 }

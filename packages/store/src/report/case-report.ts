@@ -1,5 +1,6 @@
 import { notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
 import type { Vault } from '../vault.js';
+import { duplicateGroupsByItem, type DuplicateGroupReport } from './duplicate-groups.report.js';
 
 export interface ReportItem {
   id: number;
@@ -47,6 +48,10 @@ export interface ReportMedia {
   overlay: ReportOverlay | null;
   /** Faces on sampled frames: counts only (the boxes themselves stay in the vault). */
   faces: { model: string; sampleFps: number; frames: number; framesWithFaces: number; maxFaces: number; boxes: number } | null;
+  /** The near-duplicate group this video belongs to (ADR 0009), with this video's kind and offset on the reference's timeline. */
+  duplicateGroup?: DuplicateGroupReport | null;
+  /** Why the video has no fingerprint (no usable picture), when it has none. */
+  fingerprintFailure?: string | null;
 }
 
 export interface ReportOverlay {
@@ -105,6 +110,8 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
   const activity = await vault.triage.activityOf([...shas, ...salvageShas]);
   const overlays = await vault.overlay.overlayOf([...shas, ...salvageShas]);
   const faces = await vault.faces.facesOf([...shas, ...salvageShas]);
+  const groups = await duplicateGroupsByItem(vault, kase.id, items);
+  const fingerprintFailures = await vault.duplicates.fingerprintFailures(shas);
   const mediaOf = (sha: string): ReportMedia => {
     const p = probes.get(sha);
     const f = (p?.facts ?? {}) as Record<string, unknown>;
@@ -184,7 +191,7 @@ export async function caseReport(vault: Vault, caseName: string): Promise<CaseRe
         sameContentAs: it.sha256
           ? (bySha.get(it.sha256) ?? []).filter((o) => o.id !== it.id).map((o) => ({ id: o.id, path: o.displayPath }))
           : [],
-        media: it.sha256 ? mediaOf(it.sha256) : null,
+        media: it.sha256 ? { ...mediaOf(it.sha256), duplicateGroup: groups.get(it.id) ?? null, fingerprintFailure: fingerprintFailures.get(it.sha256) ?? null } : null,
       };
     }),
   };

@@ -63,9 +63,12 @@ export class ActivityAnalyzer {
   masked: MaskRect[] = [];
   frames = 0;
   lastTime = 0;
-  /** Longest run of identical consecutive frames seen (keyframe-only decoding repeats frames). */
+  /** Longest run of identical consecutive frames seen after the first change (keyframe-only decoding repeats frames). */
   maxRepeat = 1;
+  /** Frames the first picture lasted: the decoder's padding back to 0 plus its own gap, counted apart. */
+  leadingRun = 1;
   private run = 1;
+  private leading = true;
   private readonly differ: FrameDiffer;
   private mask: Uint8Array | null = null;
   private learning: Slot[] | null = [];
@@ -100,9 +103,11 @@ export class ActivityAnalyzer {
     if (this.prev !== null && equalBytes(this.prev, frame)) {
       // A repeat (keyframe-only decoding, or a duplicated frame): nothing new to compare.
       this.run += 1;
-      this.maxRepeat = Math.max(this.maxRepeat, this.run);
+      if (this.leading) this.leadingRun = this.run;
+      else this.maxRepeat = Math.max(this.maxRepeat, this.run);
       return;
     }
+    if (this.prev !== null) this.leading = false;
     this.run = 1;
     if (this.prev === null) this.prev = new Uint8Array(this.pixels);
     this.prev.set(frame);

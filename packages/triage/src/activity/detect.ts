@@ -297,7 +297,14 @@ function buildArgs(input: string, plan: PassPlan, threads: number, opts: Activit
     args.push(...inputArgs(opts, plan.keyframesOnly), '-i', fileUrl(input));
   }
   args.push('-map', '0:v:0', '-an', '-sn', '-dn');
-  args.push('-vf', `fps=${plan.rate},${scaleFilter(plan.pixels)},setsar=1,format=gray`);
+  // The stream carries no timestamps, so frame n must be at n / rate seconds from the start of the
+  // file: `start_time=0` pads the first frame back to 0 when the first decoded frame is later (a
+  // clip cut after its first keyframe, whose leading frames an edit list hides; keyframes-only
+  // decoding, whose first keyframe is not at 0; a transport stream whose video starts late).
+  // Without it every time was off by the first frame's timestamp (1–3 s in fast mode).
+  args.push('-vf', `fps=${plan.rate}:start_time=0,${scaleFilter(plan.pixels)},setsar=1,format=gray`);
+  // The padded stream may hold one frame past the input's `-t`; the output limit cuts it.
+  if (opts.durationSec !== undefined && opts.durationSec > 0) args.push('-t', String(opts.durationSec));
   args.push('-pix_fmt', 'gray', '-f', 'yuv4mpegpipe', 'pipe:1');
   return upstream ? { args, upstream } : { args };
 }
@@ -378,7 +385,9 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
           // Keyframes too far apart for keyframe-only analysis: decide within the first 30 s.
           if (plan.keyframesOnly && inline !== null) {
             const a = inline.a;
-            if (a.lastTime < 30 && a.maxRepeat / plan.rate > (tuning?.maxKeyframeGapSec ?? 3)) throw new LongGop();
+            // The first picture also stands for the padding back to 0 (the first keyframe may come late).
+            const gap = tuning?.maxKeyframeGapSec ?? 3;
+            if (a.lastTime < 30 && (a.maxRepeat / plan.rate > gap || a.leadingRun / plan.rate > 2 * gap)) throw new LongGop();
           }
           progress(frames / plan.rate);
         },

@@ -134,13 +134,22 @@ export class OverlayLearner {
           }
         }
       }
-      if (x1 - x0 >= 2 * r) {
-        x0 += r;
-        x1 -= r;
-      }
-      if (y1 - y0 >= 2 * r) {
-        y0 += r;
-        y1 -= r;
+      // The digits' own extent: the pixels around the group that changed in a fair share of the
+      // pairs (every digit shape 0–9 passes there). Taking the dilated group shrunk by the radius
+      // instead made the text height depend on how sharply this encoding drew the glyphs (one
+      // encode of a clip gave 3 px, another 6 px), and the mask then missed most of the clock.
+      const digits = this.extent(x0 - r, y0 - r, x1 + r, y1 + r, Math.max(1, Math.ceil(this.pairs * 0.1)));
+      if (digits !== null) {
+        [x0, y0, x1, y1] = digits;
+      } else {
+        if (x1 - x0 >= 2 * r) {
+          x0 += r;
+          x1 -= r;
+        }
+        if (y1 - y0 >= 2 * r) {
+          y0 += r;
+          y1 -= r;
+        }
       }
       // A digit changing is several pixels changing, not one flickering pixel.
       let active = 0;
@@ -167,6 +176,25 @@ export class OverlayLearner {
       for (let y = r.y; y < r.y + r.h; y++) mask.fill(1, y * w + r.x, y * w + r.x + r.w);
     }
     return { rects: merged, mask };
+  }
+
+  /** Bounding box [x0, y0, x1, y1] of the pixels in a box that changed in at least `min` pairs, or null. */
+  private extent(bx0: number, by0: number, bx1: number, by1: number, min: number): [number, number, number, number] | null {
+    const { width: w, height: h, counts } = this;
+    let x0 = w;
+    let y0 = h;
+    let x1 = -1;
+    let y1 = -1;
+    for (let y = Math.max(0, by0); y <= Math.min(h - 1, by1); y++) {
+      for (let x = Math.max(0, bx0); x <= Math.min(w - 1, bx1); x++) {
+        if (counts[y * w + x]! < min) continue;
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
+    }
+    return x1 < 0 ? null : [x0, y0, x1, y1];
   }
 
   /** Mean share of pairs with a change nearby, over a ring one digit-height wide around a box (outside the dilation radius). */

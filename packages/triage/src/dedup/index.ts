@@ -12,6 +12,7 @@ export {
   type FingerprintOptions, type VideoFingerprint,
 } from './fingerprint.js';
 export { prepareFingerprint, type PreparedFingerprint } from './prepared.js';
+export { fingerprintKeys } from './fingerprint-keys.js';
 export {
   classifyOverlap, matchAtOffsets, matchFingerprints, maxUnexplainedFor,
   type FingerprintMatch, type MatchKind, type MatchOptions, type MismatchReason,

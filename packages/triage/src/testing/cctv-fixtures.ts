@@ -13,7 +13,7 @@ import { extname, join } from 'node:path';
 import { lastLines, locateMediaTools, runTool, type MediaTools } from '@custodia/media';
 import { hasEncoder } from '@custodia/media/testing';
 
-export type CctvCodec = 'h264' | 'hevc' | 'mjpeg';
+export type CctvCodec = 'h264' | 'hevc' | 'mjpeg' | 'vp9';
 
 export interface CctvEventSpec {
   /** The figure is visible from startSec to endSec (seconds from the start of the clip). */
@@ -240,14 +240,22 @@ function encoderArgs(spec: CctvClip['spec'], ext: string): string[] {
   if (spec.codec === 'mjpeg') return ['-c:v', 'mjpeg', '-q:v', String(spec.mjpegQuality), '-pix_fmt', 'yuvj420p'];
   const rate = `${spec.bitrateKbps}k`;
   const vbv = ['-maxrate', `${Math.round(spec.bitrateKbps * 1.5)}k`, '-bufsize', `${spec.bitrateKbps * 2}k`];
+  if (spec.codec === 'vp9') {
+    // Realtime settings, as a DVR or a phone would encode; one thread for byte-identical clips.
+    return ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', rate, ...vbv, '-g', gop, '-keyint_min', gop,
+      '-threads', '1', '-row-mt', '0', '-pix_fmt', 'yuv420p'];
+  }
   if (spec.codec === 'hevc') {
-    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0`,
+    return ['-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', rate, ...vbv, '-x265-params', `log-level=error:keyint=${gop}:min-keyint=${gop}:scenecut=0:open-gop=0:pools=none:frame-threads=1`,
       '-pix_fmt', 'yuv420p', ...(ext === '.mp4' ? ['-tag:v', 'hvc1'] : [])];
   }
+  // One encoder thread: x264's frame threads under rate control made a different stream on every
+  // run on a loaded machine (same pixels in, different artefacts out), so a test could pass or fail
+  // depending on the load. Fixtures must be the same bytes every time.
   // ultrafast for speed, but with CABAC and the deblocking filter, as DVRs' Main/High-profile
   // streams have (plain ultrafast is CAVLC without deblocking: unrealistically cheap to decode).
   return ['-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'cabac=1:deblock=1,0,0', '-profile:v', 'main', '-b:v', rate, ...vbv,
-    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
+    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-threads', '1', '-pix_fmt', 'yuv420p'];
 }
 
 let fontWarning = false;
@@ -390,7 +398,9 @@ export async function makeCctvClip(path: string, specIn: CctvClipSpec, opts: Cct
   const encoded = P > 0 ? `${path}.preroll.mkv` : path;
   const meta = spec.creationTime ? ['-metadata', `creation_time=${spec.creationTime}`] : [];
   const args = [
-    '-nostdin', '-hide_banner', '-v', 'error', '-y',
+    // One filter thread: geq's random() keeps a state per thread, and which slice a thread draws
+    // depends on scheduling, so the scene's texture changed with the machine's load.
+    '-nostdin', '-hide_banner', '-v', 'error', '-y', '-filter_complex_threads', '1',
     ...inputs,
     '-filter_complex', chains.join(';'),
     '-map', '[out]', '-r', String(fps),
@@ -455,12 +465,12 @@ export interface CctvTestSet {
 export function cctvTestSetSpec(i: number, lengthScale = 1, hevc = true): { name: string; spec: CctvClipSpec } {
   const rnd = cctvRandom(1000 + i * 31);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  // Codec/container cycle: mostly H.264 MP4 (what DVR exports are), some HEVC, MJPEG AVI, a raw
-  // .h264 elementary stream and an MPEG-TS.
+  // Codec/container cycle: mostly H.264 MP4 (what DVR exports are), some HEVC, MJPEG AVI, VP9 WebM
+  // (phone and web exports), a raw .h264 elementary stream and an MPEG-TS.
   const kinds = [
     { codec: 'h264', ext: 'mp4' }, { codec: 'h264', ext: 'mp4' }, { codec: 'hevc', ext: 'mkv' }, { codec: 'h264', ext: 'mp4' },
     { codec: 'mjpeg', ext: 'avi' }, { codec: 'h264', ext: 'mp4' }, { codec: 'h264', ext: 'h264' }, { codec: 'hevc', ext: 'mp4' },
-    { codec: 'h264', ext: 'ts' }, { codec: 'h264', ext: 'mkv' },
+    { codec: 'h264', ext: 'ts' }, { codec: 'vp9', ext: 'webm' },
   ] as const;
   let kind: { codec: CctvCodec; ext: string } = kinds[i % kinds.length]!;
   if (kind.codec === 'hevc' && !hevc) kind = { codec: 'h264', ext: kind.ext };
