@@ -13,3 +13,4 @@ export * from './server/intake.service.js';
 export * from './server/pg-intake.repo.js';
 export * from './server/receipt.js';
 export * from './server/retention.use-case.js';
+export * from './node/node-age.js';

@@ -1,5 +1,5 @@
 import { Upload } from 'tus-js-client';
-import { newAgeFile, type AgeFileSecret } from '../crypto/age-resumable.js';
+import { newAgeFile, type AgeFileSecret, type ChunkSeal } from '../crypto/age-resumable.js';
 import { containsCodename, deriveCodenameKeys, type CodenameKeys } from '../crypto/codename.js';
 import { EncryptingSource, type PlainReader } from '../crypto/encrypting-source.js';
 import { MANIFEST_FORMAT, type Manifest, type ManifestFile } from '../crypto/manifest.js';
@@ -48,7 +48,11 @@ export class IntakeClient {
   keys: CodenameKeys | null = null;
   recipients: string[] = [];
 
-  constructor(readonly baseUrl: string) {}
+  /** `seal`: the ChaCha20-Poly1305 implementation (default the portable one the browser runs). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly seal?: ChunkSeal,
+  ) {}
 
   /** First visit: registers the codename's verifier with a channel. */
   async create(channel: string, codename: string): Promise<void> {
@@ -90,7 +94,7 @@ export class IntakeClient {
     const secret: AgeFileSecret = opts.resume
       ? { fileKey: fromB64(opts.resume.secret.fileKey), prefix: fromB64(opts.resume.secret.prefix) }
       : await newAgeFile(this.recipients);
-    const source = await EncryptingSource.open(plain, secret);
+    const source = await EncryptingSource.open(plain, secret, this.seal);
     const stateOf = (uploadUrl: string | null): FileResumeState => ({
       uploadUrl,
       secret: { fileKey: toB64(secret.fileKey), prefix: toB64(secret.prefix) },

@@ -96,3 +96,30 @@ describe('Padmé padding', () => {
     assert.equal(paddedLength(1_000_000), paddedLength(1_010_000));
   });
 });
+
+describe('native and portable ChaCha20-Poly1305', () => {
+  it('write the same ciphertext, and the streaming decrypter reads it and refuses a modified chunk', async () => {
+    const { nodeChunkSeal, decryptAge } = await import('../node/node-age.js');
+    const id = await generateX25519Identity();
+    const secret = await newAgeFile([await identityToRecipient(id)]);
+    const plain = deterministicReader(9, 200_001);
+    const portable = await EncryptingSource.open(plain, secret);
+    const native = await EncryptingSource.open(plain, secret, nodeChunkSeal);
+    const a = await portable.slice(0, portable.size);
+    const b = await native.slice(0, native.size);
+    assert.deepEqual(Buffer.from(a), Buffer.from(b));
+    async function* pieces(bytes: Uint8Array) {
+      for (let i = 0; i < bytes.length; i += 10_000) yield bytes.subarray(i, i + 10_000);
+    }
+    const out: Uint8Array[] = [];
+    for await (const p of decryptAge(pieces(a), [id])) out.push(p);
+    const all = Buffer.concat(out);
+    assert.equal(all.length, portable.paddedLength);
+    assert.equal(sha256Of(all.subarray(0, plain.size)), sha256Of(await plain.read(0, plain.size)));
+    const bad = a.slice();
+    bad[100_000] = bad[100_000]! ^ 0x80;
+    await assert.rejects(async () => {
+      for await (const _ of decryptAge(pieces(bad), [id])) void _;
+    }, /failed authentication/);
+  });
+});

@@ -52,14 +52,41 @@ export function ageSize(prefixLength: number, length: number): number {
   return prefixLength + length + TAG * chunkCount(length);
 }
 
+/**
+ * ChaCha20-Poly1305 of one STREAM chunk. The browser uses @noble/ciphers (what typage uses);
+ * Node may pass its native OpenSSL implementation, which writes the very same bytes, faster.
+ */
+export type ChunkSeal = (key: Uint8Array, nonce: Uint8Array, plain: Uint8Array) => Uint8Array;
+
+export const nobleChunkSeal: ChunkSeal = (key, nonce, plain) => chacha20poly1305(key, nonce).encrypt(plain);
+
+/** The 12-byte STREAM nonce of chunk `index`: an 11-byte big-endian counter and the last-chunk flag. */
+export function streamNonce(index: number, last: boolean): Uint8Array {
+  const nonce = new Uint8Array(12);
+  let n = index;
+  for (let i = 10; i >= 0 && n > 0; i--) {
+    nonce[i] = n % 256;
+    n = Math.floor(n / 256);
+  }
+  if (last) nonce[11] = 1;
+  return nonce;
+}
+
+export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return hkdf(sha256, fileKey, nonce, new TextEncoder().encode('payload'), 32);
+}
+
 /** Encrypts chunk `index` of a file whose plaintext is `length` bytes: pure, so any chunk can be redone. */
 export class AgeChunkCipher {
   private readonly key: Uint8Array;
   readonly chunks: number;
 
-  constructor(secret: AgeFileSecret, readonly length: number) {
-    const nonce = secret.prefix.subarray(secret.prefix.length - 16);
-    this.key = hkdf(sha256, secret.fileKey, nonce, new TextEncoder().encode('payload'), 32);
+  constructor(
+    secret: AgeFileSecret,
+    readonly length: number,
+    private readonly sealChunk: ChunkSeal = nobleChunkSeal,
+  ) {
+    this.key = payloadKey(secret.fileKey, secret.prefix.subarray(secret.prefix.length - 16));
     this.chunks = chunkCount(length);
   }
 
@@ -78,13 +105,6 @@ export class AgeChunkCipher {
   }
 
   encryptChunk(index: number, plain: Uint8Array): Uint8Array {
-    const nonce = new Uint8Array(12);
-    let n = index;
-    for (let i = 10; i >= 0 && n > 0; i--) {
-      nonce[i] = n % 256;
-      n = Math.floor(n / 256);
-    }
-    if (index === this.chunks - 1) nonce[11] = 1;
-    return chacha20poly1305(this.key, nonce).encrypt(plain);
+    return this.sealChunk(this.key, streamNonce(index, index === this.chunks - 1), plain);
   }
 }

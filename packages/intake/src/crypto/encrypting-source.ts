@@ -1,5 +1,5 @@
 import { createSHA256, type IHasher } from 'hash-wasm';
-import { AGE_CHUNK, AgeChunkCipher, ageSize, type AgeFileSecret } from './age-resumable.js';
+import { AGE_CHUNK, AgeChunkCipher, ageSize, type AgeFileSecret, type ChunkSeal } from './age-resumable.js';
 import { paddedLength } from './padding.js';
 
 /** Random access to a plaintext file: a browser `File`, or a file handle in Node. */
@@ -29,16 +29,17 @@ export class EncryptingSource {
     private readonly plain: PlainReader,
     private readonly secret: AgeFileSecret,
     private readonly hasher: IHasher,
+    seal?: ChunkSeal,
   ) {
     this.paddedLength = paddedLength(plain.size);
-    this.cipher = new AgeChunkCipher(secret, this.paddedLength);
+    this.cipher = new AgeChunkCipher(secret, this.paddedLength, seal);
     this.size = ageSize(secret.prefix.length, this.paddedLength);
   }
 
-  static async open(plain: PlainReader, secret: AgeFileSecret): Promise<EncryptingSource> {
+  static async open(plain: PlainReader, secret: AgeFileSecret, seal?: ChunkSeal): Promise<EncryptingSource> {
     const hasher = await createSHA256();
     hasher.init();
-    return new EncryptingSource(plain, secret, hasher);
+    return new EncryptingSource(plain, secret, hasher, seal);
   }
 
   /** Ciphertext bytes [start, end). */
