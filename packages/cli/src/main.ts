@@ -9,6 +9,7 @@ import { registerVerify } from './commands/verify.command.js';
 import { registerLedger } from './commands/ledger.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { registerJobs } from './commands/jobs.command.js';
+import { registerIntake } from './commands/intake.command.js';
 
 const program = new Command();
 program
@@ -35,6 +36,7 @@ registerVerify(program);
 registerLedger(program);
 registerWorker(program);
 registerJobs(program);
+registerIntake(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,3 +14,5 @@ export * from './server/pg-intake.repo.js';
 export * from './server/receipt.js';
 export * from './server/retention.use-case.js';
 export * from './node/node-age.js';
+export * from './vault/pull.client.js';
+export * from './vault/intake-import.use-case.js';

@@ -35,6 +35,7 @@ export function pullRoutes(service: IntakeService, uploadsDir: string): Hono {
           via: s.via,
           createdAt: s.createdAt,
           sourceRecipient: s.sourceRecipient,
+          recipients: (await service.repo.channel(s.channelName)).recipients.map((r) => r.recipient),
           messages: (await service.repo.messages(s.id)).length,
           batches: await Promise.all(
             (await service.repo.batches(s.id)).map(async (b) => ({
