@@ -37,3 +37,5 @@ fi
 
 say "building"
 npx tsc -b
+say "building the source portal (packages/intake/portal-dist)"
+npx vite build --config packages/intake/portal/vite.config.mjs

@@ -66,6 +66,7 @@ export function createIntakeApp(service: IntakeService, tus: TusServer, uploadsD
   app.route('/', sourceRoutes(service, tus));
   app.route('/', pullRoutes(service, uploadsDir));
   app.route('/', formRoutes(service, uploadsDir));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/', (c) => servePortal(c.req.path, portalDir));
   app.get('/assets/*', (c) => servePortal(c.req.path, portalDir));
   return app;
