@@ -16,6 +16,8 @@ export interface IntakeLimits {
   maxMessageBytes: number;
   /** Messages a source may send per hour. */
   messagesPerHour: number;
+  /** Batches (visits with files) a submission may open per hour. */
+  batchesPerHour: number;
   /** Largest file accepted by the no-JavaScript form (held in memory while it is encrypted). */
   formMaxFileBytes: number;
   sessionHours: number;
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: IntakeLimits = {
   maxManifestBytes: 32 * 2 ** 20,
   maxMessageBytes: 256 * 1024,
   messagesPerHour: 60,
+  batchesPerHour: 30,
   formMaxFileBytes: 20 * 2 ** 20,
   sessionHours: 24,
   retentionDays: 30,
@@ -92,6 +95,8 @@ export class IntakeService {
   }
 
   async newBatch(submissionId: string): Promise<Batch> {
+    const recent = (await this.repo.batches(submissionId)).filter((b) => b.createdAt.getTime() > Date.now() - 3600_000).length;
+    if (recent >= this.limits.batchesPerHour) throw new TooManyRequests(`at most ${this.limits.batchesPerHour} new batches an hour: please wait`);
     return this.repo.createBatch(`bat-${randomBytes(10).toString('hex')}`, submissionId);
   }
 
