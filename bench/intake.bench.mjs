@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { generateX25519Identity, identityToRecipient, Decrypter } from 'age-encryption';
 import {
-  EncryptingSource, IntakeClient, decryptAge, fileReader, generateCodename, newAgeFile, newPullToken, nodeChunkSeal, openIntake,
+  EncryptingSource, IntakeClient, decryptAge, fileReader, generateCodename, newAgeFile, newPullToken, nodeChunkSeal, nodeUploadBody, openIntake,
 } from '../packages/intake/dist/index.js';
 import { deterministicBytes } from '../packages/intake/dist/testing/deterministic-bytes.js';
 
@@ -91,7 +91,7 @@ try {
   const server = await startServer(home);
   const url = `http://127.0.0.1:${server.port}`;
   for (const [name, seal] of [['portable (browser code: @noble/ciphers)', undefined], ['native (Node OpenSSL ChaCha20-Poly1305)', nodeChunkSeal]]) {
-    const client = new IntakeClient(url, seal);
+    const client = new IntakeClient(url, seal, nodeUploadBody);
     await client.create('bench', generateCodename());
     const batch = await client.newBatch();
     const reader = await fileReader(big);
@@ -118,7 +118,7 @@ try {
   t = performance.now();
   await Promise.all(
     Array.from({ length: PAR }, async (_, i) => {
-      const client = new IntakeClient(url, nodeChunkSeal);
+      const client = new IntakeClient(url, nodeChunkSeal, nodeUploadBody);
       await client.create('bench', generateCodename());
       const batch = await client.newBatch();
       const plain = { size: PAR_SIZE, read: async (o, n) => deterministicBytes(100 + i, o, Math.min(n, PAR_SIZE - o)) };

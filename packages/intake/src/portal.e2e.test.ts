@@ -60,7 +60,7 @@ describe('source portal in Chromium', () => {
       assert.equal(await page.textContent('#codename-words'), '', 'the codename is not left on the page');
 
       await page.setInputFiles('#pick-folder', root);
-      await page.waitForFunction("document.querySelector('#selection')?.textContent?.startsWith('3 file')");
+      await page.locator('#selection', { hasText: /^3 file/ }).waitFor();
       await page.click('#send');
       await page.waitForSelector('#receipt:not([hidden])', { timeout: 5 * 60_000 });
       assert.match((await page.textContent('#receipt-text'))!, /custodia-intake receipt v1/);
@@ -91,8 +91,56 @@ describe('source portal in Chromium', () => {
       assert.match((await again.textContent('#messages'))!, /We received three files/);
       await again.fill('#message-text', 'Good. More will follow.');
       await again.click('#message-form button[type=submit]');
-      await again.waitForFunction("document.querySelectorAll('#messages li').length === 2");
+      await again.locator('#messages li', { hasText: 'More will follow' }).waitFor();
       assert.deepEqual(problems, [], 'no script or CSP error in the page');
+    } finally {
+      await browser.close();
+      await h.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes an upload after the page is reloaded mid-way, continuing the same tus upload', { timeout: 10 * 60_000 }, async () => {
+    ensurePortalBuilt();
+    const h = await startHarness('pglite');
+    const folder = await mkdtemp(join(tmpdir(), 'custodia-portal-resume-'));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const bytes = deterministicBytes(8, 0, 48 * 2 ** 20);
+      await writeFile(join(folder, 'long.h264'), bytes);
+      const page = await browser.newPage();
+      await page.goto(h.url);
+      await page.click('#first-visit');
+      const codename = (await page.textContent('#codename-words'))!.trim();
+      await page.check('#confirm-saved');
+      await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
+      await page.click('#codename-continue');
+      await page.waitForSelector('#workspace:not([hidden])');
+      await page.setInputFiles('#pick-files', join(folder, 'long.h264'));
+      await page.click('#send');
+      // Reload once at least one 8 MiB chunk has reached the server.
+      await page.locator('#files li', { hasText: /long\.h264: [1-9][0-9]? %/ }).waitFor({ timeout: 5 * 60_000 });
+      await page.reload();
+      const stored = (await page.evaluate("localStorage.getItem('custodia-intake-resume')")) as string | null;
+      assert.ok(stored, 'resume state kept');
+      assert.doesNotMatch(stored!, /long\.h264|files\/up-/, 'resume state is encrypted: no file name, no upload address');
+
+      await page.fill('#signin-codename', codename);
+      await page.click('#signin-form button[type=submit]');
+      await page.waitForSelector('#resume-note:not([hidden])');
+      await page.setInputFiles('#pick-files', join(folder, 'long.h264'));
+      await page.click('#send');
+      await page.waitForSelector('#receipt:not([hidden])', { timeout: 5 * 60_000 });
+
+      const pull = new PullClient(h.url, h.pullToken);
+      const [sub] = await pull.submissions();
+      assert.equal(sub!.batches.length, 1);
+      assert.equal(sub!.batches[0]!.files.length, 1, 'the same tus upload was continued, not a new one');
+      const manifest = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(await open(await pull.manifest(sub!.batches[0]!.id), [h.identity]))));
+      const parts: Uint8Array[] = [];
+      for await (const p of decryptAge(await pull.file(manifest.files[0]!.uploadId), [h.identity])) parts.push(p);
+      assert.equal(sha256Of(Buffer.concat(parts).subarray(0, bytes.length)), sha256Of(bytes));
+      assert.equal(manifest.files[0]!.sha256, sha256Of(bytes));
     } finally {
       await browser.close();
       await h.close();

@@ -52,6 +52,8 @@ export class IntakeClient {
   constructor(
     readonly baseUrl: string,
     private readonly seal?: ChunkSeal,
+    /** Wraps each upload chunk for the HTTP stack (Node passes a one-chunk stream: far fewer writes). */
+    private readonly wrapBody?: (chunk: Uint8Array) => unknown,
   ) {}
 
   /** First visit: registers the codename's verifier with a channel. */
@@ -110,7 +112,7 @@ export class IntakeClient {
         metadata: { batch: batchId },
         storeFingerprintForResuming: false,
         removeFingerprintOnSuccess: true,
-        fileReader: { openFile: async () => wrapSource(source) },
+        fileReader: { openFile: async () => wrapSource(source, this.wrapBody) },
         onShouldRetry: (err) => {
           const status = err.originalResponse?.getStatus() ?? 0;
           // Refusals (quota, auth, conflict) are final; network errors and 5xx are retried.
@@ -171,7 +173,13 @@ export class IntakeClient {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+    let res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+    // 429 means the intake is busy verifying other codenames: wait and try again, a few times.
+    for (let attempt = 1; res.status === 429 && attempt <= 8; attempt++) {
+      await res.text();
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+    }
     const text = await res.text();
     if (!res.ok) {
       let message = text;
@@ -186,13 +194,14 @@ export class IntakeClient {
   }
 }
 
-function wrapSource(source: EncryptingSource) {
+function wrapSource(source: EncryptingSource, wrapBody?: (chunk: Uint8Array) => unknown) {
   return {
     size: source.size,
     async slice(start: number, end: number) {
-      const value = await source.slice(start, end);
+      const bytes = await source.slice(start, end);
+      const value = wrapBody ? wrapBody(bytes) : bytes;
       // tus-js-client's Node HTTP stack reads `.size` for Content-Length.
-      (value as Uint8Array & { size?: number }).size = value.length;
+      (value as { size?: number }).size = bytes.length;
       return { value, done: end >= source.size };
     },
     close() {},

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { open as openFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { Decrypter } from 'age-encryption';
 import { AGE_CHUNK, payloadKey, streamNonce, type ChunkSeal } from '../crypto/age-resumable.js';
 import type { PlainReader } from '../crypto/encrypting-source.js';
@@ -97,4 +98,9 @@ export async function fileReader(path: string): Promise<PlainReader & { close():
     },
     close: () => fh.close(),
   };
+}
+
+/** For IntakeClient in Node: hands each tus chunk to the HTTP stack as one stream chunk (one write, not 16 KiB pieces). */
+export function nodeUploadBody(chunk: Uint8Array): unknown {
+  return Readable.from([Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)], { objectMode: false });
 }

@@ -12,7 +12,7 @@ import { IntakeClient } from '../client/intake-client.js';
 import { generateCodename } from '../crypto/codename.js';
 import { ManifestSchema } from '../crypto/manifest.schema.js';
 import { open } from '../crypto/sealed.js';
-import { decryptAge, nodeChunkSeal } from '../node/node-age.js';
+import { decryptAge, nodeChunkSeal, nodeUploadBody } from '../node/node-age.js';
 import { deterministicReader } from '../testing/deterministic-bytes.js';
 import { newPullToken } from './intake-keys.js';
 import { openIntake } from './intake-runtime.js';
@@ -49,7 +49,7 @@ describe('tus upload through a server killed with SIGKILL and restarted', () => 
       server = await start(home, 0);
       const port = server.port;
       const url = `http://127.0.0.1:${port}`;
-      const client = new IntakeClient(url, nodeChunkSeal);
+      const client = new IntakeClient(url, nodeChunkSeal, nodeUploadBody);
       const codename = generateCodename();
       await client.create('videos', codename);
       const batch = await client.newBatch();

@@ -50,6 +50,8 @@ const VERIFIER_KDF = { iterations: 2, memorySize: 19456, parallelism: 1, hashLen
 /** The intake's use cases; HTTP handlers only parse, authorise and call these. */
 export class IntakeService {
   private verifying = 0;
+  private running = 0;
+  private waiters: (() => void)[] = [];
 
   constructor(
     readonly repo: PgIntakeRepo,
@@ -156,15 +158,22 @@ export class IntakeService {
     return token;
   }
 
-  /** Argon2id of the client's auth secret with the pepper; at most two at a time so guessing cannot exhaust the machine. */
+  /**
+   * Argon2id of the client's auth secret with the pepper; two at a time and at most 32 waiting,
+   * for all clients together, so guessing cannot exhaust the machine (beyond that: 429).
+   */
   private async verifier(authSecret: string, salt: Uint8Array): Promise<Buffer> {
-    if (this.verifying >= 2) throw new TooManyRequests('the intake is busy: try again in a few seconds');
+    if (this.verifying >= 2 + 32) throw new TooManyRequests('the intake is busy: try again in a few seconds');
     this.verifying += 1;
+    while (this.running >= 2) await new Promise<void>((r) => this.waiters.push(r));
+    this.running += 1;
     try {
       const out = await argon2id({ password: authSecret, salt, secret: this.keys.pepper, ...VERIFIER_KDF, outputType: 'binary' });
       return Buffer.from(out);
     } finally {
+      this.running -= 1;
       this.verifying -= 1;
+      this.waiters.shift()?.();
     }
   }
 }
