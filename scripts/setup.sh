@@ -42,3 +42,5 @@ fi
 say "building"
 npx tsc -b
 node scripts/build-verifier.mjs
+say "building the source portal (packages/intake/portal-dist)"
+npx vite build --config packages/intake/portal/vite.config.mjs

@@ -10,6 +10,7 @@ import { registerLedger } from './commands/ledger.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { registerJobs } from './commands/jobs.command.js';
 import { registerExport } from './commands/export.command.js';
+import { registerIntake } from './commands/intake.command.js';
 
 const program = new Command();
 program
@@ -37,6 +38,7 @@ registerLedger(program);
 registerWorker(program);
 registerJobs(program);
 registerExport(program);
+registerIntake(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@custodia/ledger';
-import type { Acquisition, Item, ItemStatus } from '../evidence.js';
+import type { Acquisition, AcquisitionKind, Item, ItemStatus } from '../evidence.js';
 import { PRESERVED_STATUSES } from '../evidence.js';
 import { conflict, interrupted, invalid } from '../errors.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
@@ -24,6 +24,8 @@ export interface IngestRequest {
   maxArchiveDepth?: number;
   /** Stops cleanly between two files; re-running the same request resumes. */
   signal?: AbortSignal;
+  /** What kind of acquisition this is (default 'bulk-ingest'; the intake import records 'intake-submission'). */
+  kind?: AcquisitionKind;
 }
 
 export interface IngestProgress {
@@ -79,7 +81,7 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
     acquisition = await repo.startAcquisition(
       {
         caseId: kase.id,
-        kind: 'bulk-ingest',
+        kind: req.kind ?? 'bulk-ingest',
         resumeKey,
         operator: req.operator,
         host: req.host,

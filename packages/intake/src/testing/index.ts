@@ -1,0 +1,2 @@
+export * from './deterministic-bytes.js';
+export * from './intake-harness.js';

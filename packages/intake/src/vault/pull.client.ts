@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+
+const FileRow = z.object({ uploadId: z.string(), size: z.number(), complete: z.boolean() });
+const BatchRow = z.object({
+  id: z.string(),
+  submissionId: z.string(),
+  createdAt: z.string(),
+  manifestSha256: z.string().nullable(),
+  receipt: z.string().nullable(),
+  sealedAt: z.string().nullable(),
+  importedAt: z.string().nullable(),
+  purgedAt: z.string().nullable(),
+  files: z.array(FileRow),
+});
+const SubmissionRow = z.object({
+  id: z.string(),
+  channel: z.string(),
+  via: z.enum(['portal', 'form']),
+  createdAt: z.string(),
+  sourceRecipient: z.string(),
+  recipients: z.array(z.string()),
+  messages: z.number(),
+  batches: z.array(BatchRow),
+});
+const MessageRow = z.object({ id: z.number(), author: z.enum(['source', 'staff']), createdAt: z.string(), ciphertext: z.string() });
+
+export type PulledSubmission = z.infer<typeof SubmissionRow>;
+export type PulledBatch = z.infer<typeof BatchRow>;
+
+/** The vault's side of the pull API: everything it receives is validated, everything it fetches is ciphertext. */
+export class PullClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async submissions(): Promise<PulledSubmission[]> {
+    return z.array(SubmissionRow).parse(await (await this.get('/pull/submissions')).json());
+  }
+
+  async manifest(batchId: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.get(`/pull/batches/${encodeURIComponent(batchId)}/manifest`)).arrayBuffer());
+  }
+
+  async file(uploadId: string): Promise<AsyncIterable<Uint8Array>> {
+    const res = await this.get(`/pull/files/${encodeURIComponent(uploadId)}`);
+    return Readable.fromWeb(res.body as never) as AsyncIterable<Uint8Array>;
+  }
+
+  async messages(submissionId: string) {
+    const rows = z.array(MessageRow).parse(await (await this.get(`/pull/submissions/${encodeURIComponent(submissionId)}/messages`)).json());
+    return rows.map((m) => ({ ...m, ciphertext: new Uint8Array(Buffer.from(m.ciphertext, 'base64')) }));
+  }
+
+  async reply(submissionId: string, ciphertext: Uint8Array): Promise<void> {
+    await this.send('POST', `/pull/submissions/${encodeURIComponent(submissionId)}/messages`, ciphertext, 'application/octet-stream');
+  }
+
+  async markImported(batches: string[], acquisition: string): Promise<void> {
+    await this.send('POST', '/pull/imported', JSON.stringify({ batches, acquisition }), 'application/json');
+  }
+
+  private async get(path: string): Promise<Response> {
+    return this.send('GET', path);
+  }
+
+  private async send(method: string, path: string, body?: string | Uint8Array, type?: string): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (type) headers['content-type'] = type;
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body as string | undefined });
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {
+        // plain text
+      }
+      throw new Error(`intake ${method} ${path}: ${res.status} ${message}`);
+    }
+    return res;
+  }
+}
