@@ -1,0 +1,128 @@
+// The one door to the server. Cookies carry the session (HttpOnly, never readable here); the CSRF
+// token lives only in memory and goes on every non-GET request. Nothing is put in localStorage.
+import type * as T from './api-types.js';
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly where?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<R>(method: string, path: string, body?: unknown): Promise<R> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as R;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, 'invalid', `${method} ${path}: not JSON (${res.status})`);
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; where?: string } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? String(res.status), e?.message ?? res.statusText, e?.where);
+  }
+  return json as R;
+}
+
+const qs = (params: Record<string, string | number | boolean | undefined | null>): string => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+};
+
+export const blobUrl = (sha256: string): string => `/api/blobs/${sha256}`;
+
+export const api = {
+  setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
+  setup: (b: { setupCode: string; username: string; displayName: string; password: string }) =>
+    request<T.SessionInfo>('POST', '/api/setup', b),
+  session: () => request<T.SessionInfo>('GET', '/api/session'),
+  signIn: (b: { username: string; password: string; totp?: string }) => request<T.SessionInfo>('POST', '/api/session', b),
+  signOut: () => request<void>('DELETE', '/api/session'),
+  revokeAll: () => request<void>('POST', '/api/session/revoke-all', {}),
+  totpEnrol: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/me/totp/enrol', {}),
+  totpConfirm: (code: string) => request<unknown>('POST', '/api/me/totp/confirm', { code }),
+  settings: (b: Partial<T.UserSettings>) => request<unknown>('PATCH', '/api/me/settings', b),
+  password: (b: { current: string; next: string }) => request<unknown>('PATCH', '/api/me/password', b),
+
+  users: () => request<T.User[] | { users: T.User[] }>('GET', '/api/users').then(unwrap<T.User>('users')),
+  createUser: (b: { username: string; displayName: string; password: string; isAdmin?: boolean }) =>
+    request<T.User>('POST', '/api/users', b),
+  patchUser: (id: string, b: { disabled?: boolean; isAdmin?: boolean }) => request<T.User>('PATCH', `/api/users/${id}`, b),
+
+  cases: () => request<T.CaseSummary[] | { cases: T.CaseSummary[] }>('GET', '/api/cases').then(unwrap<T.CaseSummary>('cases')),
+  createCase: (name: string) => request<T.CaseSummary>('POST', '/api/cases', { name }),
+  dashboard: (caseId: string) => request<T.Dashboard>('GET', `/api/cases/${caseId}`),
+  members: (caseId: string) =>
+    request<T.Member[] | { members: T.Member[] }>('GET', `/api/cases/${caseId}/members`).then(unwrap<T.Member>('members')),
+  putMember: (caseId: string, userId: string, b: { role: T.Role; grants: T.Grant[] }) =>
+    request<unknown>('PUT', `/api/cases/${caseId}/members/${userId}`, b),
+  removeMember: (caseId: string, userId: string) => request<unknown>('DELETE', `/api/cases/${caseId}/members/${userId}`),
+
+  items: (caseId: string, q: T.ItemQuery) => request<T.ItemList>('GET', `/api/cases/${caseId}/items${qs({ ...q })}`),
+  item: (itemId: string) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
+  views: (caseId: string) =>
+    request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
+  saveView: (caseId: string, b: { name: string; query: T.ItemQuery }) => request<T.SavedView>('POST', `/api/cases/${caseId}/views`, b),
+
+  taxonomy: () => request<T.Term[] | { terms: T.Term[] }>('GET', '/api/taxonomy').then(unwrap<T.Term>('terms')),
+  createTerm: (b: { kind: T.Term['kind']; key: string; labels: { en: string; ru: string }; parentId?: string | null }) =>
+    request<T.Term>('POST', '/api/taxonomy', b),
+
+  annotations: (itemId: string) =>
+    request<T.Annotation[] | { annotations: T.Annotation[] }>('GET', `/api/items/${itemId}/annotations`).then(unwrap<T.Annotation>('annotations')),
+  createAnnotation: (itemId: string, b: T.AnnotationInput) => request<T.Annotation>('POST', `/api/items/${itemId}/annotations`, b),
+  patchAnnotation: (id: string, b: Partial<T.AnnotationInput>) => request<T.Annotation>('PATCH', `/api/annotations/${id}`, b),
+  deleteAnnotation: (id: string) => request<unknown>('DELETE', `/api/annotations/${id}`),
+
+  incidents: (caseId: string) =>
+    request<T.Incident[] | { incidents: T.Incident[] }>('GET', `/api/cases/${caseId}/incidents`).then(unwrap<T.Incident>('incidents')),
+  createIncident: (caseId: string, b: T.IncidentInput) => request<T.Incident>('POST', `/api/cases/${caseId}/incidents`, b),
+  incident: (id: string) => request<T.Incident>('GET', `/api/incidents/${id}`).then((r) => unwrapOne<T.Incident>(r, 'incident')),
+  patchIncident: (id: string, b: Partial<T.IncidentInput>) => request<T.Incident>('PATCH', `/api/incidents/${id}`, b),
+  addSegment: (id: string, b: { itemId: string; startSec: number; endSec: number; annotationId?: string }) =>
+    request<unknown>('POST', `/api/incidents/${id}/segments`, b),
+  review: (id: string, b: T.ReviewInput) => request<T.Incident>('POST', `/api/incidents/${id}/review`, b),
+
+  facilities: () =>
+    request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),
+  createFacility: (b: { kind: T.Facility['kind']; name: string; parentId?: string | null; facilityTypeTermId?: string | null }) =>
+    request<T.Facility>('POST', '/api/facilities', b),
+
+  persons: (caseId: string) =>
+    request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
+  createPerson: (caseId: string, b: T.PersonInput) => request<T.Person>('POST', `/api/cases/${caseId}/persons`, b),
+
+  ledger: (caseId: string, p: { limit?: number; before?: number } = {}) =>
+    request<T.LedgerEntry[] | { entries: T.LedgerEntry[] }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`).then(unwrap<T.LedgerEntry>('entries')),
+};
+
+/** The contract returns lists either bare or wrapped in an object; accept both. */
+function unwrap<X>(key: string) {
+  return (r: X[] | Record<string, X[]>): X[] => (Array.isArray(r) ? r : ((r as Record<string, X[]>)[key] ?? []));
+}
+function unwrapOne<X>(r: unknown, key: string): X {
+  const o = r as Record<string, unknown>;
+  return (o && typeof o === 'object' && key in o && typeof o[key] === 'object' && !('id' in o) ? o[key] : r) as X;
+}
