@@ -1,0 +1,17 @@
+import type { AppDeps, ServerApp } from '../app-env.js';
+import { registerSetupRoutes } from './setup.routes.js';
+import { registerSessionRoutes } from './session.routes.js';
+import { registerMeRoutes } from './me.routes.js';
+import { registerUserRoutes } from './users.routes.js';
+
+export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
+
+/**
+ * Every route module of the API, in one list. Add yours here (one line); see packages/server/README.md.
+ */
+export const ROUTE_MODULES: RouteModule[] = [
+  registerSetupRoutes,
+  registerSessionRoutes,
+  registerMeRoutes,
+  registerUserRoutes,
+];
