@@ -12,13 +12,16 @@ if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt
   say "Node.js >= 20.12 is required (found $(node --version))"; exit 2
 fi
 
-# System tools from Debian: ffmpeg (media pipeline and test fixtures), openssl (timestamp checks), a font.
+# System tools from Debian: ffmpeg (media pipeline and test fixtures), openssl (timestamp checks), a font,
+# Chromium (browser tests).
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The font the synthetic CCTV test footage burns its clock and camera label with.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The browser the workspace's end-to-end tests drive (Playwright with Debian's Chromium).
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
     say "please install: ${missing[*]} (apt-get install -y ${missing[*]})"; exit 2
@@ -37,3 +40,5 @@ fi
 
 say "building"
 npx tsc -b
+# The analysts' workspace (React), served by `custodia serve` from packages/web/dist.
+npm run build --silent -w packages/web
