@@ -17,3 +17,4 @@ export * from './repo/pg-media.repo.js';
 export * from './jobs/index.js';
 export * from './process-alive.js';
 export * from './repo/pg-triage.repo.js';
+export * from './documentation/index.js';
