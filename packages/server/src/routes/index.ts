@@ -3,6 +3,9 @@ import { registerSetupRoutes } from './setup.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
 import { registerMeRoutes } from './me.routes.js';
 import { registerUserRoutes } from './users.routes.js';
+import { registerCaseRoutes } from './cases.routes.js';
+import { registerItemRoutes } from './items.routes.js';
+import { registerBlobRoutes } from './blobs.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -14,4 +17,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerSessionRoutes,
   registerMeRoutes,
   registerUserRoutes,
+  registerCaseRoutes,
+  registerItemRoutes,
+  registerBlobRoutes,
 ];
