@@ -101,15 +101,15 @@ CREATE FUNCTION custodia_item_index_on_fact() RETURNS trigger LANGUAGE plpgsql A
 DECLARE
   s text;
 BEGIN
-  s := CASE TG_TABLE_NAME WHEN 'derivatives' THEN NEW.source_sha256 ELSE NEW.sha256 END;
+  s := to_jsonb(NEW) ->> TG_ARGV[0];
   PERFORM custodia_item_index_refresh(s);
   PERFORM custodia_item_index_refresh(d.source_sha256) FROM derivatives d WHERE d.sha256 = s AND d.kind = 'salvage';
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER media_probes_index AFTER INSERT ON media_probes FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact();
-CREATE TRIGGER derivatives_index AFTER INSERT ON derivatives FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact();
-CREATE TRIGGER segments_index AFTER INSERT ON segments FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact();
+CREATE TRIGGER media_probes_index AFTER INSERT ON media_probes FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact('sha256');
+CREATE TRIGGER derivatives_index AFTER INSERT ON derivatives FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact('source_sha256');
+CREATE TRIGGER segments_index AFTER INSERT ON segments FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_fact('sha256');
 
 -- Items recorded before this migration.
 INSERT INTO item_index (item_id, case_id, path, kind, status, sha256, size)
