@@ -1,5 +1,7 @@
 // Shapes of the workspace API as the browser sees them (docs/api.md is the contract). The server
 // validates them with zod; here they are only types, and the screens tolerate absent optional fields.
+/** Ids are integers on the server; the interface only passes them around. */
+export type Id = number | string;
 export type Role = 'admin' | 'coordinator' | 'analyst' | 'reviewer' | 'observer';
 export type Grant = 'protected-identities' | 'source-identity';
 export const ROLES: Role[] = ['admin', 'coordinator', 'analyst', 'reviewer', 'observer'];
@@ -10,7 +12,7 @@ export interface UserSettings {
   locale: 'en' | 'ru';
 }
 export interface User {
-  id: string;
+  id: Id;
   username: string;
   displayName: string;
   isAdmin: boolean;
@@ -25,7 +27,7 @@ export interface SessionInfo {
   restricted?: boolean;
 }
 export interface CaseSummary {
-  id: string;
+  id: Id;
   name: string;
   role?: Role | null;
   itemCount?: number;
@@ -38,7 +40,7 @@ export interface Dashboard {
   activityByCamera?: { camera: string; hours: { t: string; score: number }[] }[];
 }
 export interface Member {
-  userId: string;
+  userId: Id;
   username?: string;
   displayName?: string;
   role: Role;
@@ -61,19 +63,20 @@ export interface ItemQuery {
   cursor?: string;
 }
 export interface ItemRow {
-  id: string;
+  id: Id;
   path: string;
   kind: string;
   status: string;
-  sha256: string;
-  size: number;
+  sha256: string | null;
+  size: number | null;
   durationSec?: number | null;
   posterSha256?: string | null;
+  proxySha256?: string | null;
   camera?: string | null;
   overlayStart?: string | null;
   activitySeconds?: number | null;
   duplicateGroup?: string | null;
-  tags?: string[];
+  tags?: Id[];
   reviewState?: string | null;
 }
 export interface ItemList {
@@ -95,51 +98,65 @@ export interface CustodyEntry {
   details?: unknown;
   proof: 'included' | 'pending' | string;
 }
+export interface ProbeFacts {
+  container?: string | null;
+  formatLongName?: string | null;
+  durationSec?: number | null;
+  bitRate?: number | null;
+  video?: ({ codec?: string; width?: number; height?: number; fps?: number | null; frameRate?: number | null } & Record<string, unknown>) | null;
+  audio?: Record<string, unknown> | null;
+  tags?: Record<string, unknown>;
+}
 export interface ItemDetail {
   item: {
-    id: string;
-    caseId?: string;
-    sha256: string;
+    id: Id;
+    caseId?: Id;
+    sha256: string | null;
     md5?: string;
     sha1?: string;
     hashes?: Record<string, string>;
     paths?: string[];
     path?: string;
-    size: number;
+    format?: string;
+    parent?: { id: Id; path: string } | null;
+    size: number | null;
     mtime?: string | null;
     acquisition?: unknown;
     kind: string;
     status: string;
     reason?: string | null;
   };
-  probe?: { durationSec?: number; width?: number; height?: number; codec?: string; fps?: number } & Record<string, unknown>;
+  acquisition?: Record<string, unknown> | null;
+  probe?: { status?: string; failureMessage?: string | null; tool?: string; facts?: ProbeFacts | null } | null;
+  steps?: { step: string; state: string; attempts: number; error: string | null }[];
   derivatives: { kind: string; sha256: string }[];
   activity?: { curve?: number[] | { t: number; score: number }[]; curveStepSec?: number; segments?: Segment[] } | null;
-  duplicates?: { itemId: string; path?: string; relation?: string; sha256?: string }[];
+  duplicates?: { id: Id; path: string }[];
   overlay?: { start?: string | null; camera?: string | null } & Record<string, unknown>;
   faces?: unknown;
   annotations?: Annotation[];
   custody?: CustodyEntry[];
 }
 export interface Term {
-  id: string;
+  id: Id;
   kind: 'ill-treatment' | 'facility-type';
   key: string;
   labels: { en: string; ru: string };
-  parentId?: string | null;
+  parentId?: Id | null;
 }
 export interface AnnotationInput {
   startSec: number;
   endSec: number;
-  termIds: string[];
-  personIds: string[];
-  incidentId?: string | null;
+  termIds: Id[];
+  personIds: Id[];
+  incidentId?: Id | null;
   note: string;
 }
 export interface Annotation extends AnnotationInput {
-  id: string;
-  itemId: string;
-  createdBy?: string;
+  id: Id;
+  itemId: Id;
+  createdBy?: Id;
+  createdByName?: string;
   createdAt?: string;
   version?: number;
 }
@@ -150,43 +167,48 @@ export interface ChecklistPart {
 }
 export interface IncidentInput {
   title: string;
-  facilityId?: string | null;
-  cameraId?: string | null;
+  facilityId?: Id | null;
+  cameraId?: Id | null;
   place?: string | null;
   occurredFrom?: string | null;
   occurredTo?: string | null;
   timeSource: 'overlay' | 'metadata' | 'manual';
-  victimIds: string[];
-  perpetratorIds: string[];
-  termIds: string[];
+  victimIds: Id[];
+  perpetratorIds: Id[];
+  termIds: Id[];
   description: string;
 }
 export interface Incident extends IncidentInput {
-  id: string;
-  caseId: string;
+  id: Id;
+  caseId: Id;
   status: ReviewState;
-  createdBy?: string;
-  submittedBy?: string | null;
-  reviewedBy?: string | null;
+  createdBy?: Id;
+  createdByName?: string;
+  submittedBy?: Id | null;
+  submittedByName?: string | null;
+  reviewedBy?: Id | null;
+  reviewedByName?: string | null;
+  version?: number;
   confidence?: 'low' | 'medium' | 'high' | null;
   checklist?: Record<'source' | 'technical' | 'content', ChecklistPart | boolean> | null;
-  segments?: { itemId: string; startSec: number; endSec: number; annotationId?: string | null }[];
-  reviews?: { action: string; actor: string; time: string; confidence?: string; note?: string }[];
+  segments?: { id?: Id; itemId: Id; startSec: number; endSec: number; annotationId?: Id | null }[];
+  reviews?: { action: string; reviewerName?: string; actor?: string; createdAt?: string; time?: string; confidence?: string | null; note?: string }[];
   allowedActions?: string[];
   createdAt?: string;
 }
 export interface ReviewInput {
+  version?: number;
   action: 'submit' | 'verify' | 'dispute' | 'reopen';
   checklist?: Record<'source' | 'technical' | 'content', ChecklistPart>;
   confidence?: 'low' | 'medium' | 'high';
   note?: string;
 }
 export interface Facility {
-  id: string;
+  id: Id;
   kind: 'region' | 'facility' | 'unit' | 'camera';
   name: string;
-  parentId?: string | null;
-  facilityTypeTermId?: string | null;
+  parentId?: Id | null;
+  facilityTypeTermId?: Id | null;
 }
 export interface PersonInput {
   role: 'victim' | 'perpetrator' | 'official' | 'witness' | 'other';
@@ -195,8 +217,8 @@ export interface PersonInput {
   positions?: { facilityId: string; title: string; from?: string | null; to?: string | null }[];
 }
 export interface Person extends PersonInput {
-  id: string;
-  caseId: string;
+  id: Id;
+  caseId: Id;
 }
 export interface LedgerEntry {
   seq: number;
@@ -207,7 +229,7 @@ export interface LedgerEntry {
   details?: unknown;
 }
 export interface SavedView {
-  id: string;
+  id: Id;
   name: string;
   query: ItemQuery;
 }

@@ -1,6 +1,7 @@
 // The one door to the server. Cookies carry the session (HttpOnly, never readable here); the CSRF
 // token lives only in memory and goes on every non-GET request. Nothing is put in localStorage.
 import type * as T from './api-types.js';
+type Id = T.Id;
 
 let csrfToken: string | null = null;
 
@@ -69,52 +70,52 @@ export const api = {
   users: () => request<T.User[] | { users: T.User[] }>('GET', '/api/users').then(unwrap<T.User>('users')),
   createUser: (b: { username: string; displayName: string; password: string; isAdmin?: boolean }) =>
     request<T.User>('POST', '/api/users', b),
-  patchUser: (id: string, b: { disabled?: boolean; isAdmin?: boolean }) => request<T.User>('PATCH', `/api/users/${id}`, b),
+  patchUser: (id: Id, b: { disabled?: boolean; isAdmin?: boolean }) => request<T.User>('PATCH', `/api/users/${id}`, b),
 
   cases: () => request<T.CaseSummary[] | { cases: T.CaseSummary[] }>('GET', '/api/cases').then(unwrap<T.CaseSummary>('cases')),
-  createCase: (name: string) => request<T.CaseSummary>('POST', '/api/cases', { name }),
-  dashboard: (caseId: string) => request<T.Dashboard>('GET', `/api/cases/${caseId}`),
-  members: (caseId: string) =>
+  createCase: (name: string) => request<T.CaseSummary | { case: T.CaseSummary }>('POST', '/api/cases', { name }).then((r) => ('case' in r ? r.case : r)),
+  dashboard: (caseId: Id) => request<T.Dashboard>('GET', `/api/cases/${caseId}`),
+  members: (caseId: Id) =>
     request<T.Member[] | { members: T.Member[] }>('GET', `/api/cases/${caseId}/members`).then(unwrap<T.Member>('members')),
-  putMember: (caseId: string, userId: string, b: { role: T.Role; grants: T.Grant[] }) =>
+  putMember: (caseId: Id, userId: Id, b: { role: T.Role; grants: T.Grant[] }) =>
     request<unknown>('PUT', `/api/cases/${caseId}/members/${userId}`, b),
-  removeMember: (caseId: string, userId: string) => request<unknown>('DELETE', `/api/cases/${caseId}/members/${userId}`),
+  removeMember: (caseId: Id, userId: Id) => request<unknown>('DELETE', `/api/cases/${caseId}/members/${userId}`),
 
-  items: (caseId: string, q: T.ItemQuery) => request<T.ItemList>('GET', `/api/cases/${caseId}/items${qs({ ...q })}`),
-  item: (itemId: string) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
-  views: (caseId: string) =>
+  items: (caseId: Id, q: T.ItemQuery) => request<T.ItemList>('GET', `/api/cases/${caseId}/items${qs({ ...q })}`),
+  item: (itemId: Id) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
+  views: (caseId: Id) =>
     request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
-  saveView: (caseId: string, b: { name: string; query: T.ItemQuery }) => request<T.SavedView>('POST', `/api/cases/${caseId}/views`, b),
+  saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<T.SavedView>('POST', `/api/cases/${caseId}/views`, b),
 
   taxonomy: () => request<T.Term[] | { terms: T.Term[] }>('GET', '/api/taxonomy').then(unwrap<T.Term>('terms')),
   createTerm: (b: { kind: T.Term['kind']; key: string; labels: { en: string; ru: string }; parentId?: string | null }) =>
     request<T.Term>('POST', '/api/taxonomy', b),
 
-  annotations: (itemId: string) =>
+  annotations: (itemId: Id) =>
     request<T.Annotation[] | { annotations: T.Annotation[] }>('GET', `/api/items/${itemId}/annotations`).then(unwrap<T.Annotation>('annotations')),
-  createAnnotation: (itemId: string, b: T.AnnotationInput) => request<T.Annotation>('POST', `/api/items/${itemId}/annotations`, b),
-  patchAnnotation: (id: string, b: Partial<T.AnnotationInput>) => request<T.Annotation>('PATCH', `/api/annotations/${id}`, b),
-  deleteAnnotation: (id: string) => request<unknown>('DELETE', `/api/annotations/${id}`),
+  createAnnotation: (itemId: Id, b: T.AnnotationInput) => request<T.Annotation>('POST', `/api/items/${itemId}/annotations`, b),
+  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput>) => request<T.Annotation>('PATCH', `/api/annotations/${id}`, b),
+  deleteAnnotation: (id: Id) => request<unknown>('DELETE', `/api/annotations/${id}`),
 
-  incidents: (caseId: string) =>
+  incidents: (caseId: Id) =>
     request<T.Incident[] | { incidents: T.Incident[] }>('GET', `/api/cases/${caseId}/incidents`).then(unwrap<T.Incident>('incidents')),
-  createIncident: (caseId: string, b: T.IncidentInput) => request<T.Incident>('POST', `/api/cases/${caseId}/incidents`, b),
-  incident: (id: string) => request<T.Incident>('GET', `/api/incidents/${id}`).then((r) => unwrapOne<T.Incident>(r, 'incident')),
-  patchIncident: (id: string, b: Partial<T.IncidentInput>) => request<T.Incident>('PATCH', `/api/incidents/${id}`, b),
-  addSegment: (id: string, b: { itemId: string; startSec: number; endSec: number; annotationId?: string }) =>
+  createIncident: (caseId: Id, b: T.IncidentInput) => request<T.Incident>('POST', `/api/cases/${caseId}/incidents`, b),
+  incident: (id: Id) => request<T.Incident>('GET', `/api/incidents/${id}`).then((r) => unwrapOne<T.Incident>(r, 'incident')),
+  patchIncident: (id: Id, b: Partial<T.IncidentInput>) => request<T.Incident>('PATCH', `/api/incidents/${id}`, b),
+  addSegment: (id: Id, b: { itemId: Id; startSec: number; endSec: number; annotationId?: Id; version?: number }) =>
     request<unknown>('POST', `/api/incidents/${id}/segments`, b),
-  review: (id: string, b: T.ReviewInput) => request<T.Incident>('POST', `/api/incidents/${id}/review`, b),
+  review: (id: Id, b: T.ReviewInput) => request<T.Incident>('POST', `/api/incidents/${id}/review`, b),
 
   facilities: () =>
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),
-  createFacility: (b: { kind: T.Facility['kind']; name: string; parentId?: string | null; facilityTypeTermId?: string | null }) =>
+  createFacility: (b: { kind: T.Facility["kind"]; name: string; parentId?: Id | null; facilityTypeTermId?: Id | null }) =>
     request<T.Facility>('POST', '/api/facilities', b),
 
-  persons: (caseId: string) =>
+  persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
-  createPerson: (caseId: string, b: T.PersonInput) => request<T.Person>('POST', `/api/cases/${caseId}/persons`, b),
+  createPerson: (caseId: Id, b: T.PersonInput) => request<T.Person>('POST', `/api/cases/${caseId}/persons`, b),
 
-  ledger: (caseId: string, p: { limit?: number; before?: number } = {}) =>
+  ledger: (caseId: Id, p: { limit?: number; before?: number } = {}) =>
     request<T.LedgerEntry[] | { entries: T.LedgerEntry[] }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`).then(unwrap<T.LedgerEntry>('entries')),
 };
 

@@ -30,11 +30,13 @@ export function parseRoute(hash: string): Route {
   return { name: 'cases' };
 }
 
+type Id = string | number;
+
 export const href = {
   cases: () => '#/',
-  case: (caseId: string, tab: string = 'dashboard') => `#/cases/${caseId}/${tab}`,
-  item: (caseId: string, itemId: string, t?: number) => `#/cases/${caseId}/items/${itemId}${t ? `?t=${t.toFixed(2)}` : ''}`,
-  incident: (caseId: string, id: string) => `#/cases/${caseId}/incidents/${id}`,
+  case: (caseId: Id, tab: string = 'dashboard') => `#/cases/${caseId}/${tab}`,
+  item: (caseId: Id, itemId: Id, t?: number) => `#/cases/${caseId}/items/${itemId}${t ? `?t=${t.toFixed(2)}` : ''}`,
+  incident: (caseId: Id, id: Id) => `#/cases/${caseId}/incidents/${id}`,
   facilities: () => '#/facilities',
   users: () => '#/users',
   settings: () => '#/settings',

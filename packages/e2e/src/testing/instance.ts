@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testConfig, tempDir, type DbKind } from '@custodia/store/testing';
 import { makeCctvClip, type CctvClipSpec } from '@custodia/triage/testing';
@@ -86,7 +86,10 @@ export async function startInstance(kind: DbKind, caseName: string): Promise<Ins
     throw e;
   };
   try {
-    for (const c of FIXTURE_CLIPS) await makeCctvClip(join(media.path, c.name), c.spec);
+    for (const c of FIXTURE_CLIPS) {
+      mkdirSync(dirname(join(media.path, c.name)), { recursive: true });
+      await makeCctvClip(join(media.path, c.name), c.spec);
+    }
     const init = await runCustodia(['init'], env);
     if (init.code !== 0) throw new Error(`custodia init failed: ${init.stderr}`);
     const ing = await runCustodia(['ingest', media.path, '--case', caseName, '--wait', '--json'], env);

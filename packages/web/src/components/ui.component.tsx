@@ -51,7 +51,7 @@ export const statusTone = (s: string | null | undefined): 'ok' | 'warn' | 'bad' 
         : 'quiet';
 
 /** Checks a set of chips; used for taxonomy terms and persons. */
-export function ChipSelect<T extends { id: string }>({
+export function ChipSelect<T extends { id: string | number }>({
   options,
   value,
   onChange,
@@ -60,8 +60,8 @@ export function ChipSelect<T extends { id: string }>({
   disabled,
 }: {
   options: T[];
-  value: string[];
-  onChange: (v: string[]) => void;
+  value: (string | number)[];
+  onChange: (v: (string | number)[]) => void;
   label: string;
   render: (o: T) => ReactNode;
   disabled?: boolean;

@@ -1,7 +1,7 @@
 // Marks a time range on the item, tags it with taxonomy terms, links persons and an incident.
 import { useState } from 'react';
 import { api } from '../api.js';
-import type { Annotation, Term } from '../api-types.js';
+import type { Annotation, Id, Term } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import { href } from '../route.js';
 import { useLoad } from '../use-load.js';
@@ -13,8 +13,8 @@ export function termLabel(term: Term | undefined, locale: string): string {
 }
 
 export function AnnotationPanel(p: {
-  caseId: string;
-  itemId: string;
+  caseId: Id;
+  itemId: Id;
   readOnly: boolean;
   annotations: Annotation[];
   markIn: number | null;
@@ -29,14 +29,14 @@ export function AnnotationPanel(p: {
   const terms = useLoad(() => api.taxonomy(), []);
   const persons = useLoad(() => api.persons(p.caseId).catch(() => []), [p.caseId]);
   const incidents = useLoad(() => api.incidents(p.caseId).catch(() => []), [p.caseId]);
-  const [termIds, setTermIds] = useState<string[]>([]);
-  const [personIds, setPersonIds] = useState<string[]>([]);
+  const [termIds, setTermIds] = useState<Id[]>([]);
+  const [personIds, setPersonIds] = useState<Id[]>([]);
   const [incidentId, setIncidentId] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const ill = (terms.data ?? []).filter((x) => x.kind === 'ill-treatment');
-  const byId = new Map((terms.data ?? []).map((x) => [x.id, x]));
+  const byId = new Map((terms.data ?? []).map((x) => [String(x.id), x]));
   const valid = p.markIn !== null && p.markOut !== null && p.markOut > p.markIn;
 
   async function save(newIncident: boolean) {
@@ -44,7 +44,7 @@ export function AnnotationPanel(p: {
     setBusy(true);
     setError(null);
     try {
-      let inc = incidentId || null;
+      let inc: Id | null = incidentId ? Number(incidentId) : null;
       if (newIncident) {
         const created = await api.createIncident(p.caseId, {
           title: note.split('\n')[0]?.slice(0, 120) || ill.filter((x) => termIds.includes(x.id)).map((x) => termLabel(x, locale)).join(', ') || t('inc.create'),
@@ -83,7 +83,7 @@ export function AnnotationPanel(p: {
             <button type="button" className="link timecode" onClick={() => p.onSeek(a.startSec)}>
               {t('ann.range', { start: formatClock(a.startSec, true), end: formatClock(a.endSec, true) })}
             </button>
-            {a.termIds.map((id) => <Pill key={id} tone="info">{termLabel(byId.get(id), locale)}</Pill>)}
+            {a.termIds.map((id) => <Pill key={id} tone="info">{termLabel(byId.get(String(id)), locale)}</Pill>)}
             {a.incidentId && <a href={href.incident(p.caseId, a.incidentId)} className="small">{t('ann.incident')}</a>}
             {a.note && <p className="ann-note">{a.note}</p>}
           </li>
@@ -99,7 +99,7 @@ export function AnnotationPanel(p: {
           </div>
           <ChipSelect label={t('ann.terms')} options={ill} value={termIds} onChange={setTermIds} render={(x) => termLabel(x, locale)} />
           {(persons.data ?? []).length > 0 && (
-            <ChipSelect label={t('ann.persons')} options={persons.data!} value={personIds} onChange={setPersonIds} render={(x) => `${x.pseudonym} (${t(`per.role.${x.role}`)})`} />
+            <ChipSelect label={t('ann.persons')} options={persons.data!} value={personIds} onChange={setPersonIds} render={(x) => `${x.pseudonym} (${t(`per.role.${x.role as 'victim'}`)})`} />
           )}
           <label>
             {t('ann.incident')}

@@ -1,7 +1,7 @@
 // Facilities as a tree: region → facility → unit → camera.
 import { useState } from 'react';
 import { api } from '../api.js';
-import type { Facility } from '../api-types.js';
+import type { Facility, Id } from '../api-types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useLoad } from '../use-load.js';
 import { ErrorNote, Loading, PageHeader } from '../components/ui.component.js';
@@ -16,9 +16,9 @@ export function FacilitiesScreen() {
   const [form, setForm] = useState<{ kind: Facility['kind']; name: string; parentId: string; facilityTypeTermId: string }>({ kind: 'region', name: '', parentId: '', facilityTypeTermId: '' });
   const [error, setError] = useState<unknown>(null);
   const all = list.data ?? [];
-  const children = (id: string | null) => all.filter((f) => (f.parentId ?? null) === id).sort((a, b) => a.name.localeCompare(b.name, locale));
+  const children = (id: Id | null) => all.filter((f) => String(f.parentId ?? '') === String(id ?? '')).sort((a, b) => a.name.localeCompare(b.name, locale));
   const types = (terms.data ?? []).filter((x) => x.kind === 'facility-type');
-  const typeName = (id: string | null | undefined) => (id ? termLabel(types.find((x) => x.id === id), locale) : null);
+  const typeName = (id: Id | null | undefined) => (id ? termLabel(types.find((x) => String(x.id) === String(id)), locale) : null);
   const parents = all.filter((f) => CHILD[f.kind] === form.kind);
 
   const Node = ({ f }: { f: Facility }) => (
@@ -44,7 +44,7 @@ export function FacilitiesScreen() {
           e.preventDefault();
           setError(null);
           api
-            .createFacility({ kind: form.kind, name: form.name, parentId: form.parentId || null, ...(form.kind === 'facility' && form.facilityTypeTermId ? { facilityTypeTermId: form.facilityTypeTermId } : {}) })
+            .createFacility({ kind: form.kind, name: form.name, parentId: form.parentId ? Number(form.parentId) : null, ...(form.kind === 'facility' && form.facilityTypeTermId ? { facilityTypeTermId: Number(form.facilityTypeTermId) } : {}) })
             .then(() => (setForm({ ...form, name: '' }), list.reload()), setError);
         }}
       >

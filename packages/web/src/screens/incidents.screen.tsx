@@ -2,7 +2,7 @@
 // (unreviewed → in review → verified | disputed; verification by a second person, with a checklist).
 import { useState } from 'react';
 import { api } from '../api.js';
-import type { ChecklistPart, Incident, IncidentInput, ReviewInput, Role } from '../api-types.js';
+import type { ChecklistPart, Id, Incident, IncidentInput, ReviewInput, Role } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import { href } from '../route.js';
 import { can, useSession } from '../session.js';
@@ -12,7 +12,7 @@ import { termLabel } from './annotation-panel.screen.js';
 
 const EMPTY: IncidentInput = { title: '', timeSource: 'manual', victimIds: [], perpetratorIds: [], termIds: [], description: '', place: '', occurredFrom: null, occurredTo: null, facilityId: null };
 
-export function IncidentsScreen({ caseId, role }: { caseId: string; role: Role | null | undefined }) {
+export function IncidentsScreen({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
   const { t, date } = useI18n();
   const list = useLoad(() => api.incidents(caseId), [caseId]);
   const [showForm, setShowForm] = useState(false);
@@ -53,7 +53,7 @@ export function IncidentsScreen({ caseId, role }: { caseId: string; role: Role |
   );
 }
 
-function IncidentForm({ caseId, initial, onDone }: { caseId: string; initial?: Incident; onDone: (i: Incident | null) => void }) {
+function IncidentForm({ caseId, initial, onDone }: { caseId: Id; initial?: Incident; onDone: (i: Incident | null) => void }) {
   const { t, locale } = useI18n();
   const [f, setF] = useState<IncidentInput>(initial ? { ...EMPTY, ...initial } : EMPTY);
   const [error, setError] = useState<unknown>(null);
@@ -71,7 +71,7 @@ function IncidentForm({ caseId, initial, onDone }: { caseId: string; initial?: I
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);
-        const body = { ...f, place: f.place || null, facilityId: f.facilityId || null };
+        const body = { ...f, place: f.place || null, facilityId: f.facilityId ? Number(f.facilityId) : null };
         (initial ? api.patchIncident(initial.id, body) : api.createIncident(caseId, body)).then(onDone, setError);
       }}
     >
@@ -138,8 +138,8 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
   if (inc.error) return <ErrorNote error={inc.error} onRetry={inc.reload} />;
   if (!inc.data) return <Loading />;
   const i = inc.data;
-  const me = [session.user.id, session.user.username];
-  const isAuthor = me.includes(i.createdBy ?? '') || me.includes(i.submittedBy ?? '');
+  const me = String(session.user.id);
+  const isAuthor = me === String(i.createdBy) || me === String(i.submittedBy);
   const allowed = (a: ReviewInput['action']) =>
     i.allowedActions
       ? i.allowedActions.includes(a)
@@ -150,13 +150,13 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
           : can.review(role) && i.status === 'in-review' && !isAuthor;
   const act = (action: ReviewInput['action']) => {
     setError(null);
-    const body: ReviewInput = action === 'verify' || action === 'dispute' ? { action, checklist, confidence, note } : { action, ...(note ? { note } : {}) };
+    const body: ReviewInput = action === 'verify' || action === 'dispute' ? { action, version: i.version, checklist, confidence, note } : { action, version: i.version, note };
     api.review(i.id, body).then(() => (setNote(''), inc.reload()), setError);
   };
   const reviewing = allowed('verify') || allowed('dispute');
   const allChecked = PARTS.every((p) => checklist[p].done);
-  const termsById = new Map((terms.data ?? []).map((x) => [x.id, x]));
-  const personsById = new Map((persons.data ?? []).map((x) => [x.id, x]));
+  const termsById = new Map((terms.data ?? []).map((x) => [String(x.id), x]));
+  const personsById = new Map((persons.data ?? []).map((x) => [String(x.id), x]));
   if (editing) return <IncidentForm caseId={caseId} initial={i} onDone={() => (setEditing(false), inc.reload())} />;
   return (
     <div className="incident">
@@ -171,9 +171,9 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
             <div className="kv-row"><dt>{t('inc.from')}</dt><dd>{date(i.occurredFrom)}</dd></div>
             <div className="kv-row"><dt>{t('inc.to')}</dt><dd>{date(i.occurredTo)}</dd></div>
             <div className="kv-row"><dt>{t('inc.timeSource')}</dt><dd>{t(`inc.timeSource.${i.timeSource}`)}</dd></div>
-            <div className="kv-row"><dt>{t('inc.types')}</dt><dd>{i.termIds.map((id) => <Pill key={id} tone="info">{termLabel(termsById.get(id), locale)}</Pill>)}</dd></div>
-            <div className="kv-row"><dt>{t('inc.victims')}</dt><dd>{i.victimIds.map((id) => personsById.get(id)?.pseudonym ?? id).join(', ') || '—'}</dd></div>
-            <div className="kv-row"><dt>{t('inc.perpetrators')}</dt><dd>{i.perpetratorIds.map((id) => personsById.get(id)?.pseudonym ?? id).join(', ') || '—'}</dd></div>
+            <div className="kv-row"><dt>{t('inc.types')}</dt><dd>{i.termIds.map((id) => <Pill key={id} tone="info">{termLabel(termsById.get(String(id)), locale)}</Pill>)}</dd></div>
+            <div className="kv-row"><dt>{t('inc.victims')}</dt><dd>{i.victimIds.map((id) => personsById.get(String(id))?.pseudonym ?? id).join(', ') || '—'}</dd></div>
+            <div className="kv-row"><dt>{t('inc.perpetrators')}</dt><dd>{i.perpetratorIds.map((id) => personsById.get(String(id))?.pseudonym ?? id).join(', ') || '—'}</dd></div>
           </dl>
           <h3>{t('inc.description')}</h3>
           <p className="prose">{i.description || '—'}</p>
@@ -229,7 +229,7 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
               <ol className="plain">
                 {i.reviews!.map((r, k) => (
                   <li key={k}>
-                    <strong>{r.action}</strong> · {r.actor} · <span className="muted">{date(r.time)}</span>
+                    <strong>{r.action}</strong> · {r.reviewerName ?? r.actor} · <span className="muted">{date(r.createdAt ?? r.time)}</span>
                     {r.confidence && <> · {r.confidence}</>}
                     {r.note && <p className="ann-note">{r.note}</p>}
                   </li>

@@ -2,7 +2,7 @@
 // the annotation panel, metadata and the custody history with each entry's proof status.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, blobUrl } from '../api.js';
-import type { Annotation, ItemDetail, Role } from '../api-types.js';
+import type { Annotation, Id, ItemDetail, Role } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import { href } from '../route.js';
 import { can, useSession } from '../session.js';
@@ -15,7 +15,7 @@ import { AnnotationPanel } from './annotation-panel.screen.js';
 const isTyping = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 
-export function ItemScreen({ caseId, itemId, startAt, role }: { caseId: string; itemId: string; startAt?: number; role: Role | null | undefined }) {
+export function ItemScreen({ caseId, itemId, startAt, role }: { caseId: Id; itemId: Id; startAt?: number; role: Role | null | undefined }) {
   const { t } = useI18n();
   const detail = useLoad(() => api.item(itemId), [itemId]);
   const annotations = useLoad(() => api.annotations(itemId), [itemId]);
@@ -47,7 +47,7 @@ function ItemView({
   reloadAnnotations,
   title,
 }: {
-  caseId: string;
+  caseId: Id;
   d: ItemDetail;
   startAt?: number;
   role: Role | null | undefined;
@@ -65,11 +65,14 @@ function ItemView({
   const proxy = d.derivatives.find((x) => x.kind === 'proxy');
   const filmstrip = d.derivatives.find((x) => x.kind === 'filmstrip');
   const poster = d.derivatives.find((x) => x.kind === 'poster');
-  const duration = (d.probe?.durationSec as number | undefined) ?? video.current?.duration ?? 0;
-  const fps = (d.probe?.fps as number | undefined) || 25;
-  const curve = normaliseCurve(d.activity?.curve, duration, d.activity?.curveStepSec);
+  const [mediaDuration, setMediaDuration] = useState(0);
+  const facts = d.probe?.facts ?? null;
+  const duration = facts?.durationSec || mediaDuration || (d.activity?.curve?.length ?? 0);
+  const fps = facts?.video?.fps || facts?.video?.frameRate || 25;
+  // The activity curve has one value per second of the recording.
+  const curve = normaliseCurve(d.activity?.curve, duration, d.activity?.curveStepSec ?? 1);
   const segments = d.activity?.segments ?? [];
-  const name = (d.item.paths?.[0] ?? d.item.path ?? d.item.sha256).split(/[\\/]/).pop();
+  const name = (d.item.paths?.[0] ?? d.item.path ?? d.item.sha256 ?? '').split(/[\\/]/).pop();
 
   const seek = useCallback((s: number) => {
     const v = video.current;
@@ -118,7 +121,7 @@ function ItemView({
     if (startAt && video.current) video.current.currentTime = startAt;
   }, [startAt]);
 
-  const hashes: [string, string][] = [['SHA-256', d.item.sha256], ...Object.entries(d.item.hashes ?? {}).filter(([k]) => k.toLowerCase() !== 'sha256')];
+  const hashes: [string, string][] = [['SHA-256', d.item.sha256 ?? '—'], ...Object.entries(d.item.hashes ?? {}).filter(([k]) => k.toLowerCase() !== 'sha256')];
   if (d.item.md5) hashes.push(['MD5', d.item.md5]);
   if (d.item.sha1) hashes.push(['SHA-1', d.item.sha1]);
 
@@ -143,6 +146,7 @@ function ItemView({
                   playsInline
                   onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
                   onSeeked={(e) => setTime(e.currentTarget.currentTime)}
+                  onLoadedMetadata={(e) => setMediaDuration(e.currentTarget.duration)}
                   data-testid="player"
                 />
               )}
@@ -194,10 +198,20 @@ function ItemView({
   );
 }
 
-function Metadata({ d, hashes, caseId }: { d: ItemDetail; hashes: [string, string][]; caseId: string }) {
+function Metadata({ d, hashes, caseId }: { d: ItemDetail; hashes: [string, string][]; caseId: Id }) {
   const { t, bytes, date, num } = useI18n();
   const paths = d.item.paths ?? (d.item.path ? [d.item.path] : []);
-  const p = d.probe ?? {};
+  const f = d.probe?.facts;
+  const v = f?.video;
+  const tech: [string, string][] = [];
+  if (f?.formatLongName || f?.container) tech.push(['container', String(f.formatLongName ?? f.container)]);
+  if (v?.codec) tech.push(['codec', String(v.codec)]);
+  if (v?.width && v?.height) tech.push(['frame', `${v.width}×${v.height}`]);
+  if (v?.fps || v?.frameRate) tech.push(['fps', num(Math.round(Number(v.fps ?? v.frameRate) * 100) / 100)]);
+  if (f?.durationSec) tech.push(['duration', formatClock(f.durationSec, true)]);
+  if (f?.bitRate) tech.push(['bit rate', `${num(Math.round(f.bitRate / 1000))} kb/s`]);
+  if (d.probe?.status && d.probe.status !== 'ok') tech.push(['probe', `${d.probe.status}: ${d.probe.failureMessage ?? ''}`]);
+  const acquisition = d.acquisition ?? (d.item as { acquisition?: unknown }).acquisition;
   return (
     <section className="card">
       <h2>{t('item.metadata')}</h2>
@@ -215,23 +229,28 @@ function Metadata({ d, hashes, caseId }: { d: ItemDetail; hashes: [string, strin
         {paths.map((x) => <li key={x}><code className="wrap">{x}</code></li>)}
       </ul>
       <dl className="kv">
-        <div className="kv-row"><dt>{t('item.size')}</dt><dd>{bytes(d.item.size)}</dd></div>
+        <div className="kv-row"><dt>{t('item.size')}</dt><dd>{d.item.size == null ? '—' : bytes(d.item.size)}</dd></div>
+        {d.item.format && <div className="kv-row"><dt>format</dt><dd>{d.item.format}</dd></div>}
+        {d.item.parent && <div className="kv-row"><dt>archive</dt><dd><code className="wrap">{d.item.parent.path}</code></dd></div>}
         {d.item.mtime && <div className="kv-row"><dt>{t('item.mtime')}</dt><dd>{date(d.item.mtime)}</dd></div>}
         {d.item.reason && <div className="kv-row"><dt>{t('item.reason')}</dt><dd>{d.item.reason}</dd></div>}
       </dl>
       <h3>{t('item.probe')}</h3>
       <dl className="kv">
-        {Object.entries(p)
-          .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
-          .slice(0, 12)
-          .map(([k, v]) => (
-            <div key={k} className="kv-row"><dt>{k}</dt><dd>{typeof v === 'number' ? num(Math.round(v * 100) / 100) : String(v)}</dd></div>
-          ))}
+        {tech.map(([k, x]) => (
+          <div key={k} className="kv-row"><dt>{k}</dt><dd>{x}</dd></div>
+        ))}
       </dl>
-      {d.item.acquisition != null && (
+      {acquisition != null && (
         <>
           <h3>{t('item.acquisition')}</h3>
-          <pre className="json">{JSON.stringify(d.item.acquisition, null, 2)}</pre>
+          <dl className="kv">
+            {Object.entries(acquisition as Record<string, unknown>)
+              .filter(([, x]) => x !== null && x !== undefined && x !== '')
+              .map(([k, x]) => (
+                <div key={k} className="kv-row"><dt>{k}</dt><dd className="wrap">{/At$/.test(k) ? date(String(x)) : String(x)}</dd></div>
+              ))}
+          </dl>
         </>
       )}
       {(d.duplicates ?? []).length > 0 && (
@@ -239,8 +258,8 @@ function Metadata({ d, hashes, caseId }: { d: ItemDetail; hashes: [string, strin
           <h3>{t('item.duplicates')}</h3>
           <ul className="plain">
             {d.duplicates!.map((x) => (
-              <li key={x.itemId}>
-                <a href={href.item(caseId, x.itemId)}>{x.path ?? x.itemId}</a> {x.relation && <span className="muted">({x.relation})</span>}
+              <li key={x.id}>
+                <a href={href.item(caseId, x.id)}>{x.path}</a>
               </li>
             ))}
           </ul>

@@ -1,20 +1,25 @@
 // Items browser: facets and filters from the API, full-text search, sort, grid or table, saved views.
 import { useEffect, useState } from 'react';
 import { api, blobUrl } from '../api.js';
-import type { ItemQuery, ItemRow } from '../api-types.js';
+import type { Id, ItemQuery, ItemRow, Term } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
 import { href } from '../route.js';
 import { useLoad } from '../use-load.js';
 import { Reveal } from '../components/reveal.component.js';
+import { termLabel } from './annotation-panel.screen.js';
 import { ErrorNote, Loading, PageHeader, Pill, statusTone } from '../components/ui.component.js';
 
-const FACETS = ['hasActivity', 'kind', 'status', 'camera', 'facility', 'tag', 'review', 'duplicateGroup'] as const;
-const SORTS = ['path', 'activity', 'overlay', 'size', 'duration'] as const;
+// Facet names as the API returns them, and the query parameter each one sets.
+const FACETS = ['hasActivity', 'kind', 'status', 'camera', 'tag', 'review', 'duplicate'] as const;
+const PARAM: Record<Facet, keyof ItemQuery> = { hasActivity: 'hasActivity', kind: 'kind', status: 'status', camera: 'camera', tag: 'tag', review: 'review', duplicate: 'duplicateGroup' };
+const SORTS = ['path', '-activity', '-duration', 'duration', '-size', 'size'] as const;
 type Facet = (typeof FACETS)[number];
 
-export function ItemsScreen({ caseId }: { caseId: string }) {
-  const { t, num } = useI18n();
+export function ItemsScreen({ caseId }: { caseId: Id }) {
+  const { t, num, locale } = useI18n();
+  const terms = useLoad(() => api.taxonomy().catch(() => [] as Term[]), []);
+  const termName = (id: Id) => termLabel(terms.data?.find((x) => String(x.id) === String(id)), locale);
   const [query, setQuery] = useState<ItemQuery>({ sort: 'path', limit: 60 });
   const [search, setSearch] = useState('');
   const [mode, setMode] = useState<'grid' | 'table'>('grid');
@@ -35,11 +40,19 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
     return () => clearTimeout(h);
   }, [search]);
 
-  const toggle = (f: Facet, v: string) => setQuery((q) => ({ ...q, [f]: q[f] === v ? undefined : v }));
+  const toggle = (f: Facet, v: string) => setQuery((q) => ({ ...q, [PARAM[f]]: q[PARAM[f]] === v ? undefined : v }));
   const items = [...(list.data?.items ?? []), ...extra];
   const facetLabel = (f: Facet, v: string) =>
-    f === 'hasActivity' ? t(`facet.hasActivity.${v === 'true' ? 'true' : 'false'}`) : f === 'review' && ['unreviewed', 'in-review', 'verified', 'disputed'].includes(v) ? t(`inc.status.${v}` as MessageKey) : v;
-  const active = FACETS.filter((f) => query[f]);
+    f === 'hasActivity'
+      ? t(`facet.hasActivity.${v === 'true' ? 'true' : 'false'}`)
+      : f === 'review' && ['unreviewed', 'in-review', 'verified', 'disputed'].includes(v)
+        ? t(`inc.status.${v}` as MessageKey)
+        : f === 'review' && (v === 'none' || v === 'annotated')
+          ? t(`review.${v}`)
+          : f === 'tag'
+            ? termName(v)
+            : v;
+  const active = FACETS.filter((f) => query[PARAM[f]]);
 
   return (
     <div className="browser">
@@ -58,8 +71,8 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 12)
                 .map(([v, n]) => (
-                  <label key={v} className={`facet-value ${query[f] === v ? 'is-on' : ''}`}>
-                    <input type="checkbox" checked={query[f] === v} onChange={() => toggle(f, v)} data-facet-value={`${f}:${v}`} />
+                  <label key={v} className={`facet-value ${query[PARAM[f]] === v ? 'is-on' : ''}`}>
+                    <input type="checkbox" checked={query[PARAM[f]] === v} onChange={() => toggle(f, v)} data-facet-value={`${f}:${v}`} />
                     <span className="facet-name">{facetLabel(f, v)}</span>
                     <span className="facet-count">{num(n)}</span>
                   </label>
@@ -69,9 +82,9 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
         })}
         <fieldset className="facet">
           <legend>{t('items.from')}</legend>
-          <input type="datetime-local" aria-label={t('items.from')} value={query.from ?? ''} onChange={(e) => setQuery({ ...query, from: e.target.value || undefined })} />
+          <input type="datetime-local" aria-label={t('items.from')} value={localInput(query.from)} onChange={(e) => setQuery({ ...query, from: isoOf(e.target.value) })} />
           <span className="muted small">{t('items.to')}</span>
-          <input type="datetime-local" aria-label={t('items.to')} value={query.to ?? ''} onChange={(e) => setQuery({ ...query, to: e.target.value || undefined })} />
+          <input type="datetime-local" aria-label={t('items.to')} value={localInput(query.to)} onChange={(e) => setQuery({ ...query, to: isoOf(e.target.value) })} />
         </fieldset>
         <fieldset className="facet">
           <legend>{t('items.views')}</legend>
@@ -110,8 +123,8 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
         {active.length > 0 && (
           <p className="active-filters">
             {active.map((f) => (
-              <button key={f} type="button" className="chip is-on" onClick={() => toggle(f, query[f]!)}>
-                {t(`facet.${f}`)}: {facetLabel(f, query[f]!)} ✕
+              <button key={f} type="button" className="chip is-on" onClick={() => toggle(f, String(query[PARAM[f]]))}>
+                {t(`facet.${f}`)}: {facetLabel(f, String(query[PARAM[f]]))} ✕
               </button>
             ))}
             <button type="button" className="link" onClick={() => setQuery({ sort: query.sort, limit: 60 })}>{t('items.clear')}</button>
@@ -124,10 +137,10 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
           <p className="muted">{t('items.noResults')}</p>
         ) : mode === 'grid' ? (
           <ul className="thumbs" data-testid="items-grid">
-            {items.map((it) => <Thumb key={it.id} caseId={caseId} it={it} />)}
+            {items.map((it) => <Thumb key={it.id} caseId={caseId} it={it} termName={termName} />)}
           </ul>
         ) : (
-          <ItemTable caseId={caseId} items={items} />
+          <ItemTable caseId={caseId} items={items} termName={termName} />
         )}
         {cursor && (
           <button
@@ -143,11 +156,18 @@ export function ItemsScreen({ caseId }: { caseId: string }) {
   );
 }
 
+function localInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+const isoOf = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
+
 function fileName(p: string) {
   return p.split(/[\\/]/).pop() ?? p;
 }
 
-function Thumb({ caseId, it }: { caseId: string; it: ItemRow }) {
+function Thumb({ caseId, it, termName }: { caseId: Id; it: ItemRow; termName: (id: Id) => string }) {
   const { t, date } = useI18n();
   return (
     <li className="thumb card">
@@ -162,15 +182,15 @@ function Thumb({ caseId, it }: { caseId: string; it: ItemRow }) {
       </div>
       <div className="thumb-tags">
         {(it.activitySeconds ?? 0) > 0 && <Pill tone="info">{t('items.activity')}: {formatClock(it.activitySeconds)}</Pill>}
-        {it.status !== 'ready' && it.status !== 'processed' && <Pill tone={statusTone(it.status)}>{it.status}</Pill>}
-        {it.reviewState && it.reviewState !== 'unreviewed' && <Pill tone={statusTone(it.reviewState)}>{it.reviewState}</Pill>}
-        {(it.tags ?? []).slice(0, 3).map((tag) => <Pill key={tag}>{tag}</Pill>)}
+        {it.status !== 'ok' && it.status !== 'stored' && <Pill tone={statusTone(it.status)}>{it.status}</Pill>}
+        {it.reviewState && it.reviewState !== 'none' && <Pill tone={statusTone(it.reviewState)}>{it.reviewState}</Pill>}
+        {(it.tags ?? []).slice(0, 3).map((tag) => <Pill key={tag}>{termName(tag)}</Pill>)}
       </div>
     </li>
   );
 }
 
-function ItemTable({ caseId, items }: { caseId: string; items: ItemRow[] }) {
+function ItemTable({ caseId, items, termName }: { caseId: Id; items: ItemRow[]; termName: (id: Id) => string }) {
   const { t, bytes, date } = useI18n();
   return (
     <table className="table" data-testid="items-table">
@@ -180,7 +200,7 @@ function ItemTable({ caseId, items }: { caseId: string; items: ItemRow[] }) {
           <th>{t('items.kind')}</th>
           <th>{t('items.status')}</th>
           <th>{t('items.camera')}</th>
-          <th>{t('items.sort.overlay')}</th>
+          <th>{t('items.overlay')}</th>
           <th className="num">{t('items.duration')}</th>
           <th className="num">{t('items.activity')}</th>
           <th className="num">{t('items.size')}</th>
@@ -197,8 +217,8 @@ function ItemTable({ caseId, items }: { caseId: string; items: ItemRow[] }) {
             <td>{date(it.overlayStart)}</td>
             <td className="num">{formatClock(it.durationSec)}</td>
             <td className="num">{it.activitySeconds ? formatClock(it.activitySeconds) : '—'}</td>
-            <td className="num">{bytes(it.size)}</td>
-            <td>{(it.tags ?? []).join(', ')}</td>
+            <td className="num">{it.size == null ? '—' : bytes(it.size)}</td>
+            <td>{(it.tags ?? []).map(termName).join(', ')}</td>
           </tr>
         ))}
       </tbody>

@@ -1,7 +1,7 @@
 // Members of a case, their roles and which protected fields they may see.
 import { useState } from 'react';
 import { api } from '../api.js';
-import { GRANTS, ROLES, type Grant, type Role } from '../api-types.js';
+import { GRANTS, ROLES, type Grant, type Id, type Role } from '../api-types.js';
 import { useT } from '../i18n/i18n.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -14,7 +14,7 @@ export function MembersScreen({ caseId, role }: { caseId: string; role: Role | n
   const users = useLoad(() => (manage ? api.users().catch(() => []) : Promise.resolve([])), [manage]);
   const [add, setAdd] = useState<{ userId: string; role: Role; grants: Grant[] }>({ userId: '', role: 'analyst', grants: [] });
   const [error, setError] = useState<unknown>(null);
-  const put = (userId: string, r: Role, grants: Grant[]) => {
+  const put = (userId: Id, r: Role, grants: Grant[]) => {
     setError(null);
     api.putMember(caseId, userId, { role: r, grants }).then(members.reload, setError);
   };
