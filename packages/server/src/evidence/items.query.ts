@@ -4,13 +4,12 @@ import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
 export interface SearchSources {
-  annotations: boolean;
   facilities: boolean;
 }
 
 export async function detectSearchSources(db: Queryable): Promise<SearchSources> {
-  const r = await db.query<{ a: string | null; f: string | null }>("SELECT to_regclass('annotations')::text AS a, to_regclass('facilities')::text AS f");
-  return { annotations: r.rows[0]?.a != null, facilities: r.rows[0]?.f != null };
+  const r = await db.query<{ f: string | null }>("SELECT to_regclass('facilities')::text AS f");
+  return { facilities: r.rows[0]?.f != null };
 }
 
 const SORT_SQL: Record<string, { expr: string; dir: 'ASC' | 'DESC'; kind: 'text' | 'number' }> = {
@@ -38,7 +37,7 @@ const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSO
 /**
  * The items of a case with filters, full-text search, sort, keyset pagination and facet counts
  * over the whole filtered set. Reads `item_index` (one row per item, kept by triggers) and
- * `search_docs` (+ annotations' own search vectors when that module is installed).
+ * `search_docs` (documents of every source, kept by triggers).
  */
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
   const params: unknown[] = [caseId];
@@ -49,9 +48,8 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   const where: string[] = ['i.case_id = $1'];
   if (q.q) {
     const tq = p(q.q);
-    const parts = [`SELECT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query(${tq})`];
-    if (sources.annotations) parts.push(`SELECT item_id FROM annotations WHERE case_id = $1 AND NOT deleted AND search @@ custodia_search_query(${tq})`);
-    where.push(`i.item_id IN (${parts.join(' UNION ')})`);
+    // Every source (paths, annotation notes, incident texts, OCR) writes its documents to search_docs.
+    where.push(`i.item_id IN (SELECT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query(${tq}))`);
   }
   if (q.kind?.length) where.push(`i.kind = ANY(${p(q.kind)}::text[])`);
   if (q.status?.length) where.push(`i.status = ANY(${p(q.status)}::text[])`);
