@@ -172,6 +172,17 @@ for (const kind of DB_KINDS) {
         assert.deepEqual(await search('стены'), []); // the current version no longer says it
         assert.deepEqual(await search('охранники'), [other.id]); // Russian stem; deleted ones are filtered by the callers
 
+        // The items browser's index follows: notes are search documents of their item; tags are the live annotations' terms.
+        const itemsFound = async (q: string) =>
+          (await w.db.query<{ item_id: number }>(
+            `SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2)`, [w.caseId, q],
+          )).rows.map((r) => r.item_id);
+        assert.deepEqual(await itemsFound('prisoners'), [item.id]);
+        assert.deepEqual(await itemsFound('охранники'), []); // that annotation was deleted
+        const ix = (await w.db.query<{ tags: unknown[]; review_state: string }>('SELECT tags, review_state FROM item_index WHERE item_id = $1', [item.id])).rows[0]!;
+        assert.deepEqual(ix.tags.map(Number).sort((x, y) => x - y), [beating.id, restraint.id].sort((x, y) => x - y));
+        assert.equal(ix.review_state, 'annotated');
+
         // The ledger view: this case's documentation and the pipeline's entries about its blobs; nothing of another case.
         await w.db.transaction((tx) => w.ledger.append(tx, { actor: 'worker', action: 'probed', subjects: [item.sha256] }));
         await w.db.transaction((tx) => w.ledger.append(tx, { actor: 'worker', action: 'probed', subjects: [w.otherItem.sha256] }));

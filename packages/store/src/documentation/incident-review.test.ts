@@ -84,6 +84,13 @@ for (const kind of DB_KINDS) {
         const disputed = await disputeIncident(deps, w.as.carol, inc.id, { checklist: done(), confidence: 'medium', note: 'the clock is an hour off' });
         assert.equal(disputed.status, 'disputed');
 
+        // The items browser sees the cited item's review state and the incident's text.
+        const ix = (await w.db.query<{ review_state: string; tags: unknown[] }>('SELECT review_state, tags FROM item_index WHERE item_id = $1', [w.items[0]!.id])).rows[0]!;
+        assert.equal(ix.review_state, 'disputed');
+        assert.deepEqual(ix.tags.map(Number), [beating.id]);
+        const hits = await w.db.query<{ item_id: number }>(`SELECT item_id FROM search_docs WHERE source = 'incident' AND tsv @@ custodia_search_query('сотрудник')`);
+        assert.deepEqual(hits.rows.map((r) => r.item_id), [w.items[0]!.id]);
+
         const detail = await getIncident(deps, w.as.olga, inc.id);
         assert.deepEqual(detail.allowedActions, []);
         assert.deepEqual(detail.reviews.map((r) => [r.action, r.reviewerName, r.toStatus]), [
