@@ -9,6 +9,8 @@ import { registerVerify } from './commands/verify.command.js';
 import { registerLedger } from './commands/ledger.command.js';
 import { registerWorker } from './commands/worker.command.js';
 import { registerJobs } from './commands/jobs.command.js';
+import { registerServe } from './commands/serve.command.js';
+import { registerUser } from './commands/user.command.js';
 
 const program = new Command();
 program
@@ -25,7 +27,10 @@ Environment:
   DATABASE_URL          use a PostgreSQL server instead of the embedded database
   CUSTODIA_TSA_URLS     RFC 3161 timestamp authorities anchoring each checkpoint
   CUSTODIA_TSA_CA_FILE  their CA certificate(s), to verify tokens
-  CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user`,
+  CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user
+  CUSTODIA_PUBLIC_URL   the workspace's https:// origin behind a TLS proxy (serve)
+  CUSTODIA_SECURE_COOKIES  1: session cookies marked Secure (serve)
+  CUSTODIA_LOG_LEVEL    the server's log level (serve; default info)`,
   );
 
 registerInit(program);
@@ -35,6 +40,8 @@ registerVerify(program);
 registerLedger(program);
 registerWorker(program);
 registerJobs(program);
+registerServe(program);
+registerUser(program);
 
 try {
   await program.parseAsync(process.argv);

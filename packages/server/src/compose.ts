@@ -23,6 +23,11 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   throttleFreeFailures: 5,
 };
 
+/** Structured logs on stderr (stdout stays for what the CLI prints). */
+export function createLogger(level = 'info'): Logger {
+  return pino({ name: 'custodia', base: null, level }, pino.destination(2));
+}
+
 /** The composition root of the server: every adapter wired by hand, once. */
 export async function composeServer(vault: Vault, opts: ComposeOptions = {}): Promise<AppDeps> {
   return {
