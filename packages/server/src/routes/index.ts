@@ -6,6 +6,13 @@ import { registerUserRoutes } from './users.routes.js';
 import { registerCaseRoutes } from './cases.routes.js';
 import { registerItemRoutes } from './items.routes.js';
 import { registerBlobRoutes } from './blobs.routes.js';
+import { registerTaxonomyRoutes } from './taxonomy.routes.js';
+import { registerFacilityRoutes } from './facilities.routes.js';
+import { registerPersonRoutes } from './persons.routes.js';
+import { registerAnnotationRoutes } from './annotations.routes.js';
+import { registerIncidentRoutes } from './incidents.routes.js';
+import { registerViewRoutes } from './views.routes.js';
+import { registerLedgerRoutes } from './ledger.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -20,4 +27,11 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerCaseRoutes,
   registerItemRoutes,
   registerBlobRoutes,
+  registerTaxonomyRoutes,
+  registerFacilityRoutes,
+  registerPersonRoutes,
+  registerAnnotationRoutes,
+  registerIncidentRoutes,
+  registerViewRoutes,
+  registerLedgerRoutes,
 ];
