@@ -157,13 +157,11 @@ CREATE TABLE annotations (
   created_by   bigint NOT NULL REFERENCES users(id),
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_by   bigint NOT NULL REFERENCES users(id),
-  updated_at   timestamptz NOT NULL DEFAULT now(),
-  search       tsvector
+  updated_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX annotations_item ON annotations (item_id, start_sec) WHERE NOT deleted;
 CREATE INDEX annotations_case ON annotations (case_id, id);
 CREATE INDEX annotations_terms ON annotations USING gin (term_ids);
-CREATE INDEX annotations_search ON annotations USING gin (search);
 
 -- … and every version ever written, never changed: an edit or a deletion is a new version.
 CREATE TABLE annotation_versions (
@@ -192,17 +190,8 @@ CREATE TABLE saved_views (
   UNIQUE (case_id, user_id, name)
 );
 
--- Full-text search over notes and descriptions, Russian and English stemming both (an analyst may
--- search «избиение» or "beating"); weights: titles above descriptions.
-CREATE FUNCTION custodia_annotation_search() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.search := to_tsvector('russian', NEW.note) || to_tsvector('english', NEW.note);
-  RETURN NEW;
-END
-$$;
-CREATE TRIGGER annotations_search BEFORE INSERT OR UPDATE OF note ON annotations
-  FOR EACH ROW EXECUTE FUNCTION custodia_annotation_search();
-
+-- Full-text search of incidents (the incidents list), Russian and English stemming both; titles
+-- weigh more than descriptions. Annotation notes are searched through search_docs (migration 017).
 CREATE FUNCTION custodia_incident_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.search := setweight(to_tsvector('russian', NEW.title), 'A') || setweight(to_tsvector('english', NEW.title), 'A')
