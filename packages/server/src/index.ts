@@ -16,3 +16,5 @@ export * from './http/define-route.js';
 export * from './http/openapi.registry.js';
 export * from './http/middleware.js';
 export * from './routes/index.js';
+export * from './evidence/items.query.js';
+export * from './evidence/items.schemas.js';

@@ -177,8 +177,10 @@ export class PgAccountsRepo {
 
   /** A live session (not revoked, not expired, not idle too long) and its enabled user. */
   async liveSession(tokenSha256: Buffer, idleMs: number): Promise<{ session: Session; user: UserWithSecrets } | null> {
-    const r = await this.db.query<SessionRow & { u_id: number } & { [k: string]: unknown }>(
-      `SELECT s.id, s.user_id, s.csrf_token, s.restricted, s.created_at, s.last_seen_at, s.expires_at
+    // One round trip per request: the session and its user together.
+    const r = await this.db.query<UserRow & { s_id: number; s_csrf: string; s_restricted: boolean; s_created: Date; s_seen: Date; s_expires: Date }>(
+      `SELECT ${USER_COLS}, s.id AS s_id, s.csrf_token AS s_csrf, s.restricted AS s_restricted, s.created_at AS s_created,
+              s.last_seen_at AS s_seen, s.expires_at AS s_expires
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_sha256 = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
          AND s.last_seen_at > now() - ($2::double precision * interval '1 millisecond') AND NOT u.disabled`,
@@ -186,8 +188,10 @@ export class PgAccountsRepo {
     );
     const row = r.rows[0];
     if (!row) return null;
-    const user = await this.userById(row.user_id);
-    return user ? { session: toSession(row), user } : null;
+    return {
+      session: { id: row.s_id, userId: row.id, csrfToken: row.s_csrf, restricted: row.s_restricted, createdAt: row.s_created, lastSeenAt: row.s_seen, expiresAt: row.s_expires },
+      user: toUser(row),
+    };
   }
 
   async unrestrictSession(tx: Queryable, id: number): Promise<void> {
