@@ -110,6 +110,9 @@ export function registerCaseRoutes(app: ServerApp, deps: AppDeps): void {
       const target = await deps.accounts.userById(params.userId);
       if (!target) throw notFound(`no user ${params.userId}`, { where: 'params.userId' });
       const grants = [...new Set(body.grants)].sort();
+      // Nobody hands out access to identities they cannot see themselves (instance administrators aside).
+      const notHeld = grants.filter((g) => !auth.user.isAdmin && !me.grants.includes(g));
+      if (notHeld.length) throw forbidden(`you cannot grant ${notHeld.join(', ')}: you do not hold it`, { where: 'body.grants' });
       await deps.vault.db.transaction(async (tx) => {
         const before = await deps.accounts.putMember(tx, { caseId: params.caseId, userId: params.userId, role: body.role, grants });
         await deps.vault.ledger.append(tx, {

@@ -62,6 +62,17 @@ for (const kind of DB_KINDS) {
       const r = await observer.json('PUT', `/api/cases/${caseId}/members/1`, { role: 'observer' });
       assert.equal(r.status, 403);
       assert.equal((await analyst.json('POST', '/api/cases', { name: 'Another' })).status, 403);
+      // A coordinator without the grant cannot hand it out.
+      const coord = await s.addUser({ username: 'cora' });
+      assert.equal((await admin.json('PUT', `/api/cases/${caseId}/members/${coord.user.id}`, { role: 'coordinator' })).status, 200);
+      const cora = s.client();
+      await cora.signIn('cora');
+      const olga = (await s.deps.accounts.userByUsername('olga'))!;
+      const g = await cora.json('PUT', `/api/cases/${caseId}/members/${olga.id}`, { role: 'observer', grants: ['protected-identities'] });
+      assert.equal(g.status, 403);
+      assert.equal(g.body.error.where, 'body.grants');
+      assert.equal((await cora.json('PUT', `/api/cases/${caseId}/members/${olga.id}`, { role: 'admin' })).status, 403);
+      assert.equal((await cora.json('DELETE', `/api/cases/${caseId}/members/${coord.user.id}`)).status, 200);
       const members = await observer.json('GET', `/api/cases/${caseId}/members`);
       assert.deepEqual(members.body.members.map((m: { username: string }) => m.username), ['admin', 'ana', 'olga']);
       const entries = (await s.vault.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE action IN ('member-added','case-created') ORDER BY seq")).rows.map((x) => JSON.parse(x.entry));
