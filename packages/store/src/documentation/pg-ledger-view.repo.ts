@@ -9,16 +9,20 @@ export class PgLedgerViewRepo implements LedgerViewRepo {
   constructor(private readonly db: Db) {}
 
   async caseEntries(caseId: number, o: { before?: number; limit: number; actor?: string; action?: string }): Promise<LedgerViewEntry[]> {
+    // Each branch takes its newest `limit` rows from its own index; the two are merged after.
     const r = await this.db.query<{ seq: number; entry: string }>(
-      `SELECT l.seq, l.entry FROM ledger_entries l
-       WHERE l.seq IN (
-           SELECT seq FROM ledger_refs WHERE case_id = $1 AND seq < $2
+      `SELECT l.seq, l.entry FROM ledger_entries l WHERE l.seq IN (
+         SELECT seq FROM (
+           (SELECT seq FROM ledger_refs WHERE case_id = $1 AND seq < $2
+              AND ($4::text IS NULL OR action = $4) AND ($5::text IS NULL OR actor = $5)
+            ORDER BY seq DESC LIMIT $3)
            UNION
-           SELECT r.seq FROM ledger_refs r WHERE r.sha256 IS NOT NULL AND r.seq < $2
-             AND EXISTS (SELECT 1 FROM items it WHERE it.sha256 = r.sha256 AND it.case_id = $1))
-         AND ($4::text IS NULL OR l.action = $4)
-         AND ($5::text IS NULL OR l.entry::jsonb ->> 'actor' = $5)
-       ORDER BY l.seq DESC LIMIT $3`,
+           (SELECT r.seq FROM ledger_refs r WHERE r.sha256 IS NOT NULL AND r.seq < $2
+              AND ($4::text IS NULL OR r.action = $4) AND ($5::text IS NULL OR r.actor = $5)
+              AND EXISTS (SELECT 1 FROM items it WHERE it.sha256 = r.sha256 AND it.case_id = $1)
+            ORDER BY r.seq DESC LIMIT $3)) x
+         ORDER BY seq DESC LIMIT $3)
+       ORDER BY l.seq DESC`,
       [caseId, o.before ?? Number.MAX_SAFE_INTEGER, o.limit, o.action ?? null, o.actor ?? null],
     );
     return r.rows.map((row) => {
