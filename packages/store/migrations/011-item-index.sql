@@ -27,6 +27,9 @@ CREATE TABLE item_index (
   review_state      text NOT NULL DEFAULT 'none'
 );
 CREATE INDEX item_index_tags ON item_index USING gin (tags);
+-- The facet counts read only these columns: an index-only scan of this index reads a tenth of the
+-- heap (once the visibility map is set by VACUUM).
+CREATE INDEX item_index_facets ON item_index (case_id) INCLUDE (item_id, kind, status, camera, activity_seconds, duplicate_group, review_state);
 CREATE INDEX item_index_case_path ON item_index (case_id, path, item_id);
 CREATE INDEX item_index_case_sha ON item_index (case_id, sha256);
 CREATE INDEX item_index_sha ON item_index (sha256);
