@@ -18,3 +18,4 @@ export * from './http/middleware.js';
 export * from './routes/index.js';
 export * from './evidence/items.query.js';
 export * from './evidence/items.schemas.js';
+export * from './evidence/index-maintenance.js';
