@@ -49,3 +49,8 @@ export async function requireCoordinator(caller: Caller): Promise<void> {
   const r = await caller.strongestRole();
   if (!r || roleRank(r) < roleRank('coordinator')) throw forbidden('only a coordinator or an administrator can change the taxonomy and the facilities');
 }
+
+/** Someone who belongs to some case (or administers the instance): what instance-wide lists need. */
+export async function requireMember(caller: Caller): Promise<void> {
+  if (!caller.isAdmin && !(await caller.strongestRole())) throw forbidden('this is shown to members of a case');
+}

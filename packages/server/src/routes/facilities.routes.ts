@@ -1,4 +1,4 @@
-import { createFacility, matchCamera, updateFacility } from '@custodia/core';
+import { createFacility, listFacilities, matchCamera, updateFacility } from '@custodia/core';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -16,7 +16,7 @@ export function registerFacilityRoutes(app: ServerApp, deps: AppDeps): void {
       method: 'get', path: '/api/facilities', summary: 'The facilities tree (region → facility → unit → camera), as a flat list with parents', tags: ['facilities'],
       response: z.object({ facilities: z.array(facilitySchema) }),
     },
-    async () => ({ facilities: await repos.facilities.facilities() }),
+    async (_c, { auth }) => ({ facilities: await listFacilities(repos.facilities, callerOf(deps, auth)) }),
   );
   defineRoute(
     app,
@@ -25,7 +25,7 @@ export function registerFacilityRoutes(app: ServerApp, deps: AppDeps): void {
       method: 'get', path: '/api/facilities/match-camera', summary: 'The camera whose overlay label matches a label read by OCR (null when none or several)', tags: ['facilities'],
       query: z.object({ label: z.string().min(1).max(300) }), response: z.object({ camera: facilitySchema.nullable() }),
     },
-    async (_c, { query }) => ({ camera: await matchCamera(repos.facilities, query.label) }),
+    async (_c, { query, auth }) => ({ camera: await matchCamera(repos.facilities, query.label, callerOf(deps, auth)) }),
   );
   defineRoute(
     app,

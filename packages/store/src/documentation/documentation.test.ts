@@ -12,6 +12,7 @@ import {
   getPerson,
   identityCommitment,
   listAnnotations,
+  listFacilities,
   listPersons,
   listTerms,
   matchCamera,
@@ -62,6 +63,9 @@ for (const kind of DB_KINDS) {
         const cam = await createFacility(deps, w.as.cora, { kind: 'camera', name: 'Camera 3', parentId: unit.id, facilityTypeTermId: null, overlayLabel: 'КАМЕРА 3 ПОДЪЕЗД' });
         assert.equal((await matchCamera(w.repos.facilities, ' kamepa-3  подъезд '))?.id, cam.id);
         assert.equal(await matchCamera(w.repos.facilities, 'КАМЕРА 4'), null);
+        assert.equal((await listFacilities(w.repos.facilities, w.as.olga)).length, 4);
+        await assert.rejects(listFacilities(w.repos.facilities, w.as.stranger), { code: 'Forbidden' });
+        await assert.rejects(matchCamera(w.repos.facilities, 'КАМЕРА 3', w.as.stranger), { code: 'Forbidden' });
 
         const entries = await w.entries();
         assert.deepEqual(entries.filter((e) => e.action.startsWith('term-') || e.action.startsWith('facility-')).map((e) => [e.action, e.actor]), [
