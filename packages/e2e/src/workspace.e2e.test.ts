@@ -125,13 +125,6 @@ for (const kind of kinds) {
         await a.locator('table').getByText(`(${user})`).waitFor();
       }
       await shot(a, 'members');
-      // A victim under a pseudonym, with a protected identity.
-      await a.getByRole('link', { name: 'Persons' }).click();
-      const pf = a.getByRole('form', { name: 'Add person' });
-      await pf.getByLabel('Pseudonym').fill('Victim A');
-      await pf.getByLabel('Real name').fill('Ivan Petrovich Sidorov');
-      await pf.getByRole('button', { name: 'Add person' }).click();
-      await a.getByTestId('protected-identity').waitFor();
 
       // Analyst: signs in, enrols TOTP, then signs in again with it.
       const analyst = await personContext(browser, inst.url);
@@ -143,7 +136,7 @@ for (const kind of kinds) {
       await b.getByLabel('Code from your authenticator app').fill(await analystTotp.next());
       await b.getByRole('button', { name: 'Confirm code' }).click();
       await b.getByText('Two-factor sign-in is on.').waitFor();
-      await b.getByRole('button', { name: 'Sign out' }).click();
+      await b.getByRole('button', { name: 'Sign out', exact: true }).click();
       await b.getByLabel('Username').fill('boris');
       await b.getByLabel('Password').fill(PASSWORD.analyst);
       await b.getByRole('button', { name: 'Continue' }).click();
@@ -153,8 +146,18 @@ for (const kind of kinds) {
       await b.getByRole('button', { name: 'Sign in' }).click();
       await b.getByTestId('whoami').waitFor();
 
-      // Items: filter to those with activity.
+      // A victim under a pseudonym, with a protected identity (the analyst holds that grant).
+      await b.getByRole('link', { name: 'Cases' }).click();
       await b.getByRole('link', { name: CASE }).click();
+      await b.getByRole('link', { name: 'Persons' }).click();
+      const pf = b.getByRole('form', { name: 'Add person' });
+      await pf.getByLabel('Pseudonym').fill('Victim A');
+      await pf.getByLabel('Real name').fill('Ivan Petrovich Sidorov');
+      await pf.getByRole('button', { name: 'Add person' }).click();
+      await b.getByTestId('protected-identity').waitFor();
+      await shot(b, 'persons');
+
+      // Items: filter to those with activity.
       await b.getByRole('link', { name: 'Items' }).first().click();
       await b.getByTestId('items-grid').waitFor();
       assert.equal(await b.getByTestId('items-total').textContent(), '3 items');
@@ -188,7 +191,7 @@ for (const kind of kinds) {
       assert.match((await b.getByTestId('mark-in').textContent())!, /0:02\.00/);
       const form = b.getByTestId('annotation-form');
       await form.getByText('Beating', { exact: true }).click();
-      await form.getByLabel('Victim A (Victim)').check();
+      await form.getByText('Victim A (Victim)', { exact: true }).click();
       await form.getByLabel('Note').fill('Two officers drag a detainee along the corridor; blows at 0:03.');
       await shot(b, 'item-view');
       await form.getByRole('button', { name: 'New incident from this segment' }).click();
@@ -208,9 +211,9 @@ for (const kind of kinds) {
       const verify = c.getByRole('button', { name: 'Verify' });
       await verify.waitFor();
       assert.equal(await verify.isDisabled(), true, 'verification needs the whole checklist');
-      await c.getByLabel('Source analysis: provenance and chain of custody assessed').check();
-      await c.getByLabel('Technical analysis: file integrity, metadata and signs of editing examined').check();
-      await c.getByLabel('Content analysis: place, time, people and events corroborated').check();
+      await c.getByRole('checkbox', { name: 'Source analysis: provenance and chain of custody assessed' }).check();
+      await c.getByRole('checkbox', { name: 'Technical analysis: file integrity, metadata and signs of editing examined' }).check();
+      await c.getByRole('checkbox', { name: 'Content analysis: place, time, people and events corroborated' }).check();
       await c.getByLabel('Confidence').selectOption('high');
       await c.getByLabel('Review note').fill('Clock overlay and camera label match the facility plan.');
       await shot(c, 'incident-review');
@@ -246,15 +249,19 @@ for (const kind of kinds) {
       // The ledger says who did what.
       await a.goto(`/#/cases/${caseId}/ledger`);
       const ledger = a.getByTestId('ledger');
+      await a.getByRole('heading', { name: 'Ledger' }).waitFor();
+      const problem = a.locator('.note-error');
+      if (await problem.count()) assert.fail(`the ledger view shows an error: ${await problem.textContent()}`);
       await ledger.waitFor();
-      await ledger.getByText('chen').first().waitFor();
+      await ledger.locator('tbody tr').first().waitFor();
+      await shot(a, 'ledger');
       const rows = await ledger.locator('tbody tr').allTextContents();
       const who = (user: string, action: RegExp) => rows.some((r) => r.includes(user) && action.test(r));
-      assert.ok(who('boris', /annotat/i), 'the analyst’s annotation is in the ledger');
-      assert.ok(who('boris', /incident/i), 'the analyst’s incident is in the ledger');
-      assert.ok(who('chen', /verif|review/i), 'the reviewer’s verification is in the ledger');
-      assert.ok(who('dana', /view/i), 'the observer’s viewing is in the ledger');
-      await shot(a, 'ledger');
+      const all = rows.join('\n');
+      assert.ok(who('boris', /annotat/i), `the analyst’s annotation is in the ledger:\n${all}`);
+      assert.ok(who('boris', /incident/i), `the analyst’s incident is in the ledger:\n${all}`);
+      assert.ok(who('chen', /verif/i), `the reviewer’s verification is in the ledger:\n${all}`);
+      assert.ok(who('dana', /view/i), `the observer’s viewing is in the ledger:\n${all}`);
       // Facilities tree and the Russian interface, for the record.
       if (take) {
         await a.goto('/#/facilities');
@@ -264,7 +271,8 @@ for (const kind of kinds) {
         await shot(a, 'facilities');
         await a.goto(`/#/cases/${caseId}/items`);
         await a.getByTestId('language').selectOption('ru');
-        await a.getByText('Материалы:').first().waitFor();
+        await a.getByRole('heading', { name: 'Материалы' }).waitFor();
+        await a.getByTestId('items-grid').waitFor();
         await shot(a, 'items-ru');
       }
       for (const p of [admin, analyst, reviewer, observer]) await p.context.close();

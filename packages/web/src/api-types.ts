@@ -182,9 +182,9 @@ export interface Incident extends IncidentInput {
   id: Id;
   caseId: Id;
   status: ReviewState;
-  createdBy?: Id;
+  createdBy?: string;
   createdByName?: string;
-  submittedBy?: Id | null;
+  submittedBy?: string | null;
   submittedByName?: string | null;
   reviewedBy?: Id | null;
   reviewedByName?: string | null;
@@ -192,8 +192,9 @@ export interface Incident extends IncidentInput {
   confidence?: 'low' | 'medium' | 'high' | null;
   checklist?: Record<'source' | 'technical' | 'content', ChecklistPart | boolean> | null;
   segments?: { id?: Id; itemId: Id; startSec: number; endSec: number; annotationId?: Id | null }[];
-  reviews?: { action: string; reviewerName?: string; actor?: string; createdAt?: string; time?: string; confidence?: string | null; note?: string }[];
+  reviews?: { action: string; reviewer?: string; toStatus?: string; checklist?: Record<'source' | 'technical' | 'content', ChecklistPart> | null; actor?: string; createdAt?: string; time?: string; confidence?: string | null; note?: string }[];
   allowedActions?: string[];
+  canEdit?: boolean;
   createdAt?: string;
 }
 export interface ReviewInput {
@@ -213,8 +214,8 @@ export interface Facility {
 export interface PersonInput {
   role: 'victim' | 'perpetrator' | 'official' | 'witness' | 'other';
   pseudonym: string;
-  protected?: { realName?: string; birthDate?: string; notes?: string };
-  positions?: { facilityId: string; title: string; from?: string | null; to?: string | null }[];
+  protected?: { realName?: string | null; birthDate?: string | null; notes?: string | null };
+  positions?: { facilityId: Id | null; title: string; from?: string | null; to?: string | null }[];
 }
 export interface Person extends PersonInput {
   id: Id;

@@ -69,8 +69,8 @@ export const api = {
 
   users: () => request<T.User[] | { users: T.User[] }>('GET', '/api/users').then(unwrap<T.User>('users')),
   createUser: (b: { username: string; displayName: string; password: string; isAdmin?: boolean }) =>
-    request<T.User>('POST', '/api/users', b),
-  patchUser: (id: Id, b: { disabled?: boolean; isAdmin?: boolean }) => request<T.User>('PATCH', `/api/users/${id}`, b),
+    request<unknown>('POST', '/api/users', b).then(one<T.User>('user')),
+  patchUser: (id: Id, b: { disabled?: boolean; isAdmin?: boolean }) => request<unknown>('PATCH', `/api/users/${id}`, b).then(one<T.User>('user')),
 
   cases: () => request<T.CaseSummary[] | { cases: T.CaseSummary[] }>('GET', '/api/cases').then(unwrap<T.CaseSummary>('cases')),
   createCase: (name: string) => request<T.CaseSummary | { case: T.CaseSummary }>('POST', '/api/cases', { name }).then((r) => ('case' in r ? r.case : r)),
@@ -85,45 +85,48 @@ export const api = {
   item: (itemId: Id) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
   views: (caseId: Id) =>
     request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
-  saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<T.SavedView>('POST', `/api/cases/${caseId}/views`, b),
+  saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<unknown>('POST', `/api/cases/${caseId}/views`, b).then(one<T.SavedView>('view')),
 
   taxonomy: () => request<T.Term[] | { terms: T.Term[] }>('GET', '/api/taxonomy').then(unwrap<T.Term>('terms')),
   createTerm: (b: { kind: T.Term['kind']; key: string; labels: { en: string; ru: string }; parentId?: string | null }) =>
-    request<T.Term>('POST', '/api/taxonomy', b),
+    request<unknown>('POST', '/api/taxonomy', b).then(one<T.Term>('term')),
 
   annotations: (itemId: Id) =>
     request<T.Annotation[] | { annotations: T.Annotation[] }>('GET', `/api/items/${itemId}/annotations`).then(unwrap<T.Annotation>('annotations')),
-  createAnnotation: (itemId: Id, b: T.AnnotationInput) => request<T.Annotation>('POST', `/api/items/${itemId}/annotations`, b),
-  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput>) => request<T.Annotation>('PATCH', `/api/annotations/${id}`, b),
+  createAnnotation: (itemId: Id, b: T.AnnotationInput) => request<unknown>('POST', `/api/items/${itemId}/annotations`, b).then(one<T.Annotation>('annotation')),
+  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput>) => request<unknown>('PATCH', `/api/annotations/${id}`, b).then(one<T.Annotation>('annotation')),
   deleteAnnotation: (id: Id) => request<unknown>('DELETE', `/api/annotations/${id}`),
 
   incidents: (caseId: Id) =>
     request<T.Incident[] | { incidents: T.Incident[] }>('GET', `/api/cases/${caseId}/incidents`).then(unwrap<T.Incident>('incidents')),
-  createIncident: (caseId: Id, b: T.IncidentInput) => request<T.Incident>('POST', `/api/cases/${caseId}/incidents`, b),
-  incident: (id: Id) => request<T.Incident>('GET', `/api/incidents/${id}`).then((r) => unwrapOne<T.Incident>(r, 'incident')),
-  patchIncident: (id: Id, b: Partial<T.IncidentInput>) => request<T.Incident>('PATCH', `/api/incidents/${id}`, b),
+  createIncident: (caseId: Id, b: T.IncidentInput) => request<unknown>('POST', `/api/cases/${caseId}/incidents`, b).then(one<T.Incident>('incident')),
+  incident: (id: Id) => request<unknown>('GET', `/api/incidents/${id}`).then(one<T.Incident>('incident')),
+  patchIncident: (id: Id, b: Partial<T.IncidentInput>) => request<unknown>('PATCH', `/api/incidents/${id}`, b).then(one<T.Incident>('incident')),
   addSegment: (id: Id, b: { itemId: Id; startSec: number; endSec: number; annotationId?: Id; version?: number }) =>
     request<unknown>('POST', `/api/incidents/${id}/segments`, b),
-  review: (id: Id, b: T.ReviewInput) => request<T.Incident>('POST', `/api/incidents/${id}/review`, b),
+  review: (id: Id, b: T.ReviewInput) => request<unknown>('POST', `/api/incidents/${id}/review`, b).then(one<T.Incident>('incident')),
 
   facilities: () =>
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),
   createFacility: (b: { kind: T.Facility["kind"]; name: string; parentId?: Id | null; facilityTypeTermId?: Id | null }) =>
-    request<T.Facility>('POST', '/api/facilities', b),
+    request<unknown>('POST', '/api/facilities', b).then(one<T.Facility>('facility')),
 
   persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
-  createPerson: (caseId: Id, b: T.PersonInput) => request<T.Person>('POST', `/api/cases/${caseId}/persons`, b),
+  createPerson: (caseId: Id, b: T.PersonInput) => request<unknown>('POST', `/api/cases/${caseId}/persons`, b).then(one<T.Person>('person')),
 
-  ledger: (caseId: Id, p: { limit?: number; before?: number } = {}) =>
-    request<T.LedgerEntry[] | { entries: T.LedgerEntry[] }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`).then(unwrap<T.LedgerEntry>('entries')),
+  ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
+    request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),
 };
 
 /** The contract returns lists either bare or wrapped in an object; accept both. */
 function unwrap<X>(key: string) {
   return (r: X[] | Record<string, X[]>): X[] => (Array.isArray(r) ? r : ((r as Record<string, X[]>)[key] ?? []));
 }
-function unwrapOne<X>(r: unknown, key: string): X {
-  const o = r as Record<string, unknown>;
-  return (o && typeof o === 'object' && key in o && typeof o[key] === 'object' && !('id' in o) ? o[key] : r) as X;
+/** Single records come wrapped ({ incident: {...} }); accept a bare one too. */
+function one<X>(key: string) {
+  return (r: unknown): X => {
+    const o = r as Record<string, unknown>;
+    return (o && typeof o === 'object' && key in o && typeof o[key] === 'object' && !('id' in o) ? o[key] : r) as X;
+  };
 }

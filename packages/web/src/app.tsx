@@ -120,7 +120,7 @@ function Shell() {
   const { session, signOut } = useSession();
   const cases = useLoad(() => api.cases(), [route.name === 'cases']);
   const caseId = 'caseId' in route ? route.caseId : undefined;
-  const current: CaseSummary | undefined = cases.data?.find((c) => c.id === caseId);
+  const current: CaseSummary | undefined = cases.data?.find((c) => String(c.id) === caseId);
   return (
     <div className="shell">
       <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>

@@ -32,6 +32,11 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  // The top of the screen, without a focus ring or the caret of the last field filled in.
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
   await page.screenshot({ path, fullPage: false });
   return path;
 }

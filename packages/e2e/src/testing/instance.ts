@@ -72,6 +72,13 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
  * the built web app.
  */
 export async function startInstance(kind: DbKind, caseName: string): Promise<Instance> {
+  // To debug the story against a server already running (with `caseName` ingested and no user yet).
+  const external = process.env.CUSTODIA_E2E_URL;
+  if (external) {
+    const home = process.env.CUSTODIA_E2E_HOME ?? '';
+    const setupCode = readFileSync(join(home, 'keys', 'setup-code'), 'utf8').trim();
+    return { url: external, home, env: process.env, setupCode, output: () => '', stop: async () => undefined };
+  }
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`the web app is not built (${WEB_DIST}): run npm run build -w packages/web`);
   const { config, cleanup } = await testConfig(kind);
   const env: NodeJS.ProcessEnv = { ...process.env, CUSTODIA_HOME: config.home, CUSTODIA_OPERATOR: 'intake-desk' };

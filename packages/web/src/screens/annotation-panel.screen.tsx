@@ -49,8 +49,8 @@ export function AnnotationPanel(p: {
         const created = await api.createIncident(p.caseId, {
           title: note.split('\n')[0]?.slice(0, 120) || ill.filter((x) => termIds.includes(x.id)).map((x) => termLabel(x, locale)).join(', ') || t('inc.create'),
           timeSource: 'manual',
-          victimIds: [],
-          perpetratorIds: [],
+          victimIds: (persons.data ?? []).filter((x) => personIds.includes(x.id) && x.role === 'victim').map((x) => x.id),
+          perpetratorIds: (persons.data ?? []).filter((x) => personIds.includes(x.id) && (x.role === 'perpetrator' || x.role === 'official')).map((x) => x.id),
           termIds,
           description: note,
         });

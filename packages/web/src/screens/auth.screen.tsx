@@ -192,7 +192,7 @@ export function TotpEnrol({ required, onDone }: { required?: boolean; onDone: ()
             <dt>{t('totp.secret')}</dt>
             <dd>
               <code className="secret" data-testid="totp-secret">
-                {enrol.secret}
+                {enrol.secret.match(/.{1,4}/g)?.join(' ')}
               </code>
             </dd>
             <dt>{t('totp.url')}</dt>

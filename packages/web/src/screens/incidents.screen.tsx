@@ -138,8 +138,9 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
   if (inc.error) return <ErrorNote error={inc.error} onRetry={inc.reload} />;
   if (!inc.data) return <Loading />;
   const i = inc.data;
-  const me = String(session.user.id);
-  const isAuthor = me === String(i.createdBy) || me === String(i.submittedBy);
+  // The server says what this user may do next; without it, the same rules are applied here.
+  const me = session.user.username;
+  const isAuthor = me === i.createdBy || me === i.submittedBy;
   const allowed = (a: ReviewInput['action']) =>
     i.allowedActions
       ? i.allowedActions.includes(a)
@@ -162,7 +163,7 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
     <div className="incident">
       <PageHeader title={i.title}>
         <Pill tone={statusTone(i.status)}><span data-testid="incident-status">{t(`inc.status.${i.status}`)}</span></Pill>
-        {can.edit(role) && <button type="button" className="secondary" onClick={() => setEditing(true)}>{t('common.edit')}</button>}
+        {(i.canEdit ?? (can.edit(role) && i.status === 'unreviewed')) && <button type="button" className="secondary" onClick={() => setEditing(true)}>{t('common.edit')}</button>}
       </PageHeader>
       <div className="item-grid">
         <section className="card">
@@ -229,8 +230,16 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
               <ol className="plain">
                 {i.reviews!.map((r, k) => (
                   <li key={k}>
-                    <strong>{r.action}</strong> · {r.reviewerName ?? r.actor} · <span className="muted">{date(r.createdAt ?? r.time)}</span>
-                    {r.confidence && <> · {r.confidence}</>}
+                    <strong>{t(`inc.action.${r.action as ReviewInput['action']}`)}</strong> · {r.reviewer ?? r.actor} · <span className="muted">{date(r.createdAt ?? r.time)}</span>
+                    {r.confidence && <> · {t('inc.confidence')}: {t(`inc.confidence.${r.confidence as 'low'}`)}</>}
+                    {r.checklist && (
+                      <div className="small">
+                        {PARTS.map((p) => {
+                          const part = r.checklist![p];
+                          return <Pill key={p} tone={part.done ? 'ok' : 'quiet'}>{part.done ? '✓' : '○'} {t(`inc.part.${p}`)}</Pill>;
+                        })}
+                      </div>
+                    )}
                     {r.note && <p className="ann-note">{r.note}</p>}
                   </li>
                 ))}

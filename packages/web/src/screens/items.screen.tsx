@@ -49,7 +49,9 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
         ? t(`inc.status.${v}` as MessageKey)
         : f === 'review' && (v === 'none' || v === 'annotated')
           ? t(`review.${v}`)
-          : f === 'tag'
+          : f === 'duplicate' && v === 'any'
+            ? t('facet.duplicate.any')
+            : f === 'tag'
             ? termName(v)
             : v;
   const active = FACETS.filter((f) => query[PARAM[f]]);
@@ -68,6 +70,8 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
             <fieldset key={f} className="facet" data-facet={f}>
               <legend>{t(`facet.${f}`)}</legend>
               {Object.entries(counts)
+                // The duplicate facet counts items in a group or not; filtering is by group ("any").
+                .flatMap(([v, n]): [string, number][] => (f !== 'duplicate' ? [[v, n]] : v === 'true' ? [['any', n]] : []))
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 12)
                 .map(([v, n]) => (

@@ -15,13 +15,14 @@ function summarise(details: unknown): string {
     .join(' · ');
 }
 
-export function LedgerScreen({ caseId }: { caseId: string }) {
+export function LedgerScreen({ caseId }: { caseId: string | number }) {
   const { t, date } = useI18n();
   const first = useLoad(() => api.ledger(caseId, { limit: 100 }), [caseId]);
   const [older, setOlder] = useState<LedgerEntry[]>([]);
+  const [next, setNext] = useState<number | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
-  const entries = [...(first.data ?? []), ...older];
-  const last = entries[entries.length - 1];
+  const entries = [...(first.data?.entries ?? []), ...older];
+  const before = next === undefined ? first.data?.nextBefore : next;
   return (
     <>
       <PageHeader title={t('ledger.title')} />
@@ -53,8 +54,8 @@ export function LedgerScreen({ caseId }: { caseId: string }) {
           </tbody>
         </table>
       )}
-      {last && entries.length >= 100 && (
-        <button type="button" className="secondary" onClick={() => api.ledger(caseId, { limit: 100, before: last.seq }).then((r) => setOlder((o) => [...o, ...r]), setError)}>
+      {before != null && (
+        <button type="button" className="secondary" onClick={() => api.ledger(caseId, { limit: 100, before }).then((r) => (setOlder((o) => [...o, ...r.entries]), setNext(r.nextBefore ?? null)), setError)}>
           {t('ledger.older')}
         </button>
       )}

@@ -29,7 +29,10 @@ export function MembersScreen({ caseId, role }: { caseId: string; role: Role | n
           aria-label={t('members.add')}
           onSubmit={(e) => {
             e.preventDefault();
-            if (add.userId) put(add.userId, add.role, add.grants);
+            if (add.userId) {
+              put(add.userId, add.role, add.grants);
+              setAdd({ userId: '', role: 'analyst', grants: [] });
+            }
           }}
         >
           <label>

@@ -2,7 +2,7 @@
 // shown only when the API returns it (it omits it for members without the grant).
 import { useState } from 'react';
 import { api } from '../api.js';
-import type { PersonInput, Role } from '../api-types.js';
+import type { Id, PersonInput, Role } from '../api-types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -10,13 +10,13 @@ import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component
 
 const ROLES: PersonInput['role'][] = ['victim', 'perpetrator', 'official', 'witness', 'other'];
 
-export function PersonsScreen({ caseId, role }: { caseId: string; role: Role | null | undefined }) {
+export function PersonsScreen({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
   const { t, date } = useI18n();
   const list = useLoad(() => api.persons(caseId), [caseId]);
   const facilities = useLoad(() => api.facilities().catch(() => []), []);
   const [f, setF] = useState({ role: 'victim' as PersonInput['role'], pseudonym: '', realName: '', birthDate: '', notes: '' });
   const [error, setError] = useState<unknown>(null);
-  const facName = (id: string) => facilities.data?.find((x) => x.id === id)?.name ?? id;
+  const facName = (id: Id | null) => (id == null ? '' : (facilities.data?.find((x) => String(x.id) === String(id))?.name ?? String(id)));
   return (
     <>
       <PageHeader title={t('per.title')} />
