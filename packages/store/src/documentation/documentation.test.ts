@@ -22,6 +22,7 @@ import {
 } from '@custodia/core';
 import { DB_KINDS } from '../testing/test-databases.js';
 import { withDocWorld } from './documentation-test.fixture.js';
+import { verifyDocumentation } from './documentation-verify.js';
 
 for (const kind of DB_KINDS) {
   describe(`documentation on ${kind}`, () => {
@@ -167,6 +168,15 @@ for (const kind of DB_KINDS) {
           [2, 'bob', 'Handcuffed prisoner beaten against the wall'],
         ]);
         await assert.rejects(w.db.query('UPDATE annotation_versions SET note = $1', ['rewritten']), /append-only/);
+        assert.deepEqual(await verifyDocumentation(w.db), []);
+        await w.db.query('UPDATE annotations SET note = $1 WHERE id = $2', ['they only talk', a.id]);
+        assert.deepEqual(await verifyDocumentation(w.db), [{ where: `annotation ${a.id}`, problem: 'its current state is not its latest recorded version' }]);
+        await w.db.exec('ALTER TABLE annotation_versions DISABLE TRIGGER annotation_versions_append_only');
+        await w.db.query('UPDATE annotation_versions SET note = $1 WHERE annotation_id = $2 AND version = 2', ['they only talk', a.id]);
+        assert.deepEqual((await verifyDocumentation(w.db)).map((p) => p.where), [`annotation ${a.id} version 2`]);
+        await w.db.query('UPDATE annotations SET note = $1 WHERE id = $2', [b.note, a.id]);
+        await w.db.query('UPDATE annotation_versions SET note = $1 WHERE annotation_id = $2 AND version = 2', [b.note, a.id]);
+        await w.db.exec('ALTER TABLE annotation_versions ENABLE TRIGGER annotation_versions_append_only');
 
         // The items browser's index follows: notes are search documents of their item; tags are the live annotations' terms.
         const itemsFound = async (q: string) =>

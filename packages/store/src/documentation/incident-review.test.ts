@@ -14,6 +14,7 @@ import {
 } from '@custodia/core';
 import { DB_KINDS } from '../testing/test-databases.js';
 import { withDocWorld } from './documentation-test.fixture.js';
+import { verifyDocumentation } from './documentation-verify.js';
 
 const done = (note = 'checked'): Checklist => ({
   source: { done: true, note },
@@ -120,6 +121,15 @@ for (const kind of DB_KINDS) {
         const versions = await w.db.query<{ version: number }>('SELECT version FROM incident_versions WHERE incident_id = $1 ORDER BY version', [inc.id]);
         assert.deepEqual(versions.rows.map((r) => r.version), [1, 2, 3]);
         await assert.rejects(w.db.query('UPDATE incident_reviews SET note = $1', ['rewritten']), /append-only/);
+
+        // The records match the ledger; a review rewritten behind the application's back is named.
+        assert.deepEqual(await verifyDocumentation(w.db), []);
+        await w.db.exec('ALTER TABLE incident_reviews DISABLE TRIGGER incident_reviews_append_only');
+        await w.db.query("UPDATE incident_reviews SET confidence = 'low' WHERE action = 'verify'");
+        const problems = await verifyDocumentation(w.db);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0]!.where, new RegExp(`^review \\d+ of incident ${inc.id}$`));
+        assert.match(problems[0]!.problem, /differ from what ledger entry #\d+ recorded/);
       }));
   });
 }

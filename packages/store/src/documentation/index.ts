@@ -7,3 +7,4 @@ export * from './pg-saved-view.repo.js';
 export * from './pg-ledger-view.repo.js';
 export * from './pg-documentation.js';
 export * from './pg-caller.js';
+export * from './documentation-verify.js';
