@@ -182,7 +182,9 @@ for (const kind of KINDS) {
     await http.close();
   } finally {
     await vault.close();
-    await cleanup();
+    // BENCH_KEEP=1 keeps the seeded database (and prints where) to look at query plans.
+    if (process.env.BENCH_KEEP === '1') console.error(kind, 'kept:', config.databaseUrl ?? config.home);
+    else await cleanup();
   }
 }
 

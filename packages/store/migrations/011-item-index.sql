@@ -29,6 +29,8 @@ CREATE TABLE item_index (
 CREATE INDEX item_index_tags ON item_index USING gin (tags);
 -- The facet counts read only these columns: an index-only scan of this index reads a tenth of the
 -- heap (once the visibility map is set by VACUUM).
+-- Tag counts look only at tagged items.
+CREATE INDEX item_index_tagged ON item_index (case_id) INCLUDE (item_id, tags) WHERE tags <> '{}';
 CREATE INDEX item_index_facets ON item_index (case_id) INCLUDE (item_id, kind, status, camera, activity_seconds, duplicate_group, review_state);
 CREATE INDEX item_index_case_path ON item_index (case_id, path, item_id);
 CREATE INDEX item_index_case_sha ON item_index (case_id, sha256);

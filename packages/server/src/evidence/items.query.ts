@@ -47,13 +47,15 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   };
   const where: string[] = ['i.case_id = $1'];
   // Every source (paths, annotation notes, incident texts, OCR) writes its documents to search_docs.
-  // The matches are collected first through the GIN index (MATERIALIZED): left to itself the
-  // planner may walk the items in sort order and test each one's documents, seconds for a rare word.
-  let from = 'item_index i';
-  let withHits = '';
+  // The matching item ids are fetched first, through the GIN index, and passed as an array: left to
+  // itself the planner walked the items in sort order testing each one's documents, or hashed the
+  // whole case, for a handful of matches.
   if (q.q) {
-    withHits = `WITH hits AS MATERIALIZED (SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query(${p(q.q)})) `;
-    from = 'hits h JOIN item_index i ON i.item_id = h.item_id';
+    const hits = await db.query<{ item_id: number }>(
+      'SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2)',
+      [caseId, q.q],
+    );
+    where.push(`i.item_id = ANY(${p(hits.rows.map((r) => r.item_id))}::bigint[])`);
   }
   if (q.kind?.length) where.push(`i.kind = ANY(${p(q.kind)}::text[])`);
   if (q.status?.length) where.push(`i.status = ANY(${p(q.status)}::text[])`);
@@ -104,20 +106,20 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     review_state: string;
     sort_key: string | number;
   }>(
-    `${withHits}SELECT i.*, ${sort.expr} AS sort_key FROM ${from} WHERE ${filter}${keyset}
+    `SELECT i.*, ${sort.expr} AS sort_key FROM item_index i WHERE ${filter}${keyset}
      ORDER BY ${sort.expr} ${dir}, i.item_id ${dir} LIMIT ${limit}`,
     params,
   );
   const fparams = params.slice(0, filterParams);
   const facets = db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; g: number; n: number }>(
-    `${withHits}SELECT kind, status, camera, has, dup, review, GROUPING(kind, status, camera, has, dup, review) AS g, count(*)::int AS n
+    `SELECT kind, status, camera, has, dup, review, GROUPING(kind, status, camera, has, dup, review) AS g, count(*)::int AS n
      FROM (SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review
-           FROM ${from} WHERE ${filter}) f
+           FROM item_index i WHERE ${filter}) f
      GROUP BY GROUPING SETS ((kind), (status), (camera), (has), (dup), (review), ())`,
     fparams,
   );
   const tags = db.query<{ t: number; n: number }>(
-    `${withHits}SELECT t, count(*)::int AS n FROM ${from} CROSS JOIN LATERAL unnest(i.tags) AS t WHERE ${filter} GROUP BY t`,
+    `SELECT t, count(*)::int AS n FROM item_index i CROSS JOIN LATERAL unnest(i.tags) AS t WHERE ${filter} AND i.tags <> '{}' GROUP BY t`,
     fparams,
   );
   const [pr, fr, tr] = await Promise.all([page, facets, tags]);
