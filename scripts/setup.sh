@@ -13,7 +13,7 @@ if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt
 fi
 
 # System tools from Debian: ffmpeg (media pipeline and test fixtures), openssl (timestamp checks), a font,
-# Tesseract language data.
+# Tesseract language data, Chromium (browser tests).
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
@@ -23,6 +23,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # Russian Tesseract data: the overlay step reads Cyrillic camera labels with it (English comes
 # from npm's @tesseract.js-data/eng). Without it labels are read in Latin letters only.
 compgen -G '/usr/share/tesseract-ocr/*/tessdata/rus.traineddata' >/dev/null || missing+=(tesseract-ocr-rus)
+# The browser the workspace's end-to-end tests drive (Playwright with Debian's Chromium).
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
     say "please install: ${missing[*]} (apt-get install -y ${missing[*]})"; exit 2
@@ -44,3 +46,5 @@ npx tsc -b
 node scripts/build-verifier.mjs
 say "building the source portal (packages/intake/portal-dist)"
 npx vite build --config packages/intake/portal/vite.config.mjs
+# The analysts' workspace (React), served by `custodia serve` from packages/web/dist.
+npm run build --silent -w packages/web

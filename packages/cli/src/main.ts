@@ -11,6 +11,8 @@ import { registerWorker } from './commands/worker.command.js';
 import { registerJobs } from './commands/jobs.command.js';
 import { registerExport } from './commands/export.command.js';
 import { registerIntake } from './commands/intake.command.js';
+import { registerServe } from './commands/serve.command.js';
+import { registerUser } from './commands/user.command.js';
 
 const program = new Command();
 program
@@ -27,7 +29,10 @@ Environment:
   DATABASE_URL          use a PostgreSQL server instead of the embedded database
   CUSTODIA_TSA_URLS     RFC 3161 timestamp authorities anchoring each checkpoint
   CUSTODIA_TSA_CA_FILE  their CA certificate(s), to verify tokens
-  CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user`,
+  CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user
+  CUSTODIA_PUBLIC_URL   the workspace's https:// origin behind a TLS proxy (serve)
+  CUSTODIA_SECURE_COOKIES  1: session cookies marked Secure (serve)
+  CUSTODIA_LOG_LEVEL    the server's log level (serve; default info)`,
   );
 
 registerInit(program);
@@ -39,6 +44,8 @@ registerWorker(program);
 registerJobs(program);
 registerExport(program);
 registerIntake(program);
+registerServe(program);
+registerUser(program);
 
 try {
   await program.parseAsync(process.argv);

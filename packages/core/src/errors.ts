@@ -26,6 +26,7 @@ export class DomainError extends Error {
 export const notFound = (message: string, details?: Record<string, unknown>) => new DomainError('NotFound', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('Conflict', message, details);
 export const invalid = (message: string, details?: Record<string, unknown>) => new DomainError('Invalid', message, details);
+export const forbidden = (message: string, details?: Record<string, unknown>) => new DomainError('Forbidden', message, details);
 export const integrity = (message: string, details?: Record<string, unknown>) => new DomainError('Integrity', message, details);
 export const notInitialised = (message: string) => new DomainError('NotInitialised', message);
 export const interrupted = (message: string) => new DomainError('Interrupted', message);

@@ -7,3 +7,4 @@ export * from './ports/vault.repo.js';
 export * from './ingest/ingest.use-case.js';
 export * from './ingest/manifest.js';
 export * from './ingest/source-stream.js';
+export * from './documentation.js';

@@ -19,6 +19,12 @@ const schema = z.object({
     .regex(/^[a-zA-Z0-9.\-_/]+$/, 'letters, digits, dots, dashes, underscores and slashes only')
     .optional(),
   CUSTODIA_OPERATOR: z.string().min(1).max(200).optional(),
+  CUSTODIA_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+$/, 'the origin the browser uses, like https://custodia.example.org (no path)')
+    .optional(),
+  CUSTODIA_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional(),
+  CUSTODIA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
 export interface Config {
@@ -28,6 +34,11 @@ export interface Config {
   tsaCaFile: string | undefined;
   origin: string | undefined;
   operator: string | undefined;
+  /** The workspace's public origin (behind a TLS proxy); writes must come from it. */
+  publicUrl?: string | undefined;
+  /** Session cookies marked Secure (always when publicUrl is https). */
+  secureCookies?: boolean;
+  logLevel?: string | undefined;
 }
 
 /**
@@ -39,6 +50,9 @@ export interface Config {
  * - `CUSTODIA_TSA_CA_FILE`: CA certificate(s) to check their tokens with `openssl ts -verify`.
  * - `CUSTODIA_ORIGIN`: the checkpoint origin line (the log's name); default from the instance id.
  * - `CUSTODIA_OPERATOR`: who is acting, recorded in the ledger; default the OS user.
+ * - `CUSTODIA_PUBLIC_URL`: the workspace's origin as browsers see it (e.g. behind a TLS proxy).
+ * - `CUSTODIA_SECURE_COOKIES`: `1` marks session cookies Secure (implied by an https public URL).
+ * - `CUSTODIA_LOG_LEVEL`: the server's log level (default info).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -54,5 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tsaCaFile: c.CUSTODIA_TSA_CA_FILE,
     origin: c.CUSTODIA_ORIGIN,
     operator: c.CUSTODIA_OPERATOR,
+    publicUrl: c.CUSTODIA_PUBLIC_URL,
+    secureCookies: c.CUSTODIA_SECURE_COOKIES === '1' || c.CUSTODIA_SECURE_COOKIES === 'true' || (c.CUSTODIA_PUBLIC_URL?.startsWith('https:') ?? false),
+    logLevel: c.CUSTODIA_LOG_LEVEL,
   };
 }

@@ -24,3 +24,4 @@ export { type ExportScope } from './export/export-scope.js';
 export * from './repo/pg-overlay.repo.js';
 export * from './repo/pg-faces.repo.js';
 export * from './repo/pg-duplicates.repo.js';
+export * from './documentation/index.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { initVault } from '@custodia/store';
+import { PgAccountsRepo, SetupCode } from '@custodia/server';
 import { config, operator, printJson } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -20,6 +21,8 @@ ledger's signed checkpoints without trusting this machine. Running init again ch
       const { vault, created } = await initVault(cfg, { actor: operator(cfg) });
       try {
         const cp = await vault.ledger.latestCheckpoint(vault.db);
+        // While nobody can sign in, the first administrator is created with a one-time code.
+        const setupCode = (await new PgAccountsRepo(vault.db).countUsers()) === 0 ? await new SetupCode(cfg.home).ensure() : null;
         const out = {
           created,
           home: cfg.home,
@@ -28,6 +31,7 @@ ledger's signed checkpoints without trusting this machine. Running init again ch
           origin: vault.instance.origin,
           verifierKey: vault.instance.verifierKey,
           checkpoint: cp ? { id: cp.id, treeSize: cp.treeSize } : null,
+          setupCode,
         };
         if (opts.json) printJson(out);
         else {
@@ -35,7 +39,8 @@ ledger's signed checkpoints without trusting this machine. Running init again ch
             (created ? `Created instance ${out.instance} in ${cfg.home}\n` : `Instance ${out.instance} already exists in ${cfg.home}; nothing changed\n`) +
               `  database:     ${out.database}\n` +
               `  verifier key: ${out.verifierKey}\n` +
-              `  (publish this key; it checks every signed checkpoint of this instance's custody ledger)\n`,
+              `  (publish this key; it checks every signed checkpoint of this instance's custody ledger)\n` +
+              (setupCode ? `  setup code:   ${setupCode}  (creates the first administrator in the workspace: custodia serve)\n` : ''),
           );
         }
       } finally {

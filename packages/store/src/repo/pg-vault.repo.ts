@@ -32,18 +32,25 @@ export class PgVaultRepo implements VaultRepo {
     const found = await this.findCase(trimmed);
     if (found) return found;
     return this.db.transaction(async (tx) => {
-      const r = await tx.query<CaseRow>(
-        'INSERT INTO cases (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id, name, created_at',
-        [trimmed],
-      );
-      const row = r.rows[0];
-      if (!row) {
-        const again = await tx.query<CaseRow>('SELECT id, name, created_at FROM cases WHERE name = $1', [trimmed]);
-        return toCase(again.rows[0]!);
-      }
-      await this.ledger.append(tx, { actor, action: 'case-created', details: { case: row.id, name: trimmed } });
-      return toCase(row);
+      const created = await this.createCaseIn(tx, trimmed, actor);
+      if (created) return created;
+      const again = await tx.query<CaseRow>('SELECT id, name, created_at FROM cases WHERE name = $1', [trimmed]);
+      return toCase(again.rows[0]!);
     });
+  }
+
+  /**
+   * Creates a case and its `case-created` ledger entry in the caller's transaction (the server adds
+   * the creator's membership in the same one); null when the name is taken.
+   */
+  async createCaseIn(tx: Queryable, name: string, actor: string): Promise<Case | null> {
+    const trimmed = name.trim();
+    if (!trimmed) throw conflict('a case needs a name');
+    const r = await tx.query<CaseRow>('INSERT INTO cases (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id, name, created_at', [trimmed]);
+    const row = r.rows[0];
+    if (!row) return null;
+    await this.ledger.append(tx, { actor, action: 'case-created', details: { case: row.id, name: trimmed } });
+    return toCase(row);
   }
 
   async findCase(name: string): Promise<Case | null> {

@@ -13,6 +13,7 @@ import {
 import type { Vault } from '../vault.js';
 import { itemLedgerDetails, toItem, type ItemRow } from '../repo/pg-vault.repo.js';
 import { tokensOf } from '../ledger/anchor.js';
+import { verifyDocumentation } from '../documentation/documentation-verify.js';
 
 export interface LedgerProblem {
   /** Where: "ledger entry #17", "item 42 (cam3/a.mp4)", "checkpoint 3 (size 120)", "timestamp token 2". */
@@ -216,6 +217,9 @@ export async function verifyLedger(
       problems.push({ where: `acquisition ${a.id}`, problem: `manifest hash ${a.manifest_sha256 ?? '(none)'} differs from the ledger's ${claimed ?? '(none)'}` });
     }
   }
+
+  // Documentation (annotation versions, incident reviews) against the entries that recorded it.
+  problems.push(...(await verifyDocumentation(db)));
 
   // Timestamp tokens: the imprint must be the checkpoint; with a CA file, the TSA's signature too.
   const tokens = await tokensOf(db);

@@ -1,0 +1,110 @@
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { invalid } from '@custodia/core';
+import {
+  createUser,
+  displayNameSchema,
+  otpauthUrl,
+  PasswordHasher,
+  passwordSchema,
+  PgAccountsRepo,
+  SecretBox,
+  SetupCode,
+  usernameSchema,
+} from '@custodia/server';
+import { operator, printJson, withVault } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+/** The password: typed at a prompt (not echoed, asked twice) on a terminal, else the first line of stdin. */
+async function readPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let data = '';
+    for await (const chunk of process.stdin) data += String(chunk);
+    return data.split(/\r?\n/)[0] ?? '';
+  }
+  const ask = (q: string) =>
+    new Promise<string>((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+      out._writeToOutput = (s: string) => {
+        if (s.startsWith(q)) process.stderr.write(q);
+      };
+      rl.question(q, (a) => {
+        rl.close();
+        process.stderr.write('\n');
+        resolve(a);
+      });
+    });
+  const a = await ask('Password: ');
+  const b = await ask('Again: ');
+  if (a !== b) throw invalid('the two passwords differ');
+  return a;
+}
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('workspace accounts');
+
+  user
+    .command('add <username>')
+    .description('create an account; the password is read from a prompt, or from stdin when piped')
+    .option('--admin', 'an administrator (must set up TOTP: use --totp, or at first sign-in)')
+    .option('--totp', 'set up the TOTP second factor now and print its otpauth:// URL')
+    .option('--display-name <name>', 'how the workspace shows the user (default the username)')
+    .option('--json', 'machine-readable result')
+    .addHelpText('after', '\nExample: printf "%s\\n" "$PASSWORD" | custodia user add --admin --totp ana')
+    .action(async (username: string, opts: { admin?: boolean; totp?: boolean; displayName?: string; json?: boolean }) => {
+      const u = usernameSchema.safeParse(username);
+      if (!u.success) throw invalid(`username: ${u.error.issues[0]?.message}`);
+      const dn = displayNameSchema.safeParse(opts.displayName ?? username);
+      if (!dn.success) throw invalid(`--display-name: ${dn.error.issues[0]?.message}`);
+      const password = await readPassword();
+      const pw = passwordSchema.safeParse(password);
+      if (!pw.success) throw invalid(`password: ${pw.error.issues[0]?.message}`);
+      await withVault(async (vault, cfg) => {
+        const accounts = new PgAccountsRepo(vault.db);
+        const { user: created, totpSecret } = await createUser(
+          { db: vault.db, ledger: vault.ledger, accounts, passwords: new PasswordHasher(), secrets: await SecretBox.forHome(cfg.home) },
+          { username: u.data, displayName: dn.data, password: pw.data, isAdmin: opts.admin ?? false, withTotp: opts.totp ?? false },
+          operator(cfg),
+        );
+        await new SetupCode(cfg.home).consume();
+        await vault.checkpoint();
+        const url = totpSecret ? otpauthUrl(`Custodia ${vault.instance.origin}`, created.username, totpSecret) : null;
+        if (opts.json) printJson({ id: created.id, username: created.username, isAdmin: created.isAdmin, totpSecret, otpauthUrl: url });
+        else {
+          process.stdout.write(`Created ${created.isAdmin ? 'administrator' : 'user'} ${created.username} (id ${created.id})\n`);
+          if (url) process.stdout.write(`TOTP: add this to the authenticator app (or as a QR code):\n  ${url}\n  secret: ${totpSecret}\n`);
+        }
+      });
+      process.exitCode = EXIT.ok;
+    });
+
+  user
+    .command('list')
+    .description('every account')
+    .option('--json', 'machine-readable result')
+    .action(async (opts: { json?: boolean }) => {
+      await withVault(async (vault) => {
+        const users = await new PgAccountsRepo(vault.db).listUsers();
+        if (opts.json) printJson(users);
+        else for (const x of users) process.stdout.write(`${x.id}\t${x.username}\t${x.isAdmin ? 'admin' : 'user'}\t${x.totpEnabled ? 'totp' : 'no-totp'}${x.disabled ? '\tdisabled' : ''}\n`);
+      });
+    });
+
+  user
+    .command('policy')
+    .description('organisation policy for accounts')
+    .requiredOption('--totp-required <on|off>', 'require a TOTP second factor of everyone (administrators always need one)')
+    .action(async (opts: { totpRequired: string }) => {
+      if (!['on', 'off'].includes(opts.totpRequired)) throw invalid('--totp-required takes on or off');
+      await withVault(async (vault, cfg) => {
+        const accounts = new PgAccountsRepo(vault.db);
+        await vault.db.transaction(async (tx) => {
+          await accounts.setOrgSetting(tx, 'totpRequired', opts.totpRequired === 'on');
+          await vault.ledger.append(tx, { actor: operator(cfg), action: 'policy-changed', details: { totpRequired: opts.totpRequired === 'on' } });
+        });
+        await vault.checkpoint();
+        process.stdout.write(`TOTP is now ${opts.totpRequired === 'on' ? 'required of everyone' : 'required of administrators only'}\n`);
+      });
+    });
+}

@@ -1,0 +1,30 @@
+import { requireCaseRole, type Caller } from '../access/caller.js';
+
+export interface LedgerViewEntry {
+  seq: number;
+  time: string;
+  actor: string;
+  action: string;
+  subjects: string[];
+  details: Record<string, unknown>;
+}
+
+export interface LedgerViewRepo {
+  /** Entries concerning a case, newest first, with seq below `before`. */
+  caseEntries(caseId: number, opts: { before?: number; limit: number; actor?: string; action?: string }): Promise<LedgerViewEntry[]>;
+}
+
+/**
+ * Who did what in a case, from the custody ledger itself. Documentation entries never hold a
+ * protected value (identities go in as salted commitments, free text as hashes), so every member
+ * may read the whole view.
+ */
+export async function caseLedger(
+  repo: LedgerViewRepo,
+  caller: Caller,
+  caseId: number,
+  opts: { before?: number; limit?: number; actor?: string; action?: string } = {},
+): Promise<LedgerViewEntry[]> {
+  await requireCaseRole(caller, caseId, 'observer');
+  return repo.caseEntries(caseId, { ...opts, limit: Math.min(Math.max(opts.limit ?? 50, 1), 500) });
+}

@@ -1,0 +1,281 @@
+// The analysts' workspace end to end, in Debian's Chromium against a real `custodia serve`:
+// first-run setup and TOTP, users and members, an analyst with TOTP documenting an incident from
+// a played video, a second person verifying it, an observer who can neither edit nor see protected
+// fields, and the ledger saying who did what. Screenshots of the main screens are saved on the way.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DB_KINDS } from '@custodia/store/testing';
+import { launchChromium, personContext, screenshot } from './testing/browser.js';
+import { startInstance, type Instance } from './testing/instance.js';
+import { Authenticator } from './testing/totp.js';
+
+const CASE = 'Colony 7 leak';
+const PASSWORD = { admin: 'correct horse battery staple', analyst: 'analyst pass phrase 1', reviewer: 'reviewer pass phrase 2', observer: 'observer pass phrase 3' };
+const kinds = process.env.CUSTODIA_E2E_DB ? DB_KINDS.filter((k) => k === process.env.CUSTODIA_E2E_DB) : DB_KINDS;
+
+async function signIn(page: Page, username: string, password: string, totp?: Authenticator): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  if (totp) {
+    const code = page.getByLabel('Code from your authenticator app');
+    await code.waitFor();
+    await code.fill(await totp.next());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByTestId('whoami').waitFor();
+}
+
+/** The CSRF token of the page's session, as the app itself gets it. */
+const apiFrom = (page: Page) => ({
+  post: (path: string, body: unknown) =>
+    page.evaluate(
+      async ({ path, body }) => {
+        const s = await (await fetch('/api/session')).json();
+        const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: JSON.stringify(body) });
+        return { status: r.status, body: await r.json().catch(() => null) };
+      },
+      { path, body },
+    ),
+  get: (path: string) =>
+    page.evaluate(async (path) => {
+      const r = await fetch(path);
+      return { status: r.status, body: await r.json().catch(() => null) };
+    }, path),
+});
+
+for (const kind of kinds) {
+  describe(`analysts' workspace in Chromium on ${kind}`, () => {
+    let inst: Instance;
+    let browser: Browser;
+    let shots: string;
+    const take = kind === kinds[0];
+
+    before(async () => {
+      inst = await startInstance(kind, CASE);
+      shots = process.env.CUSTODIA_SCREENSHOTS ?? join(inst.home, 'screenshots');
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await inst?.stop();
+    });
+
+    it('runs the whole story: setup, TOTP, case, users, annotate, incident, second-person verification, observer, ledger', async () => {
+      const shot = async (page: Page, name: string) => (take ? screenshot(page, shots, name) : undefined);
+      // Administrator: first-run setup with the code from the console, then TOTP enrolment.
+      const admin = await personContext(browser, inst.url);
+      const a = admin.page;
+      await a.goto('/');
+      await a.getByLabel('Setup code').waitFor();
+      await shot(a, 'setup');
+      await a.getByLabel('Setup code').fill(inst.setupCode);
+      await a.getByLabel('Username').fill('amira');
+      await a.getByLabel('Your name').fill('Amira Admin');
+      await a.getByLabel('Password').fill(PASSWORD.admin);
+      await a.getByRole('button', { name: 'Create administrator' }).click();
+      await a.getByRole('button', { name: 'Set up authenticator' }).click();
+      const adminTotp = new Authenticator((await a.getByTestId('totp-secret').textContent())!.trim());
+      assert.match((await a.getByTestId('totp-url').textContent())!, /^otpauth:\/\/totp\//);
+      await shot(a, 'totp-enrolment');
+      await a.getByLabel('Code from your authenticator app').fill(await adminTotp.next());
+      await a.getByRole('button', { name: 'Confirm code' }).click();
+      await a.getByTestId('whoami').waitFor();
+
+      // Users: an analyst, a reviewer, an observer.
+      await a.goto('/#/users');
+      for (const [username, displayName, password] of [
+        ['boris', 'Boris Analyst', PASSWORD.analyst],
+        ['chen', 'Chen Reviewer', PASSWORD.reviewer],
+        ['dana', 'Dana Observer', PASSWORD.observer],
+      ] as const) {
+        const form = a.getByRole('form', { name: 'New user' });
+        await form.getByLabel('Username').fill(username);
+        await form.getByLabel('Display name').fill(displayName);
+        await form.getByLabel('Password').fill(password);
+        await form.getByRole('button', { name: 'New user' }).click();
+        await a.getByTestId('users').getByRole('cell', { name: username, exact: true }).waitFor();
+      }
+      await shot(a, 'users');
+
+      // A new case from the interface; the ingested one gets its members.
+      await a.goto('/#/');
+      await a.getByLabel('Case name').fill('Pre-trial centre 2 (intake)');
+      await a.getByRole('button', { name: 'New case' }).click();
+      await a.getByRole('link', { name: 'Dashboard' }).waitFor();
+      await a.goto('/#/');
+      await a.getByRole('link', { name: CASE }).click();
+      await a.getByTestId('item-count').waitFor();
+      assert.equal(await a.getByTestId('item-count').textContent(), '3');
+      await shot(a, 'case-dashboard');
+      await a.getByRole('link', { name: 'Members' }).click();
+      for (const [user, role, grant] of [
+        ['boris', 'analyst', true],
+        ['chen', 'reviewer', false],
+        ['dana', 'observer', false],
+      ] as const) {
+        const form = a.getByRole('form', { name: 'Add member' });
+        await form.getByLabel('User').selectOption({ label: `${user[0]!.toUpperCase()}${user.slice(1)} ${role[0]!.toUpperCase()}${role.slice(1)} (${user})` });
+        await form.getByLabel('Role').selectOption(role);
+        if (grant) await form.getByLabel('Victims’ identities').check();
+        await form.getByRole('button', { name: 'Add member' }).click();
+        await a.locator('table').getByText(`(${user})`).waitFor();
+      }
+      await shot(a, 'members');
+
+      // Analyst: signs in, enrols TOTP, then signs in again with it.
+      const analyst = await personContext(browser, inst.url);
+      const b = analyst.page;
+      await signIn(b, 'boris', PASSWORD.analyst);
+      await b.goto('/#/settings');
+      await b.getByRole('button', { name: 'Set up authenticator' }).click();
+      const analystTotp = new Authenticator((await b.getByTestId('totp-secret').textContent())!.trim());
+      await b.getByLabel('Code from your authenticator app').fill(await analystTotp.next());
+      await b.getByRole('button', { name: 'Confirm code' }).click();
+      await b.getByText('Two-factor sign-in is on.').waitFor();
+      await b.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await b.getByLabel('Username').fill('boris');
+      await b.getByLabel('Password').fill(PASSWORD.analyst);
+      await b.getByRole('button', { name: 'Continue' }).click();
+      await b.getByLabel('Code from your authenticator app').waitFor();
+      await shot(b, 'sign-in-totp');
+      await b.getByLabel('Code from your authenticator app').fill(await analystTotp.next());
+      await b.getByRole('button', { name: 'Sign in' }).click();
+      await b.getByTestId('whoami').waitFor();
+
+      // A victim under a pseudonym, with a protected identity (the analyst holds that grant).
+      await b.getByRole('link', { name: 'Cases' }).click();
+      await b.getByRole('link', { name: CASE }).click();
+      await b.getByRole('link', { name: 'Persons' }).click();
+      const pf = b.getByRole('form', { name: 'Add person' });
+      await pf.getByLabel('Pseudonym').fill('Victim A');
+      await pf.getByLabel('Real name').fill('Ivan Petrovich Sidorov');
+      await pf.getByRole('button', { name: 'Add person' }).click();
+      await b.getByTestId('protected-identity').waitFor();
+      await shot(b, 'persons');
+
+      // Items: filter to those with activity.
+      await b.getByRole('link', { name: 'Items' }).first().click();
+      await b.getByTestId('items-grid').waitFor();
+      assert.equal(await b.getByTestId('items-total').textContent(), '3 items');
+      await b.locator('[data-facet-value="hasActivity:true"]').check();
+      await b.getByTestId('items-total').filter({ hasText: '2 items' }).waitFor();
+      await shot(b, 'items');
+      // Thumbnails start veiled.
+      assert.equal(await b.locator('.thumb .reveal').first().getAttribute('data-revealed'), 'false');
+      await b.getByRole('button', { name: 'Table' }).click();
+      await b.getByTestId('items-table').waitFor();
+      await shot(b, 'items-table');
+      const firstPath = (await b.getByTestId('items-table').locator('tbody tr a').first().textContent())!;
+      assert.match(firstPath, /ch(01|12)_/);
+      await b.getByTestId('items-table').locator('tbody tr a').first().click();
+
+      // Item view: reveal, play, time advances.
+      const video = b.getByTestId('player');
+      await video.waitFor({ state: 'attached' });
+      assert.equal(await video.evaluate((v: HTMLVideoElement) => v.muted), true, 'video starts muted');
+      await b.locator('.player').getByRole('button', { name: 'Reveal' }).click();
+      await b.locator('body').press(' ');
+      await b.waitForFunction(() => (document.querySelector('[data-testid=player]') as HTMLVideoElement).currentTime > 1, undefined, { timeout: 30_000 });
+      await b.locator('body').press(' ');
+      assert.equal(await video.evaluate((v: HTMLVideoElement) => v.paused), true);
+      // Mark 2.0 s → 5.0 s with the keyboard (I / O), tag it, and open an incident from it.
+      await video.evaluate((v: HTMLVideoElement) => (v.currentTime = 2));
+      await b.locator('body').press('i');
+      await video.evaluate((v: HTMLVideoElement) => (v.currentTime = 5));
+      await b.locator('body').press('o');
+      await b.getByTestId('mark-out').filter({ hasText: '0:05.00' }).waitFor();
+      assert.match((await b.getByTestId('mark-in').textContent())!, /0:02\.00/);
+      const form = b.getByTestId('annotation-form');
+      await form.getByText('Beating', { exact: true }).click();
+      await form.getByText('Victim A (Victim)', { exact: true }).click();
+      await form.getByLabel('Note').fill('Two officers drag a detainee along the corridor; blows at 0:03.');
+      await shot(b, 'item-view');
+      await form.getByRole('button', { name: 'New incident from this segment' }).click();
+      await b.getByTestId('incident-status').filter({ hasText: 'Unreviewed' }).waitFor();
+      const incidentUrl = b.url();
+      // The author may submit, never verify their own incident.
+      assert.equal(await b.getByRole('button', { name: 'Verify' }).count(), 0);
+      await b.getByRole('button', { name: 'Submit for review' }).click();
+      await b.getByTestId('incident-status').filter({ hasText: 'In review' }).waitFor();
+      assert.equal(await b.getByRole('button', { name: 'Verify' }).count(), 0);
+
+      // Reviewer: a second person verifies with the checklist.
+      const reviewer = await personContext(browser, inst.url);
+      const c = reviewer.page;
+      await signIn(c, 'chen', PASSWORD.reviewer);
+      await c.goto(incidentUrl.replace(inst.url, ''));
+      const verify = c.getByRole('button', { name: 'Verify' });
+      await verify.waitFor();
+      assert.equal(await verify.isDisabled(), true, 'verification needs the whole checklist');
+      await c.getByRole('checkbox', { name: 'Source analysis: provenance and chain of custody assessed' }).check();
+      await c.getByRole('checkbox', { name: 'Technical analysis: file integrity, metadata and signs of editing examined' }).check();
+      await c.getByRole('checkbox', { name: 'Content analysis: place, time, people and events corroborated' }).check();
+      await c.getByLabel('Confidence').selectOption('high');
+      await c.getByLabel('Review note').fill('Clock overlay and camera label match the facility plan.');
+      await shot(c, 'incident-review');
+      await verify.click();
+      await c.getByTestId('incident-status').filter({ hasText: 'Verified' }).waitFor();
+      await shot(c, 'incident-verified');
+
+      // Observer: no edit controls, the API refuses writes, and no protected identity.
+      const observer = await personContext(browser, inst.url);
+      const d = observer.page;
+      await signIn(d, 'dana', PASSWORD.observer);
+      await d.getByRole('link', { name: CASE }).click();
+      await d.getByRole('link', { name: 'Items' }).first().click();
+      await d.getByTestId('items-grid').locator('a.thumb-title').first().click();
+      await d.getByTestId('annotations').waitFor();
+      assert.equal(await d.getByTestId('annotation-form').count(), 0, 'no annotation form for an observer');
+      const itemId = d.url().split('/items/')[1]!.split('?')[0]!;
+      const refused = await apiFrom(d).post(`/api/items/${itemId}/annotations`, { startSec: 0, endSec: 1, termIds: [], personIds: [], note: 'x' });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      await d.getByRole('link', { name: 'Incidents' }).click();
+      await d.getByTestId('incidents').waitFor();
+      assert.equal(await d.getByRole('button', { name: 'New incident' }).count(), 0);
+      await d.getByRole('link', { name: 'Persons' }).click();
+      await d.getByTestId('persons').waitFor();
+      assert.equal(await d.getByTestId('protected-identity').count(), 0);
+      assert.equal(await d.getByText('Sidorov').count(), 0);
+      const caseId = d.url().split('/cases/')[1]!.split('/')[0]!;
+      const persons = await apiFrom(d).get(`/api/cases/${caseId}/persons`);
+      assert.equal(persons.status, 200);
+      assert.ok(!JSON.stringify(persons.body).includes('Sidorov'), 'the API sends the observer no protected identity');
+      await shot(d, 'persons-observer');
+
+      // The ledger says who did what.
+      await a.goto(`/#/cases/${caseId}/ledger`);
+      const ledger = a.getByTestId('ledger');
+      await a.getByRole('heading', { name: 'Ledger' }).waitFor();
+      const problem = a.locator('.note-error');
+      if (await problem.count()) assert.fail(`the ledger view shows an error: ${await problem.textContent()}`);
+      await ledger.waitFor();
+      await ledger.locator('tbody tr').first().waitFor();
+      await shot(a, 'ledger');
+      const rows = await ledger.locator('tbody tr').allTextContents();
+      const who = (user: string, action: RegExp) => rows.some((r) => r.includes(user) && action.test(r));
+      const all = rows.join('\n');
+      assert.ok(who('boris', /annotat/i), `the analyst’s annotation is in the ledger:\n${all}`);
+      assert.ok(who('boris', /incident/i), `the analyst’s incident is in the ledger:\n${all}`);
+      assert.ok(who('chen', /verif/i), `the reviewer’s verification is in the ledger:\n${all}`);
+      assert.ok(who('dana', /view/i), `the observer’s viewing is in the ledger:\n${all}`);
+      // Facilities tree and the Russian interface, for the record.
+      if (take) {
+        await a.goto('/#/facilities');
+        await a.getByLabel('Name').fill('Southern region');
+        await a.getByRole('button', { name: 'Add' }).click();
+        await a.locator('.tree').getByText('Southern region').waitFor();
+        await shot(a, 'facilities');
+        await a.goto(`/#/cases/${caseId}/items`);
+        await a.getByTestId('language').selectOption('ru');
+        await a.getByRole('heading', { name: 'Материалы' }).waitFor();
+        await a.getByTestId('items-grid').waitFor();
+        await shot(a, 'items-ru');
+      }
+      for (const p of [admin, analyst, reviewer, observer]) await p.context.close();
+    });
+  });
+}

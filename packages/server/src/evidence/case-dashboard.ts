@@ -1,0 +1,73 @@
+import type { Vault } from '@custodia/store';
+import { z } from 'zod';
+import { caseRoleSchema, grantSchema, type Membership } from '../accounts/account.types.js';
+
+export const dashboardSchema = z.object({
+  case: z.object({ id: z.number().int(), name: z.string(), createdAt: z.string() }),
+  membership: z.object({ role: caseRoleSchema, grants: z.array(grantSchema) }),
+  counts: z.object({ items: z.number().int(), byKind: z.record(z.string(), z.number().int()), byStatus: z.record(z.string(), z.number().int()), withActivity: z.number().int() }),
+  processing: z.object({
+    done: z.number().int(),
+    pending: z.number().int(),
+    running: z.number().int(),
+    failed: z.number().int(),
+    failures: z.array(z.object({ itemId: z.number().int().nullable(), path: z.string().nullable(), step: z.string(), error: z.string().nullable() })),
+  }),
+  /** Seconds of activity per camera per hour of overlay time (empty until overlay times are known). */
+  activityByCamera: z.array(z.object({ camera: z.string(), hours: z.array(z.object({ t: z.string(), score: z.number() })) })),
+});
+
+export async function caseDashboard(vault: Vault, caseId: number, m: Membership): Promise<z.input<typeof dashboardSchema>> {
+  const k = await vault.db.query<{ id: number; name: string; created_at: Date }>('SELECT id, name, created_at FROM cases WHERE id = $1', [caseId]);
+  const counts = await vault.db.query<{ kind: string | null; status: string | null; g: number; n: number; act: number }>(
+    `SELECT kind, status, GROUPING(kind, status) AS g, count(*)::int AS n, count(*) FILTER (WHERE activity_seconds > 0)::int AS act
+     FROM item_index WHERE case_id = $1 GROUP BY GROUPING SETS ((kind), (status), ())`,
+    [caseId],
+  );
+  const blobsOfCase = `SELECT sha256 FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL
+     UNION SELECT d.sha256 FROM derivatives d JOIN item_index i ON d.source_sha256 = i.sha256 WHERE i.case_id = $1 AND d.kind = 'salvage'`;
+  const jobs = await vault.db.query<{ state: string; n: number }>(
+    `SELECT state, count(*)::int AS n FROM jobs WHERE payload->>'sha256' IN (${blobsOfCase}) GROUP BY state`,
+    [caseId],
+  );
+  const failures = await vault.db.query<{ name: string; last_error: string | null; item_id: number | null; path: string | null }>(
+    `SELECT j.name, j.last_error, i.item_id, i.path FROM jobs j
+     LEFT JOIN LATERAL (SELECT item_id, path FROM item_index x WHERE x.case_id = $1 AND (x.sha256 = j.payload->>'sha256'
+       OR x.sha256 IN (SELECT source_sha256 FROM derivatives WHERE sha256 = j.payload->>'sha256' AND kind = 'salvage')) ORDER BY item_id LIMIT 1) i ON true
+     WHERE j.state = 'failed' AND j.payload->>'sha256' IN (${blobsOfCase}) ORDER BY j.finished_at DESC LIMIT 50`,
+    [caseId],
+  );
+  const activity = await vault.db.query<{ camera: string; t: Date; score: number }>(
+    `SELECT COALESCE(camera, '(unknown)') AS camera, date_trunc('hour', overlay_start) AS t, sum(activity_seconds)::float8 AS score
+     FROM item_index WHERE case_id = $1 AND overlay_start IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    [caseId],
+  );
+  const byKind: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  let items = 0;
+  let withActivity = 0;
+  for (const r of counts.rows) {
+    if (r.g === 3) {
+      items = r.n;
+      withActivity = r.act;
+    } else if (r.g === 1) byKind[r.kind ?? ''] = r.n;
+    else if (r.g === 2) byStatus[r.status ?? ''] = r.n;
+  }
+  const st = Object.fromEntries(jobs.rows.map((r) => [r.state, r.n]));
+  const cams = new Map<string, { t: string; score: number }[]>();
+  for (const r of activity.rows) cams.set(r.camera, [...(cams.get(r.camera) ?? []), { t: new Date(r.t).toISOString(), score: r.score }]);
+  const row = k.rows[0]!;
+  return {
+    case: { id: row.id, name: row.name, createdAt: row.created_at.toISOString() },
+    membership: { role: m.role, grants: m.grants },
+    counts: { items, byKind, byStatus, withActivity },
+    processing: {
+      done: (st.done ?? 0) + (st.skipped ?? 0),
+      pending: st.queued ?? 0,
+      running: st.running ?? 0,
+      failed: st.failed ?? 0,
+      failures: failures.rows.map((f) => ({ itemId: f.item_id, path: f.path, step: f.name, error: f.last_error })),
+    },
+    activityByCamera: [...cams].map(([camera, hours]) => ({ camera, hours })),
+  };
+}

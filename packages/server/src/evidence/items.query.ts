@@ -1,0 +1,161 @@
+import { invalid } from '@custodia/core';
+import type { Queryable } from '@custodia/store';
+import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
+
+/** Which optional tables of other modules exist (checked once at start: migrations ran before). */
+export interface SearchSources {
+  facilities: boolean;
+}
+
+export async function detectSearchSources(db: Queryable): Promise<SearchSources> {
+  const r = await db.query<{ f: string | null }>("SELECT to_regclass('facilities')::text AS f");
+  return { facilities: r.rows[0]?.f != null };
+}
+
+const SORT_SQL: Record<string, { expr: string; dir: 'ASC' | 'DESC'; kind: 'text' | 'number' }> = {
+  path: { expr: 'i.path', dir: 'ASC', kind: 'text' },
+  size: { expr: 'COALESCE(i.size, -1)', dir: 'ASC', kind: 'number' },
+  duration: { expr: 'COALESCE(i.duration_sec, -1)', dir: 'ASC', kind: 'number' },
+  activity: { expr: 'i.activity_seconds', dir: 'ASC', kind: 'number' },
+  id: { expr: 'i.item_id', dir: 'ASC', kind: 'number' },
+};
+
+function decodeCursor(cursor: string, kind: 'text' | 'number'): [string | number, number] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === (kind === 'text' ? 'string' : 'number') && Number.isInteger(v[1])) {
+      return [v[0] as string | number, v[1] as number];
+    }
+  } catch {
+    // fall through
+  }
+  throw invalid('this cursor is not valid for this sort (start again without it)', { where: 'query.cursor' });
+}
+
+const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSON.stringify([v, id]), 'utf8').toString('base64url');
+
+/**
+ * The items of a case with filters, full-text search, sort, keyset pagination and facet counts
+ * over the whole filtered set. Reads `item_index` (one row per item, kept by triggers) and
+ * `search_docs` (documents of every source, kept by triggers).
+ */
+export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
+  const params: unknown[] = [caseId];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = ['i.case_id = $1'];
+  // Every source (paths, annotation notes, incident texts, OCR) writes its documents to search_docs.
+  // The matching item ids are fetched first, through the GIN index, and passed as an array: left to
+  // itself the planner walked the items in sort order testing each one's documents, or hashed the
+  // whole case, for a handful of matches.
+  if (q.q) {
+    const hits = await db.query<{ item_id: number }>(
+      'SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2)',
+      [caseId, q.q],
+    );
+    where.push(`i.item_id = ANY(${p(hits.rows.map((r) => r.item_id))}::bigint[])`);
+  }
+  if (q.kind?.length) where.push(`i.kind = ANY(${p(q.kind)}::text[])`);
+  if (q.status?.length) where.push(`i.status = ANY(${p(q.status)}::text[])`);
+  if (q.camera?.length) where.push(`i.camera = ANY(${p(q.camera)}::text[])`);
+  if (q.facility !== undefined) {
+    if (!sources.facilities) throw invalid('facilities are not set up on this instance', { where: 'query.facility' });
+    where.push(
+      `i.camera IN (WITH RECURSIVE t AS (SELECT id, kind, name, overlay_label FROM facilities WHERE id = ${p(q.facility)}
+         UNION ALL SELECT f.id, f.kind, f.name, f.overlay_label FROM facilities f JOIN t ON f.parent_id = t.id)
+       SELECT COALESCE(overlay_label, name) FROM t WHERE kind = 'camera')`,
+    );
+  }
+  if (q.from) where.push(`i.overlay_start >= ${p(q.from)}::timestamptz`);
+  if (q.to) where.push(`i.overlay_start < ${p(q.to)}::timestamptz`);
+  if (q.hasActivity !== undefined) where.push(q.hasActivity ? 'i.activity_seconds > 0' : 'i.activity_seconds = 0');
+  if (q.duplicateGroup === 'any') where.push('i.duplicate_group IS NOT NULL');
+  else if (q.duplicateGroup) where.push(`i.duplicate_group = ${p(q.duplicateGroup)}`);
+  if (q.tag?.length) where.push(`i.tags && ${p(q.tag)}::bigint[]`);
+  if (q.review?.length) where.push(`i.review_state = ANY(${p(q.review)}::text[])`);
+  const filter = where.join(' AND ');
+  const filterParams = params.length;
+
+  const desc = q.sort.startsWith('-');
+  const sort = SORT_SQL[q.sort.replace(/^-/, '')]!;
+  const dir = desc ? 'DESC' : 'ASC';
+  const cmp = desc ? '<' : '>';
+  let keyset = '';
+  if (q.cursor) {
+    const [v, id] = decodeCursor(q.cursor, sort.kind);
+    keyset = ` AND (${sort.expr}, i.item_id) ${cmp} (${p(v)}, ${p(id)})`;
+  }
+  const limit = p(q.limit + 1);
+  const page = db.query<{
+    item_id: number;
+    path: string;
+    kind: string;
+    status: string;
+    sha256: string | null;
+    size: number | null;
+    duration_sec: number | null;
+    poster_sha256: string | null;
+    proxy_sha256: string | null;
+    camera: string | null;
+    overlay_start: Date | null;
+    activity_seconds: number;
+    duplicate_group: string | null;
+    tags: number[];
+    review_state: string;
+    sort_key: string | number;
+  }>(
+    `SELECT i.*, ${sort.expr} AS sort_key FROM item_index i WHERE ${filter}${keyset}
+     ORDER BY ${sort.expr} ${dir}, i.item_id ${dir} LIMIT ${limit}`,
+    params,
+  );
+  const fparams = params.slice(0, filterParams);
+  const facets = db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; g: number; n: number }>(
+    `SELECT kind, status, camera, has, dup, review, GROUPING(kind, status, camera, has, dup, review) AS g, count(*)::int AS n
+     FROM (SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review
+           FROM item_index i WHERE ${filter}) f
+     GROUP BY GROUPING SETS ((kind), (status), (camera), (has), (dup), (review), ())`,
+    fparams,
+  );
+  const tags = db.query<{ t: number; n: number }>(
+    `SELECT t, count(*)::int AS n FROM item_index i CROSS JOIN LATERAL unnest(i.tags) AS t WHERE ${filter} AND i.tags <> '{}' GROUP BY t`,
+    fparams,
+  );
+  const [pr, fr, tr] = await Promise.all([page, facets, tags]);
+
+  const out: ItemsPage['facets'] = { kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} };
+  let total = 0;
+  // GROUPING bits, leftmost argument highest: 0b011111 = grouped by kind only, and so on.
+  for (const r of fr.rows) {
+    if (r.g === 0b111111) total = r.n;
+    else if (r.g === 0b011111) out.kind[r.kind ?? ''] = r.n;
+    else if (r.g === 0b101111) out.status[r.status ?? ''] = r.n;
+    else if (r.g === 0b110111) out.camera[r.camera ?? '(unknown)'] = r.n;
+    else if (r.g === 0b111011) out.hasActivity[String(r.has)] = r.n;
+    else if (r.g === 0b111101) out.duplicate[String(r.dup)] = r.n;
+    else if (r.g === 0b111110) out.review[r.review ?? 'none'] = r.n;
+  }
+  for (const r of tr.rows) out.tag[String(r.t)] = r.n;
+
+  const rows = pr.rows.slice(0, q.limit);
+  const last = pr.rows.length > q.limit ? rows[rows.length - 1] : undefined;
+  const items: ItemRow[] = rows.map((r) => ({
+    id: r.item_id,
+    path: r.path,
+    kind: r.kind,
+    status: r.status,
+    sha256: r.sha256,
+    size: r.size,
+    durationSec: r.duration_sec,
+    posterSha256: r.poster_sha256,
+    proxySha256: r.proxy_sha256,
+    camera: r.camera,
+    overlayStart: r.overlay_start ? new Date(r.overlay_start).toISOString() : null,
+    activitySeconds: r.activity_seconds,
+    duplicateGroup: r.duplicate_group,
+    tags: (r.tags ?? []).map(Number),
+    reviewState: r.review_state,
+  }));
+  return { items, facets: out, total, nextCursor: last ? encodeCursor(last.sort_key, last.item_id) : null };
+}

@@ -1,0 +1,45 @@
+import { createFacility, listFacilities, matchCamera, updateFacility } from '@custodia/core';
+import { z } from 'zod';
+import type { AppDeps, ServerApp } from '../app-env.js';
+import { callerOf, docRepos } from '../documentation/documentation-context.js';
+import { facilityChangeSchema, facilitySchema, newFacilitySchema } from '../documentation/documentation.schemas.js';
+import { defineRoute } from '../http/define-route.js';
+import { idParam } from '../http/validate.js';
+import { stripUndefined } from './taxonomy.routes.js';
+
+export function registerFacilityRoutes(app: ServerApp, deps: AppDeps): void {
+  const repos = docRepos(deps);
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'get', path: '/api/facilities', summary: 'The facilities tree (region → facility → unit → camera), as a flat list with parents', tags: ['facilities'],
+      response: z.object({ facilities: z.array(facilitySchema) }),
+    },
+    async (_c, { auth }) => ({ facilities: await listFacilities(repos.facilities, callerOf(deps, auth)) }),
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'get', path: '/api/facilities/match-camera', summary: 'The camera whose overlay label matches a label read by OCR (null when none or several)', tags: ['facilities'],
+      query: z.object({ label: z.string().min(1).max(300) }), response: z.object({ camera: facilitySchema.nullable() }),
+    },
+    async (_c, { query, auth }) => ({ camera: await matchCamera(repos.facilities, query.label, callerOf(deps, auth)) }),
+  );
+  defineRoute(
+    app,
+    deps,
+    { method: 'post', path: '/api/facilities', summary: 'Add a region, facility, unit or camera (coordinators and administrators)', tags: ['facilities'], status: 201, body: newFacilitySchema, response: z.object({ facility: facilitySchema }) },
+    async (_c, { body, auth }) => ({ facility: await createFacility(repos, callerOf(deps, auth), body) }),
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'patch', path: '/api/facilities/:facilityId', summary: 'Rename, move or relabel a facility node (coordinators and administrators)', tags: ['facilities'],
+      params: z.object({ facilityId: idParam }), body: facilityChangeSchema, response: z.object({ facility: facilitySchema }),
+    },
+    async (_c, { params, body, auth }) => ({ facility: await updateFacility(repos, callerOf(deps, auth), params.facilityId, stripUndefined(body)) }),
+  );
+}

@@ -1,0 +1,132 @@
+// The one door to the server. Cookies carry the session (HttpOnly, never readable here); the CSRF
+// token lives only in memory and goes on every non-GET request. Nothing is put in localStorage.
+import type * as T from './api-types.js';
+type Id = T.Id;
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly where?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<R>(method: string, path: string, body?: unknown): Promise<R> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as R;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ApiError(res.status, 'invalid', `${method} ${path}: not JSON (${res.status})`);
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; where?: string } } | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? String(res.status), e?.message ?? res.statusText, e?.where);
+  }
+  return json as R;
+}
+
+const qs = (params: Record<string, string | number | boolean | undefined | null>): string => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+};
+
+export const blobUrl = (sha256: string): string => `/api/blobs/${sha256}`;
+
+export const api = {
+  setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
+  setup: (b: { setupCode: string; username: string; displayName: string; password: string }) =>
+    request<T.SessionInfo>('POST', '/api/setup', b),
+  session: () => request<T.SessionInfo>('GET', '/api/session'),
+  signIn: (b: { username: string; password: string; totp?: string }) => request<T.SessionInfo>('POST', '/api/session', b),
+  signOut: () => request<void>('DELETE', '/api/session'),
+  revokeAll: () => request<void>('POST', '/api/session/revoke-all', {}),
+  totpEnrol: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/me/totp/enrol', {}),
+  totpConfirm: (code: string) => request<unknown>('POST', '/api/me/totp/confirm', { code }),
+  settings: (b: Partial<T.UserSettings>) => request<unknown>('PATCH', '/api/me/settings', b),
+  password: (b: { current: string; next: string }) => request<unknown>('PATCH', '/api/me/password', b),
+
+  users: () => request<T.User[] | { users: T.User[] }>('GET', '/api/users').then(unwrap<T.User>('users')),
+  createUser: (b: { username: string; displayName: string; password: string; isAdmin?: boolean }) =>
+    request<unknown>('POST', '/api/users', b).then(one<T.User>('user')),
+  patchUser: (id: Id, b: { disabled?: boolean; isAdmin?: boolean }) => request<unknown>('PATCH', `/api/users/${id}`, b).then(one<T.User>('user')),
+
+  cases: () => request<T.CaseSummary[] | { cases: T.CaseSummary[] }>('GET', '/api/cases').then(unwrap<T.CaseSummary>('cases')),
+  createCase: (name: string) => request<T.CaseSummary | { case: T.CaseSummary }>('POST', '/api/cases', { name }).then((r) => ('case' in r ? r.case : r)),
+  dashboard: (caseId: Id) => request<T.Dashboard>('GET', `/api/cases/${caseId}`),
+  members: (caseId: Id) =>
+    request<T.Member[] | { members: T.Member[] }>('GET', `/api/cases/${caseId}/members`).then(unwrap<T.Member>('members')),
+  putMember: (caseId: Id, userId: Id, b: { role: T.Role; grants: T.Grant[] }) =>
+    request<unknown>('PUT', `/api/cases/${caseId}/members/${userId}`, b),
+  removeMember: (caseId: Id, userId: Id) => request<unknown>('DELETE', `/api/cases/${caseId}/members/${userId}`),
+
+  items: (caseId: Id, q: T.ItemQuery) => request<T.ItemList>('GET', `/api/cases/${caseId}/items${qs({ ...q })}`),
+  item: (itemId: Id) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
+  views: (caseId: Id) =>
+    request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
+  saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<unknown>('POST', `/api/cases/${caseId}/views`, b).then(one<T.SavedView>('view')),
+
+  taxonomy: () => request<T.Term[] | { terms: T.Term[] }>('GET', '/api/taxonomy').then(unwrap<T.Term>('terms')),
+  createTerm: (b: { kind: T.Term['kind']; key: string; labels: { en: string; ru: string }; parentId?: string | null }) =>
+    request<unknown>('POST', '/api/taxonomy', b).then(one<T.Term>('term')),
+
+  annotations: (itemId: Id) =>
+    request<T.Annotation[] | { annotations: T.Annotation[] }>('GET', `/api/items/${itemId}/annotations`).then(unwrap<T.Annotation>('annotations')),
+  createAnnotation: (itemId: Id, b: T.AnnotationInput) => request<unknown>('POST', `/api/items/${itemId}/annotations`, b).then(one<T.Annotation>('annotation')),
+  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput>) => request<unknown>('PATCH', `/api/annotations/${id}`, b).then(one<T.Annotation>('annotation')),
+  deleteAnnotation: (id: Id) => request<unknown>('DELETE', `/api/annotations/${id}`),
+
+  incidents: (caseId: Id) =>
+    request<T.Incident[] | { incidents: T.Incident[] }>('GET', `/api/cases/${caseId}/incidents`).then(unwrap<T.Incident>('incidents')),
+  createIncident: (caseId: Id, b: T.IncidentInput) => request<unknown>('POST', `/api/cases/${caseId}/incidents`, b).then(one<T.Incident>('incident')),
+  incident: (id: Id) => request<unknown>('GET', `/api/incidents/${id}`).then(one<T.Incident>('incident')),
+  patchIncident: (id: Id, b: Partial<T.IncidentInput>) => request<unknown>('PATCH', `/api/incidents/${id}`, b).then(one<T.Incident>('incident')),
+  addSegment: (id: Id, b: { itemId: Id; startSec: number; endSec: number; annotationId?: Id; version?: number }) =>
+    request<unknown>('POST', `/api/incidents/${id}/segments`, b),
+  review: (id: Id, b: T.ReviewInput) => request<unknown>('POST', `/api/incidents/${id}/review`, b).then(one<T.Incident>('incident')),
+
+  facilities: () =>
+    request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),
+  createFacility: (b: { kind: T.Facility["kind"]; name: string; parentId?: Id | null; facilityTypeTermId?: Id | null }) =>
+    request<unknown>('POST', '/api/facilities', b).then(one<T.Facility>('facility')),
+
+  persons: (caseId: Id) =>
+    request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
+  createPerson: (caseId: Id, b: T.PersonInput) => request<unknown>('POST', `/api/cases/${caseId}/persons`, b).then(one<T.Person>('person')),
+
+  ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
+    request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),
+};
+
+/** The contract returns lists either bare or wrapped in an object; accept both. */
+function unwrap<X>(key: string) {
+  return (r: X[] | Record<string, X[]>): X[] => (Array.isArray(r) ? r : ((r as Record<string, X[]>)[key] ?? []));
+}
+/** Single records come wrapped ({ incident: {...} }); accept a bare one too. */
+function one<X>(key: string) {
+  return (r: unknown): X => {
+    const o = r as Record<string, unknown>;
+    return (o && typeof o === 'object' && key in o && typeof o[key] === 'object' && !('id' in o) ? o[key] : r) as X;
+  };
+}
