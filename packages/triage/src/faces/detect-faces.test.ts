@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateMediaTools, MediaInputError, runTool, type MediaTools } from '@custodia/media';
@@ -90,6 +90,21 @@ test('not a video: a clear error, not a crash', async () => {
   await assert.rejects(detectFaces(tools, text), (e: unknown) => e instanceof MediaInputError && /^Cannot detect faces: /.test(e.message));
   await assert.rejects(detectFaces(tools, audioOnly), (e: unknown) => e instanceof MediaInputError && e.kind === 'no-video-stream' && /no video stream/.test(e.message));
   await assert.rejects(detectFaces(tools, clip.path, { sampleFps: 0 }), /sampleFps/);
+});
+
+test('a video whose picture cannot be decoded ends with a reason', async () => {
+  // A well-formed MP4 whose coded frames are zeros: the container opens, no picture decodes.
+  const bytes = readFileSync(noise);
+  const mdat = bytes.indexOf('mdat');
+  assert.ok(mdat > 0);
+  bytes.fill(0, mdat + 200);
+  const broken = join(dir, 'zeroed.mp4');
+  writeFileSync(broken, bytes);
+  await assert.rejects(detectFaces(tools, broken), (e: unknown) => {
+    assert.ok(e instanceof MediaInputError, String(e));
+    assert.match(e.message, /^Cannot detect faces: ./);
+    return true;
+  });
 });
 
 test('abort: rejects with the signal reason and leaves no ffmpeg behind', async () => {

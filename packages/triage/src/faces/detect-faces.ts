@@ -5,6 +5,7 @@
 // flight on two cores. Nothing leaves the machine; nothing of the frames is logged or kept but boxes.
 import { availableParallelism } from 'node:os';
 import {
+  abortReason,
   fileUrl,
   forcedInputFormat,
   isRawStream,
@@ -105,6 +106,7 @@ export async function detectFaces(tools: MediaTools, input: string, options: Fac
   const concurrency = options.concurrency ?? Math.min(2, availableParallelism());
   const backend = options.backend ?? 'wasm';
   const { signal } = options;
+  if (signal?.aborted) throw abortReason(signal);
 
   // Fit inside maxW×maxH at the display aspect ratio, never enlarged; even sizes.
   const fit = `min(1\\,min(${maxW}/(iw*sar)\\,${maxH}/ih))`;
@@ -142,7 +144,7 @@ export async function detectFaces(tools: MediaTools, input: string, options: Fac
         height = f.height;
         const tSec = Math.round((f.index / sampleFps) * 1000) / 1000;
         inFlight += 1;
-        // One frame waits in the pipe's place per worker: ffmpeg decodes ahead, never far ahead.
+        // Each worker busy with a frame and one decoded frame waiting: ffmpeg never runs far ahead.
         if (inFlight >= concurrency + 1) flow?.pause();
         const job = detectInPool(concurrency, backend, f.rgb, f.width, f.height, spec)
           .then((d) => {

@@ -69,7 +69,7 @@ const pools = new Map<FaceBackend, FaceWorker[]>();
 
 /** Sends a frame to the least busy of `size` workers (started as needed) of the given backend. */
 export function detectInPool(size: number, backend: FaceBackend, rgb: Uint8Array, width: number, height: number, spec: DetectorSpec): Promise<FrameDetection> {
-  let pool = (pools.get(backend) ?? []).filter((w) => !w.dead);
+  const pool = (pools.get(backend) ?? []).filter((w) => !w.dead);
   pools.set(backend, pool);
   let target = pool.slice(0, size).sort((a, b) => a.load - b.load)[0];
   if (!target || (target.load > 0 && pool.length < size)) {
