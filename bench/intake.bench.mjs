@@ -24,6 +24,7 @@ const PAR = Number(process.env.INTAKE_BENCH_PARALLEL ?? 10);
 const CRYPTO_BYTES = Number(process.env.INTAKE_BENCH_CRYPTO_BYTES ?? 256 * MiB);
 const SERVER = fileURLToPath(new URL('../packages/intake/dist/testing/serve-intake.process.js', import.meta.url));
 const work = await mkdtemp(join(tmpdir(), 'custodia-intake-bench-'));
+let server = null;
 const results = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg(), sizes: { SIZE, PAR_SIZE, PAR, CRYPTO_BYTES } };
 const mbps = (bytes, ms) => +(bytes / MiB / (ms / 1000)).toFixed(1);
 const log = (...a) => console.error('bench:', ...a);
@@ -88,7 +89,7 @@ try {
   await setup.service.repo.createChannel('bench', 'bench');
   await setup.service.repo.addRecipient('bench', 'bench', await identityToRecipient(identity));
   await setup.close();
-  const server = await startServer(home);
+  server = await startServer(home);
   const url = `http://127.0.0.1:${server.port}`;
   for (const [name, seal] of [['portable (browser code: @noble/ciphers)', undefined], ['native (Node OpenSSL ChaCha20-Poly1305)', nodeChunkSeal]]) {
     const client = new IntakeClient(url, seal, nodeUploadBody);
@@ -166,6 +167,11 @@ try {
   await mkdir('bench/out', { recursive: true });
   await writeFile('bench/out/intake.json', JSON.stringify(results, null, 2) + '\n');
   console.log(JSON.stringify(results, null, 2));
+} catch (e) {
+  console.error('bench failed:', e);
+  process.exitCode = 1;
 } finally {
-  await rm(work, { recursive: true, force: true });
+  server?.child.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 500));
+  await rm(work, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -18,6 +18,9 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The intake's tests prove interoperability with the standard age tool and drive the portal in Chromium.
+command -v age >/dev/null 2>&1 || missing+=(age)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 # The font the synthetic CCTV test footage burns its clock and camera label with.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # Russian Tesseract data: the overlay step reads Cyrillic camera labels with it (English comes

@@ -173,12 +173,24 @@ export class IntakeClient {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
-    let res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+    // A connection the server closed while idle can fail the first try: retry network errors (an
+    // extra empty batch is the worst a retried POST can leave).
+    const send = async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+        } catch (e) {
+          if (attempt >= 3) throw new IntakeError(0, `cannot reach the intake: ${(e as Error).message}`);
+          await new Promise((r) => setTimeout(r, 300 * (attempt + 1)));
+        }
+      }
+    };
+    let res = await send();
     // 429 means the intake is busy verifying other codenames: wait and try again, a few times.
     for (let attempt = 1; res.status === 429 && attempt <= 8; attempt++) {
       await res.text();
       await new Promise((r) => setTimeout(r, 500 * attempt));
-      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload as string | undefined });
+      res = await send();
     }
     const text = await res.text();
     if (!res.ok) {

@@ -60,6 +60,9 @@ export async function serveIntake(intake: Intake, port: number, hostname = '127.
   timer.unref();
   return new Promise((resolve) => {
     const server = serve({ fetch: intake.app.fetch, port, hostname }, (info) => {
+      // Longer than clients' keep-alive, so the server is not the one closing a connection a client is about to reuse.
+      (server as unknown as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
+      (server as unknown as { keepAliveTimeout: number; headersTimeout: number }).headersTimeout = 66_000;
       resolve({
         server,
         port: info.port,

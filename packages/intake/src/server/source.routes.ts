@@ -75,7 +75,10 @@ export function sourceRoutes(service: IntakeService, tus: TusServer): Hono {
     return c.json({ id: m.id }, 201);
   });
 
-  app.all('/files', (c) => tus.handleWeb(c.req.raw));
-  app.all('/files/*', (c) => tus.handleWeb(c.req.raw));
+  // Only what resumable uploading needs: no GET of an upload, no DELETE, no extensions beyond creation.
+  const tusOnly = async (c: Context): Promise<Response> =>
+    ['POST', 'HEAD', 'PATCH', 'OPTIONS'].includes(c.req.method) ? tus.handleWeb(c.req.raw) : c.json({ error: 'method not allowed' }, 405);
+  app.all('/files', tusOnly);
+  app.all('/files/*', tusOnly);
   return app;
 }
