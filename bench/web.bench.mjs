@@ -41,6 +41,8 @@ try {
   await call('PATCH', '/api/me/settings', { revealMedia: true });
   const { cases } = await call('GET', '/api/cases');
   const caseId = cases.find((c) => c.name === 'Bench case').id;
+  // Media is streamed only to members of a case holding it.
+  await call('PUT', `/api/cases/${caseId}/members/${s.user.id}`, { role: 'coordinator', grants: [] });
   const { items } = await call('GET', `/api/cases/${caseId}/items?limit=10`);
   const videos = items.filter((i) => i.proxySha256);
   if (videos.length === 0) throw new Error('no item with a proxy');
@@ -80,6 +82,7 @@ try {
               v.muted = true;
               v.play().catch(reject);
             };
+            v.addEventListener('error', () => reject(new Error(`video error ${v.error?.code}`)), { once: true });
             if (v.readyState >= 2) onLoaded();
             else v.addEventListener('loadeddata', onLoaded, { once: true });
           };

@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 
 const store = await import('@custodia/store');
 const testing = await import('@custodia/store/testing');
@@ -176,6 +177,29 @@ for (const kind of KINDS) {
       }
       r[name] = { p50: ms(pct(times, 50)), p95: ms(pct(times, 95)) };
     }
+    // CPU time per query, which the machine's load does not change much (wall times above include
+    // waiting for a core): of the PostgreSQL backend (from /proc), or of this process for PGlite.
+    for (const [name, q] of [['cpuList', {}], ['cpuSearch', { q: 'избиения' }], ['cpuSearchRare', { q: 'электрошокер' }]]) {
+      const n = REQUESTS;
+      if (kind === 'postgres') {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: config.databaseUrl });
+        await client.connect();
+        const pid = (await client.query('SELECT pg_backend_pid() AS p')).rows[0].p;
+        const q1 = { query: (sql, params) => client.query(sql, params).then((x) => ({ rows: x.rows, rowCount: x.rowCount })) };
+        await server.queryItems(q1, s.caseId, { sort: 'path', limit: 100, ...q }, sources);
+        const ticks = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); };
+        const before = ticks();
+        for (let i = 0; i < n; i++) await server.queryItems(q1, s.caseId, { sort: 'path', limit: 100, ...q }, sources);
+        r[name] = { cpuMs: ms(((ticks() - before) * 10) / n) };
+        await client.end();
+      } else {
+        const before = process.cpuUsage();
+        for (let i = 0; i < n; i++) await server.queryItems(vault.db, s.caseId, { sort: 'path', limit: 100, ...q }, sources);
+        const d = process.cpuUsage(before);
+        r[name] = { cpuMs: ms((d.user + d.system) / 1000 / n) };
+      }
+    }
     r.loadAverage = loadavg().map((x) => Math.round(x * 10) / 10);
     results[kind] = r;
     console.error(kind, JSON.stringify(r));
@@ -193,4 +217,8 @@ console.log(`\nItems ${ITEMS.toLocaleString('en')}, search documents ${DOCS.toLo
 console.log(`| query | ${KINDS.map((k) => `${k} p50 | ${k} p95`).join(' | ')} |`);
 console.log(`|---|${KINDS.map(() => '---|---').join('|')}|`);
 for (const q of rows) console.log(`| ${q} | ${KINDS.map((k) => `${results[k][q].p50} | ${results[k][q].p95}`).join(' | ')} |`);
+console.log(`\nCPU time per items query (ms; PostgreSQL: the backend's, PGlite: this process's)\n`);
+console.log(`| query | ${KINDS.join(' | ')} |`);
+console.log(`|---|${KINDS.map(() => '---').join('|')}|`);
+for (const q of ['cpuList', 'cpuSearch', 'cpuSearchRare']) console.log(`| ${q} | ${KINDS.map((k) => results[k][q].cpuMs).join(' | ')} |`);
 console.log(JSON.stringify(results));

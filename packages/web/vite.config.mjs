@@ -6,5 +6,6 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
-  server: { proxy: { '/api': 'http://127.0.0.1:7700' } },
+  // `npx vite` in this folder: the app with hot reload, the API from a local `custodia serve`.
+  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
 });

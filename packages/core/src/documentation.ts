@@ -36,6 +36,7 @@ export * from './incidents/verify-incident.use-case.js';
 export * from './incidents/dispute-incident.use-case.js';
 export * from './incidents/reopen-incident.use-case.js';
 export * from './incidents/get-incident.use-case.js';
+export * from './incidents/time-at.use-case.js';
 export * from './views/saved-view.types.js';
 export * from './views/save-view.use-case.js';
 export * from './views/list-views.use-case.js';

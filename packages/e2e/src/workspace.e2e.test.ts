@@ -112,13 +112,14 @@ for (const kind of kinds) {
       assert.equal(await a.getByTestId('item-count').textContent(), '3');
       await shot(a, 'case-dashboard');
       await a.getByRole('link', { name: 'Members' }).click();
-      for (const [user, role, grant] of [
-        ['boris', 'analyst', true],
-        ['chen', 'reviewer', false],
-        ['dana', 'observer', false],
+      for (const [user, label, role, grant] of [
+        ['amira', 'Amira Admin (amira)', 'coordinator', false],
+        ['boris', 'Boris Analyst (boris)', 'analyst', true],
+        ['chen', 'Chen Reviewer (chen)', 'reviewer', false],
+        ['dana', 'Dana Observer (dana)', 'observer', false],
       ] as const) {
         const form = a.getByRole('form', { name: 'Add member' });
-        await form.getByLabel('User').selectOption({ label: `${user[0]!.toUpperCase()}${user.slice(1)} ${role[0]!.toUpperCase()}${role.slice(1)} (${user})` });
+        await form.getByLabel('User').selectOption({ label });
         await form.getByLabel('Role').selectOption(role);
         if (grant) await form.getByLabel('Victims’ identities').check();
         await form.getByRole('button', { name: 'Add member' }).click();
@@ -268,6 +269,18 @@ for (const kind of kinds) {
         await a.getByLabel('Name').fill('Southern region');
         await a.getByRole('button', { name: 'Add' }).click();
         await a.locator('.tree').getByText('Southern region').waitFor();
+        for (const [kind, parent, name] of [
+          ['facility', 'Southern region', 'Pre-trial detention centre No. 2'],
+          ['unit', 'Pre-trial detention centre No. 2', 'Block B, ground floor'],
+          ['camera', 'Block B, ground floor', 'CAM 3 corridor'],
+        ] as const) {
+          await a.getByLabel('Kind').selectOption(kind);
+          await a.getByLabel('Inside').selectOption({ label: parent });
+          if (kind === 'facility') await a.getByLabel('Facility type').selectOption({ index: 1 });
+          await a.getByLabel('Name').fill(name);
+          await a.getByRole('button', { name: 'Add' }).click();
+          await a.locator('.tree').getByText(name).waitFor();
+        }
         await shot(a, 'facilities');
         await a.goto(`/#/cases/${caseId}/items`);
         await a.getByTestId('language').selectOption('ru');

@@ -180,6 +180,8 @@ CREATE TABLE annotation_versions (
   PRIMARY KEY (annotation_id, version)
 );
 
+ALTER TABLE incident_segments ADD FOREIGN KEY (annotation_id) REFERENCES annotations(id);
+
 CREATE TABLE saved_views (
   id          bigserial PRIMARY KEY,
   case_id     bigint NOT NULL REFERENCES cases(id),

@@ -36,7 +36,7 @@ export interface CaseSummary {
 export interface Dashboard {
   case: CaseSummary;
   counts?: { byKind?: Record<string, number>; byStatus?: Record<string, number>; items?: number } & Record<string, unknown>;
-  processing?: { done: number; pending: number; failed: number; failures?: { itemId: string; step: string; error: string; path?: string }[] };
+  processing?: { done: number; pending: number; running?: number; failed: number; failures?: { itemId: Id | null; step: string; error: string | null; path?: string | null }[] };
   activityByCamera?: { camera: string; hours: { t: string; score: number }[] }[];
 }
 export interface Member {

@@ -15,6 +15,7 @@ import { ItemsScreen } from './screens/items.screen.js';
 import { ItemScreen } from './screens/item.screen.js';
 import { IncidentsScreen, IncidentScreen } from './screens/incidents.screen.js';
 import { FacilitiesScreen } from './screens/facilities.screen.js';
+import { TaxonomyScreen } from './screens/taxonomy.screen.js';
 import { PersonsScreen } from './screens/persons.screen.js';
 import { LedgerScreen } from './screens/ledger.screen.js';
 import { SettingsScreen, UsersScreen } from './screens/settings.screen.js';
@@ -134,6 +135,7 @@ function Shell() {
         <nav aria-label="main" className="topnav">
           <a href={href.cases()} aria-current={route.name === 'cases' ? 'page' : undefined}>{t('nav.cases')}</a>
           <a href={href.facilities()} aria-current={route.name === 'facilities' ? 'page' : undefined}>{t('nav.facilities')}</a>
+          <a href={href.taxonomy()} aria-current={route.name === 'taxonomy' ? 'page' : undefined}>{t('nav.taxonomy')}</a>
           {session.user.isAdmin && <a href={href.users()} aria-current={route.name === 'users' ? 'page' : undefined}>{t('nav.users')}</a>}
           <a href={href.settings()} aria-current={route.name === 'settings' ? 'page' : undefined}>{t('nav.settings')}</a>
         </nav>
@@ -195,6 +197,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
       return <IncidentScreen key={route.incidentId} caseId={route.caseId} incidentId={route.incidentId} role={role} />;
     case 'facilities':
       return <FacilitiesScreen />;
+    case 'taxonomy':
+      return <TaxonomyScreen />;
     case 'users':
       return <UsersScreen />;
     case 'settings':

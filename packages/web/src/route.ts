@@ -7,6 +7,7 @@ export type Route =
   | { name: 'item'; caseId: string; itemId: string; t?: number }
   | { name: 'incident'; caseId: string; incidentId: string }
   | { name: 'facilities' }
+  | { name: 'taxonomy' }
   | { name: 'users' }
   | { name: 'settings' };
 
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
     return { name: 'case', caseId: p[1], tab };
   }
   if (p[0] === 'facilities') return { name: 'facilities' };
+  if (p[0] === 'taxonomy') return { name: 'taxonomy' };
   if (p[0] === 'users') return { name: 'users' };
   if (p[0] === 'settings') return { name: 'settings' };
   return { name: 'cases' };
@@ -38,6 +40,7 @@ export const href = {
   item: (caseId: Id, itemId: Id, t?: number) => `#/cases/${caseId}/items/${itemId}${t ? `?t=${t.toFixed(2)}` : ''}`,
   incident: (caseId: Id, id: Id) => `#/cases/${caseId}/incidents/${id}`,
   facilities: () => '#/facilities',
+  taxonomy: () => '#/taxonomy',
   users: () => '#/users',
   settings: () => '#/settings',
 };

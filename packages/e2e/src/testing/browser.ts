@@ -32,6 +32,7 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.png`);
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete && (i.naturalWidth > 0 || !i.src)), undefined, { timeout: 5000 }).catch(() => undefined);
   // The top of the screen, without a focus ring or the caret of the last field filled in.
   await page.evaluate(() => {
     (document.activeElement as HTMLElement | null)?.blur();

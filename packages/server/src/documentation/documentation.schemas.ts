@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Annotation, AnnotationVersion, EvidenceSegment, Incident, Person, Review, SavedView } from '@custodia/core';
+import type { Annotation, AnnotationVersion, EvidenceSegment, Incident, Review, SavedView } from '@custodia/core';
 
 const id = z.number().int().positive();
 const ids = z.array(id).max(500);
@@ -252,4 +252,3 @@ export const incidentOut = (i: Incident) => ({
 export const segmentOut = (s: EvidenceSegment) => ({ ...s, addedAt: s.addedAt.toISOString() });
 export const reviewOut = (r: Review) => ({ ...r, reviewer: r.reviewerName, createdAt: r.createdAt.toISOString() });
 export const savedViewOut = (v: SavedView) => ({ id: v.id, name: v.name, query: v.query, createdAt: v.createdAt.toISOString() });
-export const personOut = (p: Person) => p;

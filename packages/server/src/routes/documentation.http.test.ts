@@ -141,6 +141,13 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(page.body.entries.map((e: { action: string }) => e.action), ['incident-verified']);
     });
 
+    test('the time of a moment comes from the overlay clock when it was read, and says so', async () => {
+      await s.vault.db.query("UPDATE item_index SET overlay_start = '2021-03-04T02:10:00Z' WHERE item_id = $1", [items[0]!.id]);
+      const t = await as.olga.json('GET', `/api/items/${items[0]!.id}/time?at=90.5`);
+      assert.deepEqual(t.body, { time: '2021-03-04T02:11:30.500Z', source: 'overlay' });
+      assert.deepEqual((await as.olga.json('GET', `/api/items/${items[1]!.id}/time?at=3`)).body, { time: null, source: null });
+    });
+
     test('saved views are per user; observers may save their own', async () => {
       const v = await as.olga.json('POST', `/api/cases/${caseId}/views`, { name: 'Active, cam 2', query: { hasActivity: true, camera: 'cam2' } });
       assert.equal(v.status, 201, JSON.stringify(v.body));

@@ -1,4 +1,4 @@
-import { addSegment, applyReview, createIncident, getIncident, listIncidents, removeSegment, updateIncident } from '@custodia/core';
+import { addSegment, applyReview, createIncident, getIncident, listIncidents, removeSegment, timeAt, updateIncident } from '@custodia/core';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -107,5 +107,16 @@ export function registerIncidentRoutes(app: ServerApp, deps: AppDeps): void {
       await applyReview(repos, caller, params.incidentId, action, { ...stripUndefined(rest), ...(version !== undefined ? { expectedVersion: version } : {}) });
       return { incident: await detail(caller, params.incidentId) };
     },
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'get', path: '/api/items/:itemId/time',
+      summary: 'When a moment of a recording happened, for an incident\'s time: from the overlay clock when read, else the file\'s creation time', tags: ['incidents'],
+      params: z.object({ itemId: idParam }), query: z.object({ at: z.coerce.number().finite().min(0).default(0) }),
+      response: z.object({ time: z.string().nullable(), source: z.enum(['overlay', 'metadata']).nullable() }),
+    },
+    async (_c, { params, query, auth }) => timeAt(repos, callerOf(deps, auth), params.itemId, query.at),
   );
 }

@@ -31,7 +31,7 @@ describe('migrations', () => {
     const b = await PostgresDb.open(t.url);
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      assert.deepEqual([...ra, ...rb].sort(), loadMigrations().map((m) => m.version));
+      assert.deepEqual([...ra, ...rb].sort((x, y) => x - y), loadMigrations().map((m) => m.version));
       assert.deepEqual(await migrate(a), []);
     } finally {
       await a.close();

@@ -1,4 +1,4 @@
-import type { AuditLog, ItemLookup, ItemRef, LedgerNote } from '@custodia/core';
+import type { AuditLog, ItemClocks, ItemLookup, ItemRef, LedgerNote } from '@custodia/core';
 import type { Db } from '../db/db.js';
 import type { PgLedger } from '../repo/pg-ledger.repo.js';
 import { PgAnnotationRepo } from './pg-annotation.repo.js';
@@ -15,6 +15,21 @@ export class PgItemLookup implements ItemLookup {
     if (ids.length === 0) return [];
     const r = await this.db.query<{ id: number; case_id: number; sha256: string | null }>('SELECT id, case_id, sha256 FROM items WHERE id = ANY($1::bigint[])', [ids]);
     return r.rows.map((x) => ({ id: x.id, caseId: x.case_id, sha256: x.sha256 }));
+  }
+}
+
+/** The overlay clock (item_index, filled by triage) and the container's creation time (the probe). */
+export class PgItemClocks implements ItemClocks {
+  constructor(private readonly db: Db) {}
+  async clocksOf(itemId: number): Promise<{ overlayStart: Date | null; creationTime: string | null }> {
+    const r = await this.db.query<{ overlay_start: Date | null; creation_time: string | null }>(
+      `SELECT ix.overlay_start,
+         (SELECT p.facts -> 'tags' ->> 'creationTime' FROM media_probes p WHERE p.sha256 = it.sha256 AND p.status = 'ok' LIMIT 1) AS creation_time
+       FROM items it LEFT JOIN item_index ix ON ix.item_id = it.id WHERE it.id = $1`,
+      [itemId],
+    );
+    const row = r.rows[0];
+    return { overlayStart: row?.overlay_start ? new Date(row.overlay_start) : null, creationTime: row?.creation_time ?? null };
   }
 }
 
@@ -39,6 +54,7 @@ export function documentationRepos(db: Db, ledger: PgLedger) {
     views: new PgSavedViewRepo(db),
     ledgerView: new PgLedgerViewRepo(db),
     items: new PgItemLookup(db),
+    clocks: new PgItemClocks(db),
     audit: new PgAuditLog(db, ledger),
   };
 }

@@ -14,6 +14,8 @@ const catalogues: Record<Locale, Record<MessageKey, string>> = { en, ru };
 export interface I18n {
   locale: Locale;
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  /** A value the server sends (kind, status, review state), translated when the catalogue knows it. */
+  value: (v: string) => string;
   num: (n: number) => string;
   bytes: (n: number) => string;
   date: (iso: string | null | undefined) => string;
@@ -39,6 +41,10 @@ export function makeI18n(locale: Locale, setLocale: (l: Locale) => void): I18n {
       return s;
     },
     num: (n) => nf.format(n),
+    value: (v) => {
+      const key = `value.${v}`;
+      return key in en ? (cat[key as MessageKey] ?? v) : v;
+    },
     bytes: (n) => {
       let i = 0;
       let v = n;

@@ -7,7 +7,7 @@ import { ActivityChart } from '../components/activity-chart.component.js';
 import { ErrorNote, Loading, PageHeader } from '../components/ui.component.js';
 
 function Counts({ title, counts }: { title: string; counts: Record<string, number> | undefined }) {
-  const { num } = useI18n();
+  const { num, value } = useI18n();
   const entries = Object.entries(counts ?? {});
   return (
     <section className="card">
@@ -18,7 +18,7 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
         <dl className="kv">
           {entries.map(([k, v]) => (
             <div key={k} className="kv-row">
-              <dt>{k}</dt>
+              <dt>{value(k)}</dt>
               <dd className="num">{num(v)}</dd>
             </div>
           ))}
@@ -28,7 +28,7 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
   );
 }
 
-export function DashboardScreen({ caseId }: { caseId: string }) {
+export function DashboardScreen({ caseId }: { caseId: string | number }) {
   const { t, num } = useI18n();
   const d = useLoad(() => api.dashboard(caseId), [caseId]);
   if (d.error) return <ErrorNote error={d.error} onRetry={d.reload} />;
@@ -38,7 +38,9 @@ export function DashboardScreen({ caseId }: { caseId: string }) {
   const byKind = (c?.byKind ?? c?.kind) as Record<string, number> | undefined;
   const byStatus = (c?.byStatus ?? c?.status) as Record<string, number> | undefined;
   const total = (c?.items as number | undefined) ?? Object.values(byKind ?? {}).reduce((a, b) => a + b, 0);
-  const p = processing ?? { done: 0, pending: 0, failed: 0 };
+  const p0 = processing ?? { done: 0, pending: 0, failed: 0 };
+  // Running steps are still to be done, as far as the reader is concerned.
+  const p = { ...p0, pending: p0.pending + (p0.running ?? 0) };
   const all = p.done + p.pending + p.failed;
   return (
     <>
@@ -68,7 +70,7 @@ export function DashboardScreen({ caseId }: { caseId: string }) {
             <ul className="failures">
               {p.failures!.map((f, i) => (
                 <li key={i}>
-                  <a href={href.item(caseId, f.itemId)}>{f.path ?? f.itemId}</a> — <code>{f.step}</code>: {f.error}
+                  {f.itemId != null ? <a href={href.item(caseId, f.itemId)}>{f.path ?? f.itemId}</a> : (f.path ?? '—')} — <code>{f.step}</code>: {f.error ?? ''}
                 </li>
               ))}
             </ul>

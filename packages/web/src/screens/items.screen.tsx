@@ -17,7 +17,7 @@ const SORTS = ['path', '-activity', '-duration', 'duration', '-size', 'size'] as
 type Facet = (typeof FACETS)[number];
 
 export function ItemsScreen({ caseId }: { caseId: Id }) {
-  const { t, num, locale } = useI18n();
+  const { t, num, locale, value } = useI18n();
   const terms = useLoad(() => api.taxonomy().catch(() => [] as Term[]), []);
   const termName = (id: Id) => termLabel(terms.data?.find((x) => String(x.id) === String(id)), locale);
   const [query, setQuery] = useState<ItemQuery>({ sort: 'path', limit: 60 });
@@ -49,7 +49,9 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
         ? t(`inc.status.${v}` as MessageKey)
         : f === 'review' && (v === 'none' || v === 'annotated')
           ? t(`review.${v}`)
-          : f === 'duplicate' && v === 'any'
+          : f === 'kind' || f === 'status' || f === 'camera'
+            ? value(v)
+            : f === 'duplicate' && v === 'any'
             ? t('facet.duplicate.any')
             : f === 'tag'
             ? termName(v)
@@ -64,14 +66,14 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
           <input type="search" name="q" placeholder={t('items.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
         {FACETS.map((f) => {
-          const counts = list.data?.facets?.[f];
+          const raw = list.data?.facets?.[f];
+          // The duplicate facet counts items in a group or not; filtering is by group ("any").
+          const counts = raw && f === 'duplicate' ? (raw['true'] ? { any: raw['true'] } : {}) : raw;
           if (!counts || Object.keys(counts).length === 0) return null;
           return (
             <fieldset key={f} className="facet" data-facet={f}>
               <legend>{t(`facet.${f}`)}</legend>
               {Object.entries(counts)
-                // The duplicate facet counts items in a group or not; filtering is by group ("any").
-                .flatMap(([v, n]): [string, number][] => (f !== 'duplicate' ? [[v, n]] : v === 'true' ? [['any', n]] : []))
                 .sort((a, b) => b[1] - a[1])
                 .slice(0, 12)
                 .map(([v, n]) => (
@@ -172,7 +174,7 @@ function fileName(p: string) {
 }
 
 function Thumb({ caseId, it, termName }: { caseId: Id; it: ItemRow; termName: (id: Id) => string }) {
-  const { t, date } = useI18n();
+  const { t, date, value } = useI18n();
   return (
     <li className="thumb card">
       <Reveal className="thumb-media">
@@ -186,8 +188,8 @@ function Thumb({ caseId, it, termName }: { caseId: Id; it: ItemRow; termName: (i
       </div>
       <div className="thumb-tags">
         {(it.activitySeconds ?? 0) > 0 && <Pill tone="info">{t('items.activity')}: {formatClock(it.activitySeconds)}</Pill>}
-        {it.status !== 'ok' && it.status !== 'stored' && <Pill tone={statusTone(it.status)}>{it.status}</Pill>}
-        {it.reviewState && it.reviewState !== 'none' && <Pill tone={statusTone(it.reviewState)}>{it.reviewState}</Pill>}
+        {it.status !== 'ok' && it.status !== 'stored' && <Pill tone={statusTone(it.status)}>{value(it.status)}</Pill>}
+        {it.reviewState && it.reviewState !== 'none' && <Pill tone={statusTone(it.reviewState)}>{value(it.reviewState)}</Pill>}
         {(it.tags ?? []).slice(0, 3).map((tag) => <Pill key={tag}>{termName(tag)}</Pill>)}
       </div>
     </li>
@@ -195,7 +197,7 @@ function Thumb({ caseId, it, termName }: { caseId: Id; it: ItemRow; termName: (i
 }
 
 function ItemTable({ caseId, items, termName }: { caseId: Id; items: ItemRow[]; termName: (id: Id) => string }) {
-  const { t, bytes, date } = useI18n();
+  const { t, bytes, date, value } = useI18n();
   return (
     <table className="table" data-testid="items-table">
       <thead>
@@ -215,9 +217,9 @@ function ItemTable({ caseId, items, termName }: { caseId: Id; items: ItemRow[]; 
         {items.map((it) => (
           <tr key={it.id}>
             <td><a href={href.item(caseId, it.id)}>{it.path}</a></td>
-            <td>{it.kind}</td>
-            <td><Pill tone={statusTone(it.status)}>{it.status}</Pill></td>
-            <td>{it.camera ?? '—'}</td>
+            <td>{value(it.kind)}</td>
+            <td><Pill tone={statusTone(it.status)}>{value(it.status)}</Pill></td>
+            <td>{it.camera ? value(it.camera) : '—'}</td>
             <td>{date(it.overlayStart)}</td>
             <td className="num">{formatClock(it.durationSec)}</td>
             <td className="num">{it.activitySeconds ? formatClock(it.activitySeconds) : '—'}</td>
