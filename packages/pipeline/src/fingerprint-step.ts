@@ -46,7 +46,7 @@ export function createFingerprintSteps(deps: PipelineDeps): { fingerprint: JobHa
         // No usable picture is a result to show, not a failure to retry.
         if (!(e instanceof MediaProcessError || e instanceof MediaInputError)) throw e;
         const detail = e instanceof MediaProcessError ? e.stderrTail ?? '' : '';
-        reason = `no usable picture: ${e.message}${detail ? ` — ffmpeg: ${detail.slice(0, 300)}` : ''}`;
+        reason = `could not fingerprint: ${e.message}${detail ? ` — ffmpeg: ${detail.slice(0, 300)}` : ''}`;
       }
       const record = {
         sha256,
