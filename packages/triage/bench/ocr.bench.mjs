@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { locateMediaTools } from '@custodia/media';
-import { framePgm, grabGreyFrame, OverlayOcr, parseOverlayTime, readOverlay } from '../dist/index.js';
+import { framePgm, grabGreyFrame, OverlayOcr, parseOverlayTime, readOverlay, sampleTimes } from '../dist/index.js';
 import { cctvRandom, makeCctvClip } from '../dist/testing/index.js';
 
 const { values: argv } = parseArgs({ options: { count: { type: 'string', default: '20' }, seconds: { type: 'string', default: '4' } } });
@@ -78,8 +78,9 @@ try {
 
     const r = await readOverlay(tools, clip.path, { ocr, durationSec: seconds });
     const clocks = r.readings.filter((x) => x.kind === 'clock' && Number.isInteger(x.atSec));
-    const sampled = [...new Set(clocks.map((x) => x.atSec))];
-    const frames = Math.max(1, sampled.length);
+    // Every sampled second counts, read or not.
+    const sampled = sampleTimes(seconds);
+    const frames = sampled.length;
     const exact = clocks.filter((x) => x.time === truth(x.atSec)).length;
     const startOk = r.startTime === truth(0);
     const labelOk = r.cameraLabel !== null && norm(r.cameraLabel) === label;
@@ -96,7 +97,7 @@ try {
     let bClock = 0;
     let bLabel = false;
     let bMs = 0;
-    const times = sampled.length > 0 ? sampled : [0];
+    const times = sampled;
     for (const t of times) {
       const f = await grabGreyFrame(tools, clip.path, t);
       if (!f) continue;

@@ -203,25 +203,42 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   const startMs = group.length > 0 ? Math.max(...group.map((g) => g.start)) : null;
 
   // Jumps: consecutive readings that disagree with the video's own time; narrowed by bisection.
+  // One misread digit looks just like a jump, so a jump counts only when another frame half a
+  // second away agrees with the new time; an unconfirmed reading is set aside as a misread.
   parsed.sort((a, b) => a.atSec - b.atSec);
-  for (let i = 0; i + 1 < parsed.length; i += 1) {
-    let a = parsed[i]!;
-    let b = parsed[i + 1]!;
-    const skew = (x: { epochMs: number; atSec: number }, y: { epochMs: number; atSec: number }) => y.epochMs - x.epochMs - (y.atSec - x.atSec) * 1000;
-    if (Math.abs(skew(a, b)) <= tol) continue;
+  type Parsed = { atSec: number; text: string; epochMs: number; confidence: number };
+  const skew = (x: Parsed, y: Parsed) => y.epochMs - x.epochMs - (y.atSec - x.atSec) * 1000;
+  const readAt = async (t: number): Promise<Parsed | null> => {
+    if (!clock) return null;
+    const f = await grab(t).catch(() => null);
+    if (!f || f.width !== size.width || f.height !== size.height) return null;
+    const r = await readClock(f, clock);
+    if (r.epochMs === null) return null;
+    const m = { atSec: t, text: r.text, epochMs: r.epochMs, confidence: r.confidence };
+    reads.push(m);
+    return m;
+  };
+  let prev: Parsed | null = null;
+  for (const cur of parsed) {
+    if (!prev || Math.abs(skew(prev, cur)) <= tol) {
+      prev = cur;
+      continue;
+    }
+    const t = cur.atSec + 0.5 <= dur - 0.05 ? cur.atSec + 0.5 : cur.atSec - 0.5;
+    const check = t > prev.atSec ? await readAt(t) : null;
+    if (!check || Math.abs(skew(cur, check)) > tol) continue;
+    let [a, b] = [prev, cur];
     for (let k = 0; k < 6 && b.atSec - a.atSec > 1; k += 1) {
       const mid = Math.round((a.atSec + b.atSec) / 2);
       if (mid <= a.atSec || mid >= b.atSec) break;
-      const f = await grab(mid).catch(() => null);
-      if (!f || f.width !== size.width || f.height !== size.height || !clock) break;
-      const r = await readClock(f, clock);
-      if (r.epochMs === null) break;
-      const m = { atSec: mid, text: r.text, epochMs: r.epochMs, confidence: r.confidence };
-      reads.push(m);
+      const m = await readAt(mid);
+      if (!m) break;
       if (Math.abs(skew(a, m)) <= tol) a = m;
-      else b = m;
+      else if (Math.abs(skew(m, b)) <= tol) b = m;
+      else break;
     }
     flags.push({ kind: 'clock-jump', fromSec: a.atSec, toSec: b.atSec, before: iso(a.epochMs), after: iso(b.epochMs), jumpSec: Math.round(skew(a, b) / 1000) });
+    prev = cur;
   }
   reads.sort((x, y) => x.atSec - y.atSec);
   for (const r of reads) readings.push({ atSec: r.atSec, kind: 'clock', text: r.text, time: r.epochMs === null ? null : iso(r.epochMs), confidence: r.confidence, region: rect(clock!) });
