@@ -212,7 +212,7 @@ for (const kind of DB_KINDS) {
       assert.match(missing.stderr, /no item with id 999999/);
       const incident = await runCli(['export', '--incident', '4', '--out', join(work.path, 'x')], env);
       assert.equal(incident.code, 2);
-      assert.match(incident.stderr, /incidents/);
+      assert.match(incident.stderr, /no incident with id 4/);
       const exists = await runCli(['export', '--case', 'Дело 17', '--out', pkg], env);
       assert.equal(exists.code, 2);
       assert.match(exists.stderr, /already exists/);

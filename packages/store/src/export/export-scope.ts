@@ -3,7 +3,7 @@ import type { PackageAcquisition, PackageDerivative, PackageItem } from '@custod
 import { toItem, type ItemRow } from '../repo/pg-vault.repo.js';
 import type { Vault } from '../vault.js';
 
-/** What to export: a whole case, chosen items, or (once incidents exist) an incident. */
+/** What to export: a whole case, chosen items, or the items an incident's evidence segments cite. */
 export type ExportScope = { kind: 'case'; name: string } | { kind: 'items'; ids: number[] } | { kind: 'incident'; id: string };
 
 export interface ExportSelection {
@@ -32,12 +32,17 @@ export async function selectForExport(vault: Vault, scope: ExportScope): Promise
     const missing = scope.ids.filter((id) => !found.has(id));
     if (missing.length) throw notFound(`no item with id ${missing.join(', ')}`);
   } else {
-    const t = await vault.db.query<{ t: string | null }>("SELECT to_regclass('incidents')::text AS t");
-    throw invalid(
-      t.rows[0]?.t
-        ? 'export by incident is not built yet in this version: export the incident\'s items with --items'
-        : 'this instance has no incidents yet (they come with the workspace): export a --case or --items',
+    // An incident's evidence: the items its current (not removed) segments cite.
+    const id = Number(scope.id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw invalid(`--incident needs an incident id (a positive whole number), not "${scope.id}"`);
+    const inc = await vault.db.query<{ id: number }>('SELECT id FROM incidents WHERE id = $1', [id]);
+    if (inc.rows.length === 0) throw notFound(`no incident with id ${id}`);
+    const r = await vault.db.query<ItemRow>(
+      `SELECT * FROM items WHERE id IN (SELECT item_id FROM incident_segments WHERE incident_id = $1 AND removed_at IS NULL) ORDER BY id`,
+      [id],
     );
+    items = r.rows.map(toItem);
+    if (items.length === 0) throw invalid(`nothing to export: incident ${id} cites no evidence segment yet`);
   }
   if (items.length === 0) throw invalid('nothing to export: the case has no items');
 
