@@ -49,7 +49,8 @@ for (const kind of DB_KINDS) {
       execFileSync(process.execPath, [BUILD_VERIFIER], { stdio: ['ignore', 'ignore', 'pipe'] });
       tsa = await startLocalTsa();
       ({ config: cfg, cleanup } = await testConfig(kind));
-      env = cliEnv(cfg, { CUSTODIA_TSA_URLS: tsa.url, CUSTODIA_TSA_CA_FILE: tsa.caFile });
+      // The package needs derivatives, not triage: proxies, posters, filmstrips and salvaged copies.
+      env = cliEnv(cfg, { CUSTODIA_TSA_URLS: tsa.url, CUSTODIA_TSA_CA_FILE: tsa.caFile, CUSTODIA_PIPELINE_STEPS: 'salvage,proxy,thumbnails' });
       work = await tempDir('custodia-export-');
       const ev = join(work.path, 'usb');
       execFileSync('mkdir', ['-p', join(ev, 'cam1'), join(ev, 'cam3')]);

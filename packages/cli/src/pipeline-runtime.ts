@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
-import { closePipelineResources, createMediaSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp } from '@custodia/pipeline';
+import { closePipelineResources, createMediaSteps, enabledSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp, type StepName } from '@custodia/pipeline';
 import { isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
 
 export interface PipelineRuntime {
@@ -8,6 +8,8 @@ export interface PipelineRuntime {
   tools: MediaTools | null;
   /** Why media processing is unavailable (ffmpeg missing), when it is. */
   unavailable: string | null;
+  /** The steps this instance runs (CUSTODIA_PIPELINE_STEPS; default all). */
+  steps: ReadonlySet<StepName>;
 }
 
 /**
@@ -16,14 +18,15 @@ export interface PipelineRuntime {
  */
 export async function attachPipeline(vault: Vault): Promise<PipelineRuntime> {
   const queue = new PgJobQueue(vault.db);
+  const steps = enabledSteps(vault.config.pipelineSteps); // a bad name stops here, before any work
   try {
     const tools = await locateMediaTools();
     vault.repo.onItemRecorded = async (tx, item) => {
-      await enqueueItemPipeline(queue, tx, item, tools.version);
+      await enqueueItemPipeline(queue, tx, item, tools.version, steps);
     };
-    return { queue, tools, unavailable: null };
+    return { queue, tools, unavailable: null, steps };
   } catch (e) {
-    return { queue, tools: null, unavailable: (e as Error).message };
+    return { queue, tools: null, unavailable: (e as Error).message, steps };
   }
 }
 
@@ -43,7 +46,7 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
   const id = workerId();
   return new Worker({
     queue: rt.queue,
-    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}` }),
+    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps }),
     workerId: id,
     concurrency: opts.concurrency ?? 2,
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),

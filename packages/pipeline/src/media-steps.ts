@@ -16,6 +16,8 @@ export interface PipelineDeps {
   actor: string;
   /** OCR workers for the overlay step. Default: the process's shared ones (closeSharedOverlayOcr). */
   ocr?: OverlayOcr;
+  /** The steps this instance runs (enabledSteps); a handler's follow-up jobs for others are not queued. Default all. */
+  steps?: ReadonlySet<StepName>;
 }
 
 /** Removes the render folders of workers that died mid-job (kill -9, power loss). */
@@ -50,6 +52,21 @@ const next = (step: StepName, sha256: string, tool: string): JobSpec => ({
  * completion transaction: a crash before that commit leaves nothing recorded, and the job runs again.
  */
 export function createMediaSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
+  const handlers = createAllSteps(deps);
+  const steps = deps.steps;
+  if (!steps) return handlers;
+  // Every handler stays registered (jobs queued earlier still run); only what follows is filtered.
+  const filtered = {} as Record<StepName, JobHandler>;
+  for (const [name, h] of Object.entries(handlers) as [StepName, JobHandler][]) {
+    filtered[name] = async (job, ctx) => {
+      const r = await h(job, ctx);
+      return r.next ? { ...r, next: r.next.filter((n) => steps.has(n.name as StepName)) } : r;
+    };
+  }
+  return filtered;
+}
+
+function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
   const { vault, tools, actor } = deps;
   const tool = tools.version;
   const tmpRoot = join(vault.config.home, 'tmp');

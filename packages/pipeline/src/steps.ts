@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalid } from '@custodia/core';
 
 /** The pipeline's steps, in the order one blob goes through them. */
 export const STEPS = ['probe', 'salvage', 'proxy', 'thumbnails', 'activity', 'fingerprint', 'duplicates', 'overlay', 'faces'] as const;
@@ -24,4 +25,17 @@ const MEDIA_NAME = /\.(mp4|m4v|mov|3gp|avi|mkv|webm|ts|m2ts|mts|mpg|mpeg|vob|flv
  */
 export function wantsProbe(kind: string, path = ''): boolean {
   return kind === 'video' || kind === 'audio' || kind === 'image' || kind === 'other' || MEDIA_NAME.test(path);
+}
+
+/**
+ * The steps an instance runs: the probe always (everything follows from it), and the chosen ones
+ * (`CUSTODIA_PIPELINE_STEPS`) or all. An unknown name is a configuration error, not a silent skip.
+ */
+export function enabledSteps(chosen: string[] | undefined): ReadonlySet<StepName> {
+  if (!chosen || chosen.length === 0) return new Set(STEPS);
+  const unknown = chosen.filter((s) => !(STEPS as readonly string[]).includes(s));
+  if (unknown.length) {
+    throw invalid(`CUSTODIA_PIPELINE_STEPS: unknown step${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (steps: ${STEPS.join(', ')})`);
+  }
+  return new Set<StepName>(['probe', ...(chosen as StepName[])]);
 }

@@ -25,6 +25,10 @@ const schema = z.object({
     .optional(),
   CUSTODIA_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional(),
   CUSTODIA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  CUSTODIA_PIPELINE_STEPS: z
+    .string()
+    .regex(/^[a-z]+([\s,]+[a-z]+)*$/, 'a comma-separated list of step names, e.g. proxy,thumbnails,activity')
+    .optional(),
 });
 
 export interface Config {
@@ -39,6 +43,8 @@ export interface Config {
   /** Session cookies marked Secure (always when publicUrl is https). */
   secureCookies?: boolean;
   logLevel?: string | undefined;
+  /** The pipeline steps to run after the probe (names checked by the pipeline); default all. */
+  pipelineSteps?: string[] | undefined;
 }
 
 /**
@@ -53,6 +59,8 @@ export interface Config {
  * - `CUSTODIA_PUBLIC_URL`: the workspace's origin as browsers see it (e.g. behind a TLS proxy).
  * - `CUSTODIA_SECURE_COOKIES`: `1` marks session cookies Secure (implied by an https public URL).
  * - `CUSTODIA_LOG_LEVEL`: the server's log level (default info).
+ * - `CUSTODIA_PIPELINE_STEPS`: the steps to run after the probe, e.g. `proxy,thumbnails` to skip
+ *   triage on a slow machine; default every step. Skipped steps can be queued later.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -71,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: c.CUSTODIA_PUBLIC_URL,
     secureCookies: c.CUSTODIA_SECURE_COOKIES === '1' || c.CUSTODIA_SECURE_COOKIES === 'true' || (c.CUSTODIA_PUBLIC_URL?.startsWith('https:') ?? false),
     logLevel: c.CUSTODIA_LOG_LEVEL,
+    pipelineSteps: c.CUSTODIA_PIPELINE_STEPS?.split(/[\s,]+/).filter(Boolean),
   };
 }
