@@ -181,8 +181,9 @@ for (const kind of DB_KINDS) {
         const v3 = await openVault(config);
         try {
           const entries = await v3.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE action = 'intake-ciphertext-deleted' ORDER BY seq");
-          const details = entries.rows.map((r) => JSON.parse(r.entry).details as { submission: string; batch: string; upload: string; deletedAt: string });
+          const details = entries.rows.map((r) => JSON.parse(r.entry).details as { submission: string; batch: string; upload: string; path: string; deletedAt: string });
           assert.deepEqual(details.map((d) => d.upload).sort(), m1.map((f) => f.uploadId).sort());
+          assert.deepEqual(details.map((d) => d.path).sort(), m1.map((f) => f.path).sort());
           for (const d of details) {
             assert.equal(d.submission, res.submissionId);
             assert.equal(d.batch, b1);
