@@ -59,17 +59,17 @@ for (const kind of DB_KINDS) {
         assert.equal(res.markedImported, true);
         assert.equal(res.files, 2);
 
-        // Nothing left in the work folder; the vault holds the files, byte for byte, under the submission's name.
-        assert.deepEqual(await readdir(join(config.home, 'tmp', 'intake-import')), []);
+        // No work folder: the vault holds the files, byte for byte, under the submission's name and the source's paths.
+        assert.equal(await readdir(join(config.home, 'tmp', 'intake-import')).then(() => true, () => false), false);
         const vault = await openVault(config);
         try {
           const acq = await vault.db.query<{ id: number; kind: string; source_label: string }>('SELECT id, kind, source_label FROM acquisitions');
           assert.equal(acq.rows.length, 1);
           assert.equal(acq.rows[0]!.kind, 'intake-submission');
-          assert.equal(acq.rows[0]!.source_label, `intake submission ${res.submissionId}`);
+          assert.equal(acq.rows[0]!.source_label, `intake submission ${res.submissionId}, batch ${b1}`);
           const items = await vault.db.query<{ rel_path: string; sha256: string; size: string }>('SELECT rel_path, sha256, size::text FROM items ORDER BY rel_path');
           const byPath = new Map(items.rows.map((r) => [r.rel_path, r]));
-          const cam = [...byPath.entries()].find(([p]) => p.endsWith('0001.h264'))?.[1];
+          const cam = byPath.get('DVR export/cam 1/0001.h264');
           assert.equal(cam?.sha256, sha256Of(await video.read(0, video.size)));
           assert.equal(cam?.sha256, f1[0]!.sha256);
           assert.ok([...byPath.keys()].some((p) => p.endsWith('.receipt.txt')), 'the signed receipt is preserved with the files');

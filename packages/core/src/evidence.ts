@@ -22,7 +22,9 @@ export type ItemStatus =
   | 'not-found'
   | 'encrypted'
   | 'unsupported'
-  | 'unsafe-name';
+  | 'unsafe-name'
+  /** The bytes received differ from what the source declared (size, SHA-256, padding, decryption). */
+  | 'manifest-mismatch';
 
 /** Statuses for which the bytes were preserved (a blob exists), even if flawed. */
 export const PRESERVED_STATUSES: ReadonlySet<ItemStatus> = new Set([
@@ -32,6 +34,7 @@ export const PRESERVED_STATUSES: ReadonlySet<ItemStatus> = new Set([
   'corrupt',
   'changed-during-read',
   'unsafe-name',
+  'manifest-mismatch',
 ]);
 
 export type AcquisitionKind = 'bulk-ingest' | 'intake-submission';

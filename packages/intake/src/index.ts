@@ -16,3 +16,5 @@ export * from './server/retention.use-case.js';
 export * from './node/node-age.js';
 export * from './vault/pull.client.js';
 export * from './vault/intake-import.use-case.js';
+export * from './vault/intake-evidence-source.js';
+export * from './vault/intake-deletions.use-case.js';

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ingest, invalid } from '@custodia/core';
-import { importSubmission, open as openSealed, PullClient, seal, unlockIdentity, type ImportResult } from '@custodia/intake';
+import { DomainError, ingest, invalid, type IngestProgress } from '@custodia/core';
+import { importSubmission, ledgerIntakeDeletions, open as openSealed, PullClient, seal, unlockIdentity, type DeletionSync, type ImportResult } from '@custodia/intake';
 import { config, host, operator, printJson, VERSION, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { fsEvidenceReader } from '../evidence-reader.js';
@@ -90,72 +89,108 @@ export function registerIntakeVault(intake: Command): void {
     });
 
   withPull(intake.command('import'))
-    .description('pull sealed submissions, decrypt them, check them against their manifests, and ingest them into the vault')
+    .description('pull sealed submissions, decrypt them into the vault, check them against their manifests, and ledger ciphertext deletions')
     .requiredOption('-i, --identity <file>', 'a passphrase-protected recipient identity (passphrase from the terminal or $CUSTODIA_IDENTITY_PASSPHRASE)')
     .option('-s, --submission <id>', 'only this submission (default: every submission with batches ready)')
     .option('-c, --case <name>', 'the vault case to ingest into', 'intake')
     .option('--operator <name>', 'who is importing (default: $CUSTODIA_OPERATOR or the OS user)')
+    .option('--again', 'record a new acquisition for a batch already ingested (e.g. one left on the intake with problems)')
     .option('--no-progress', 'no progress bar on the terminal')
     .addHelpText(
       'after',
       `
-Each submission becomes one acquisition of kind "intake-submission" named after its pseudonymous
-id (never a person). Decrypted files go to a work folder inside the vault's home, are ingested
-(hashed, stored, ledgered), and the folder is removed. Every file is checked against the source's
-manifest (size, SHA-256): a mismatch is reported, the file is still ingested as received, and its
-batch is left on the intake (not marked imported) so the ciphertext stays for examination.
+Each batch becomes one acquisition of kind "intake-submission" named after its pseudonymous
+submission and batch (never a person). Every item carries the source's own relative path and
+timestamp from the encrypted manifest; the ciphertext is decrypted as it streams into the vault's
+blob store, so no plaintext is written anywhere else. Every file is checked against the manifest
+(size, SHA-256, zero padding): a mismatch is recorded as the item's problem ("manifest-mismatch"),
+the bytes received are still preserved, and the batch is left on the intake (not marked imported)
+so the ciphertext stays for examination. An interrupted import resumes when run again; a batch
+already ingested is reported, and --again records it anew. Ciphertext deletions the intake
+reports are then appended to the vault's ledger (as "custodia intake sync" does).
 
 Exit codes: 0 all imported cleanly · 1 imported with problems (listed) · 2 usage · 3 could not run.`,
     )
-    .action(async (opts: PullOpts & { identity: string; submission?: string; case: string; operator?: string; progress?: boolean }) => {
+    .action(async (opts: PullOpts & { identity: string; submission?: string; case: string; operator?: string; again?: boolean; progress?: boolean }) => {
       const pull = pullClient(opts);
       const identity = await unlock(opts.identity);
       const cfg = config();
+      const actor = operator(cfg, opts.operator);
       const bar = new ProgressLine(process.stderr, opts.progress !== false && !opts.json);
       const all = await pull.submissions();
       const chosen = opts.submission ? all.filter((s) => s.id === opts.submission) : all;
       if (opts.submission && chosen.length === 0) throw invalid(`no submission ${opts.submission} on the intake`);
       const results: ImportResult[] = [];
-      await withVault(async (vault, vcfg) => {
+      let deletions: DeletionSync | null = null;
+      await withVault(async (vault) => {
+        const progress: IngestProgress = {
+          planned: (t) => bar.plan(t.files, t.bytes),
+          fileStarted: (p) => bar.start(p),
+          bytes: (n) => bar.addBytes(n),
+          fileDone: () => bar.fileDone(),
+        };
         for (const sub of chosen) {
-          const pending = sub.batches.filter((b) => b.sealedAt && !b.importedAt && !b.purgedAt);
-          if (pending.length === 0) continue;
-          const total = pending.reduce((n, b) => n + b.files.reduce((m, f) => m + f.size, 0), 0);
-          bar.plan(pending.reduce((n, b) => n + b.files.length, 0), total);
+          if (!sub.batches.some((b) => b.sealedAt && !b.importedAt && !b.purgedAt)) continue;
           const r = await importSubmission(sub, {
             pull,
             identities: [identity],
-            workDir: join(vcfg.home, 'tmp', 'intake-import'),
-            progress: { file: (p) => bar.start(p), bytes: (n) => bar.addBytes(n) },
-            ingest: async (roots, meta) => {
-              const res = await ingest(
-                {
-                  caseName: opts.case,
-                  roots,
-                  sourceLabel: meta.sourceLabel,
-                  note: meta.note,
-                  operator: operator(cfg, opts.operator),
-                  host: host(),
-                  toolVersion: VERSION,
-                  kind: 'intake-submission',
-                },
-                { repo: vault.repo, blobs: vault.blobs, reader: fsEvidenceReader },
-              );
-              await vault.checkpoint();
-              return { acquisitionId: res.acquisition.id, status: res.acquisition.status };
+            ingest: async ({ root, reader, sourceLabel, note }) => {
+              const req = { caseName: opts.case, roots: [root], sourceLabel, note, operator: actor, host: host(), toolVersion: VERSION, kind: 'intake-submission' as const, again: opts.again === true };
+              try {
+                const res = await ingest(req, { repo: vault.repo, blobs: vault.blobs, reader: { ...fsEvidenceReader, ...reader }, progress });
+                await vault.checkpoint();
+                return { acquisitionId: res.acquisition.id, already: false, problems: res.problems };
+              } catch (e) {
+                const id = e instanceof DomainError && e.code === 'Conflict' ? e.details?.acquisitionId : undefined;
+                if (typeof id !== 'number') throw e;
+                // Ingested before (an import stopped after its acquisition completed): report that acquisition.
+                const items = await vault.repo.itemsOf(id);
+                const problems = items.filter((it) => it.status !== 'ok').map((it) => ({ path: it.displayPath, status: it.status, reason: it.reason ?? it.status }));
+                return { acquisitionId: id, already: true, problems };
+              }
             },
           });
           results.push(r);
         }
+        deletions = await ledgerIntakeDeletions(vault, await pull.events(), actor);
+        if (deletions.recorded > 0) await vault.checkpoint();
       });
       bar.finish();
       if (opts.json) printJson(results);
-      else if (results.length === 0) process.stdout.write('nothing to import: no sealed batch is waiting\n');
-      else
+      else {
+        if (results.length === 0) process.stdout.write('nothing to import: no sealed batch is waiting\n');
         for (const r of results) {
-          process.stdout.write(`${r.submissionId}: acquisition ${r.acquisitionId}, ${r.files} file(s), ${formatBytes(r.bytes)}; ${r.markedImported ? 'marked imported on the intake' : 'left on the intake (problems)'}\n`);
+          for (const b of r.batches) {
+            const state = b.markedImported ? 'marked imported on the intake' : b.already ? 'ingested before; left on the intake (problems; --again records it anew)' : 'left on the intake (problems)';
+            process.stdout.write(`${r.submissionId} ${b.batchId}: acquisition ${b.acquisitionId}, ${b.files} file(s), ${formatBytes(b.bytes)}; ${state}\n`);
+          }
           for (const p of r.problems) process.stdout.write(`  PROBLEM ${p.batchId} ${p.path}: ${p.reason}\n`);
         }
+        printDeletions(deletions);
+      }
       process.exitCode = results.some((r) => r.problems.length > 0) ? EXIT.partial : EXIT.ok;
     });
+
+  withPull(intake.command('sync'))
+    .description('append to the vault\'s ledger the ciphertext deletions the intake reports (idempotent)')
+    .option('--operator <name>', 'who is syncing (default: $CUSTODIA_OPERATOR or the OS user)')
+    .action(async (opts: PullOpts & { operator?: string }) => {
+      const pull = pullClient(opts);
+      const actor = operator(config(), opts.operator);
+      const events = await pull.events();
+      const res = await withVault(async (vault) => {
+        const r = await ledgerIntakeDeletions(vault, events, actor);
+        if (r.recorded > 0) await vault.checkpoint();
+        return r;
+      });
+      if (opts.json) printJson(res);
+      else printDeletions(res);
+      process.exitCode = res.unreadable.length > 0 ? EXIT.partial : EXIT.ok;
+    });
+}
+
+function printDeletions(d: DeletionSync | null): void {
+  if (!d) return;
+  process.stdout.write(`ciphertext deletions on the intake: ${d.recorded} newly ledgered, ${d.known} already in the ledger\n`);
+  for (const u of d.unreadable) process.stdout.write(`  PROBLEM intake event ${u.eventId}: ${u.reason}\n`);
 }

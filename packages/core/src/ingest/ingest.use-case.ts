@@ -116,7 +116,10 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
 
   /** Streams one source into the blob store and classifies what came out. */
   const preserve = async (
-    open: () => Promise<{ chunks: AsyncIterable<Buffer>; finished?: () => Promise<{ changed: boolean; reason?: string }> }>,
+    open: () => Promise<{
+      chunks: AsyncIterable<Buffer>;
+      finished?: () => Promise<{ changed: boolean; reason?: string; problem?: { status: ItemStatus; reason: string } }>;
+    }>,
     nameHint: string,
   ) => {
     let opened;
@@ -129,9 +132,13 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
     const put = await blobs.put(head.chunks);
     let status: ItemStatus = 'ok';
     let reason: string | null = null;
-    const fin = opened.finished ? await opened.finished() : { changed: false };
+    const fin: { changed: boolean; reason?: string; problem?: { status: ItemStatus; reason: string } } = opened.finished
+      ? await opened.finished()
+      : { changed: false };
     const sniffed = reader.sniff(head.bytes(), nameHint);
-    if (fin.changed) {
+    if (fin.problem) {
+      ({ status, reason } = fin.problem);
+    } else if (fin.changed) {
       status = 'changed-during-read';
       reason = fin.reason ?? 'the file changed while it was being read';
     } else if (put.size === 0) {
@@ -266,7 +273,7 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
   await inFlight;
 
   async function ingestFile(found: FoundFile): Promise<Item> {
-    const base = { ...topLevel(found), mtime: isoTime(found.mtimeMs) };
+    const base = { ...topLevel(found), mtime: found.mtime !== undefined ? found.mtime : isoTime(found.mtimeMs) };
     let result;
     try {
       result = await preserve(() => reader.open(found), found.displayPath);
@@ -332,14 +339,14 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
 }
 
 /** The identity of an item found directly on the filesystem (not inside an archive). */
-function topLevel(found: { rawPath: Buffer; displayPath: string; relPath: string }) {
+function topLevel(found: { rawPath: Buffer; displayPath: string; relPath: string; pathEncoding?: string }) {
   return {
     parentId: null,
     memberIndex: null,
     rawPath: found.rawPath,
     displayPath: found.displayPath,
     relPath: found.relPath,
-    pathEncoding: 'fs',
+    pathEncoding: found.pathEncoding ?? 'fs',
   };
 }
 

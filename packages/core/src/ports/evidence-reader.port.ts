@@ -9,6 +9,13 @@ export interface FoundFile {
   relPath: string;
   size: number;
   mtimeMs: number;
+  /**
+   * The modification time as the source stated it (an intake manifest's timestamp, kept verbatim;
+   * null when the source gave none). When present it is recorded instead of `mtimeMs`.
+   */
+  mtime?: string | null;
+  /** How `rawPath` is encoded (default 'fs': bytes as the filesystem gave them). */
+  pathEncoding?: string;
   mode: number;
   dev: number;
   ino: number;
@@ -23,11 +30,20 @@ export interface FoundProblem {
   relPath: string;
   status: ItemStatus;
   reason: string;
+  pathEncoding?: string;
+}
+
+/** A check of the bytes read against what the source declared (an intake manifest), failed. */
+export interface ReadProblem {
+  status: ItemStatus;
+  reason: string;
 }
 
 export interface OpenedFile {
   chunks: AsyncIterable<Buffer>;
-  finished(): Promise<{ bytesRead: number; changed: false } | { bytesRead: number; changed: true; reason: string }>;
+  finished(): Promise<
+    ({ bytesRead: number; changed: false } | { bytesRead: number; changed: true; reason: string }) & { problem?: ReadProblem }
+  >;
 }
 
 export interface ArchiveMember {

@@ -1,11 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { open as openSealed } from '../crypto/sealed.js';
-import { ManifestSchema } from '../crypto/manifest.schema.js';
-import type { Manifest } from '../crypto/manifest.js';
-import { decryptAge } from '../node/node-age.js';
+import { intakeBatchSource, type IntakeSourceReader } from './intake-evidence-source.js';
 import type { PullClient, PulledSubmission } from './pull.client.js';
 
 export interface ImportProblem {
@@ -14,129 +7,78 @@ export interface ImportProblem {
   reason: string;
 }
 
-export interface ImportProgress {
-  file(path: string, size: number): void;
-  bytes(n: number): void;
+/** Problems of these statuses come from the intake's own checks (manifest, decryption, missing uploads). */
+const INTAKE_CHECK_STATUSES = new Set(['manifest-mismatch', 'not-found', 'unreadable']);
+
+export interface IngestBatch {
+  /**
+   * Ingests one batch, read through `reader`, as (or resuming) an acquisition of kind
+   * 'intake-submission' rooted at `root`. When the batch was already ingested, returns that
+   * acquisition with `already: true` (unless a new acquisition is asked for).
+   */
+  (req: { root: string; reader: IntakeSourceReader; sourceLabel: string; note: string }): Promise<{
+    acquisitionId: number;
+    already: boolean;
+    problems: { path: string; status: string; reason: string }[];
+  }>;
 }
 
-export interface IngestFolders {
-  /** Ingests the given folders as one acquisition of kind 'intake-submission'; returns its id. */
-  (roots: string[], meta: { sourceLabel: string; note: string }): Promise<{ acquisitionId: number; status: string }>;
+export interface BatchImport {
+  batchId: string;
+  acquisitionId: number;
+  /** The batch had been ingested before (its acquisition is reported, nothing new recorded). */
+  already: boolean;
+  files: number;
+  bytes: number;
+  problems: ImportProblem[];
+  markedImported: boolean;
 }
 
 export interface ImportResult {
   submissionId: string;
-  batches: string[];
+  batches: BatchImport[];
   files: number;
   bytes: number;
   problems: ImportProblem[];
-  acquisitionId: number | null;
+  /** Every batch was clean and is marked imported on the intake. */
   markedImported: boolean;
 }
 
 /**
- * Imports one submission's sealed, not yet imported batches into the vault: pulls the ciphertext,
- * decrypts it (streaming) into a work folder on the vault machine, checks every file against the
- * source's manifest (size, SHA-256, zero padding), and ingests the folder through the vault's own
- * ingest use case. A mismatch is reported and the file is still ingested as received; the batch
- * then stays on the intake (not marked imported) so its ciphertext is kept for examination.
+ * Imports one submission's sealed, not yet imported batches into the vault, one acquisition per
+ * batch named after the pseudonymous submission and the batch. The vault's ingest reads each
+ * batch straight from the intake (see intakeBatchSource): items carry the source's own relative
+ * paths and timestamps, and a re-run after an interruption resumes the same acquisition. A batch
+ * whose files all match the source's manifest is marked imported on the intake; one with a
+ * mismatch stays there, so its ciphertext is kept for examination.
  */
 export async function importSubmission(
   sub: PulledSubmission,
-  deps: { pull: PullClient; identities: string[]; workDir: string; ingest: IngestFolders; progress?: ImportProgress },
+  deps: { pull: PullClient; identities: string[]; ingest: IngestBatch },
 ): Promise<ImportResult> {
-  const batches = sub.batches.filter((b) => b.sealedAt && !b.importedAt && !b.purgedAt);
-  const result: ImportResult = { submissionId: sub.id, batches: batches.map((b) => b.id), files: 0, bytes: 0, problems: [], acquisitionId: null, markedImported: false };
-  if (batches.length === 0) return result;
-  const root = join(deps.workDir, sub.id);
-  await rm(root, { recursive: true, force: true });
-  const roots: string[] = [];
-  const records = join(root, 'intake-records');
-  await mkdir(records, { recursive: true });
-  for (const batch of batches) {
-    const dir = join(root, batch.id);
-    await mkdir(dir, { recursive: true });
-    roots.push(dir);
-    let manifest: Manifest;
-    try {
-      const plain = await openSealed(await deps.pull.manifest(batch.id), deps.identities);
-      manifest = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(plain)));
-      await writeFile(join(records, `${batch.id}.manifest.json`), plain);
-    } catch (e) {
-      result.problems.push({ batchId: batch.id, path: '(manifest)', reason: `the manifest cannot be read: ${(e as Error).message}` });
-      continue;
+  const pending = sub.batches.filter((b) => b.sealedAt && !b.importedAt && !b.purgedAt);
+  const result: ImportResult = { submissionId: sub.id, batches: [], files: 0, bytes: 0, problems: [], markedImported: pending.length > 0 };
+  for (const batch of pending) {
+    const source = await intakeBatchSource(sub, batch, deps);
+    const res = await deps.ingest({
+      root: source.root,
+      reader: source.reader,
+      sourceLabel: `intake submission ${sub.id}, batch ${batch.id}`,
+      note: `intake submission ${sub.id} (channel ${sub.channel}, via ${sub.via}), batch ${batch.id} sealed ${batch.sealedAt}; paths and timestamps as the source's manifest gives them, each file checked against its size and SHA-256`,
+    });
+    const problems = res.problems
+      .filter((p) => INTAKE_CHECK_STATUSES.has(p.status) && !p.path.includes('!/'))
+      .map((p) => ({ batchId: batch.id, path: p.path, reason: p.reason }));
+    const done: BatchImport = { batchId: batch.id, acquisitionId: res.acquisitionId, already: res.already, files: source.files, bytes: source.bytes, problems, markedImported: false };
+    if (problems.length === 0) {
+      await deps.pull.markImported([batch.id], String(res.acquisitionId));
+      done.markedImported = true;
     }
-    if (batch.receipt) await writeFile(join(records, `${batch.id}.receipt.txt`), batch.receipt);
-    if (manifest.batchId !== batch.id) result.problems.push({ batchId: batch.id, path: '(manifest)', reason: `the manifest names batch ${manifest.batchId}` });
-    const uploaded = new Map(batch.files.map((f) => [f.uploadId, f]));
-    for (const entry of manifest.files) {
-      const dest = join(dir, ...entry.path.split('/'));
-      if (!uploaded.has(entry.uploadId)) {
-        result.problems.push({ batchId: batch.id, path: entry.path, reason: `listed in the manifest but never uploaded (${entry.uploadId})` });
-        continue;
-      }
-      uploaded.delete(entry.uploadId);
-      deps.progress?.file(entry.path, entry.size);
-      const check = await decryptTo(deps, entry.uploadId, dest, entry.size, deps.progress);
-      if (check.error) result.problems.push({ batchId: batch.id, path: entry.path, reason: check.error });
-      else if (check.size !== entry.size) result.problems.push({ batchId: batch.id, path: entry.path, reason: `size ${check.size} differs from the manifest's ${entry.size}` });
-      else if (check.sha256 !== entry.sha256) result.problems.push({ batchId: batch.id, path: entry.path, reason: `SHA-256 ${check.sha256} differs from the manifest's ${entry.sha256}` });
-      else if (!check.paddingClean) result.problems.push({ batchId: batch.id, path: entry.path, reason: 'the padding after the file is not all zeros' });
-      if (entry.mtime && !Number.isNaN(Date.parse(entry.mtime))) await utimes(dest, new Date(), new Date(entry.mtime)).catch(() => {});
-      result.files += 1;
-      result.bytes += check.size;
-    }
-    // Uploaded but absent from the manifest: still evidence, kept under its upload id.
-    for (const extra of uploaded.values()) {
-      if (!extra.complete) continue;
-      const dest = join(dir, '_not-in-manifest', extra.uploadId);
-      const check = await decryptTo(deps, extra.uploadId, dest, Number.MAX_SAFE_INTEGER, deps.progress);
-      result.problems.push({ batchId: batch.id, path: `_not-in-manifest/${extra.uploadId}`, reason: check.error ?? 'uploaded but not listed in the manifest (kept with its padding)' });
-    }
+    result.batches.push(done);
+    result.files += done.files;
+    result.bytes += done.bytes;
+    result.problems.push(...problems);
+    result.markedImported &&= done.markedImported;
   }
-  await writeFile(join(records, 'import-check.json'), JSON.stringify({ submission: sub.id, batches: result.batches, problems: result.problems }, null, 2) + '\n');
-  roots.push(records);
-  const note = [
-    `intake submission ${sub.id} (channel ${sub.channel}, via ${sub.via}); batches ${result.batches.join(', ')}`,
-    result.problems.length === 0 ? 'every file matches the source manifest (size and SHA-256)' : `${result.problems.length} problem(s): ${result.problems.map((p) => `${p.path}: ${p.reason}`).join('; ')}`,
-  ].join('\n');
-  const acq = await deps.ingest(roots, { sourceLabel: `intake submission ${sub.id}`, note });
-  result.acquisitionId = acq.acquisitionId;
-  if (result.problems.length === 0) {
-    await deps.pull.markImported(result.batches, String(acq.acquisitionId));
-    result.markedImported = true;
-  }
-  await rm(root, { recursive: true, force: true });
   return result;
-}
-
-async function decryptTo(
-  deps: { pull: PullClient; identities: string[] },
-  uploadId: string,
-  dest: string,
-  size: number,
-  progress?: ImportProgress,
-): Promise<{ size: number; sha256: string; paddingClean: boolean; error?: string }> {
-  await mkdir(dirname(dest), { recursive: true });
-  const hash = createHash('sha256');
-  const out = createWriteStream(dest, { flags: 'w' });
-  let written = 0;
-  let paddingClean = true;
-  let error: string | undefined;
-  try {
-    for await (const part of decryptAge(await deps.pull.file(uploadId), deps.identities)) {
-      const keep = part.subarray(0, Math.max(0, Math.min(part.length, size - written)));
-      if (keep.length < part.length && !part.subarray(keep.length).every((b) => b === 0)) paddingClean = false;
-      if (keep.length > 0) {
-        hash.update(keep);
-        if (!out.write(keep)) await new Promise<void>((r) => out.once('drain', () => r()));
-        written += keep.length;
-        progress?.bytes(keep.length);
-      }
-    }
-  } catch (e) {
-    error = `decryption failed after ${written} bytes: ${(e as Error).message} (what was decrypted before is kept)`;
-  }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { size: written, sha256: hash.digest('hex'), paddingClean, error };
 }

@@ -23,10 +23,12 @@ const SubmissionRow = z.object({
   messages: z.number(),
   batches: z.array(BatchRow),
 });
+const EventRow = z.object({ id: z.number(), submissionId: z.string().nullable(), kind: z.string(), detail: z.unknown(), at: z.string() });
 const MessageRow = z.object({ id: z.number(), author: z.enum(['source', 'staff']), createdAt: z.string(), ciphertext: z.string() });
 
 export type PulledSubmission = z.infer<typeof SubmissionRow>;
 export type PulledBatch = z.infer<typeof BatchRow>;
+export type PulledEvent = z.infer<typeof EventRow>;
 
 /** The vault's side of the pull API: everything it receives is validated, everything it fetches is ciphertext. */
 export class PullClient {
@@ -37,6 +39,11 @@ export class PullClient {
 
   async submissions(): Promise<PulledSubmission[]> {
     return z.array(SubmissionRow).parse(await (await this.get('/pull/submissions')).json());
+  }
+
+  /** The intake's own record of what it did (imports acknowledged, ciphertext deleted), oldest first. */
+  async events(): Promise<PulledEvent[]> {
+    return z.array(EventRow).parse(await (await this.get('/pull/events')).json());
   }
 
   async manifest(batchId: string): Promise<Uint8Array> {
