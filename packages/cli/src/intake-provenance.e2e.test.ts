@@ -46,7 +46,7 @@ for (const kind of DB_KINDS) {
       const h = await startHarness(kind);
       const { config, cleanup } = await testConfig(kind);
       try {
-        const env = cliEnv(config, { CUSTODIA_IDENTITY_PASSPHRASE: PASS, CUSTODIA_INTAKE_URL: h.url, CUSTODIA_INTAKE_TOKEN: h.pullToken });
+        const env = cliEnv(config, { CUSTODIA_PIPELINE_STEPS: 'proxy,thumbnails', CUSTODIA_IDENTITY_PASSPHRASE: PASS, CUSTODIA_INTAKE_URL: h.url, CUSTODIA_INTAKE_TOKEN: h.pullToken });
         assert.equal((await runCli(['init'], env)).code, 0);
         const analyst = await generateProtectedIdentity(PASS, 14);
         const analystFile = join(config.home, 'analyst-fast.key');
