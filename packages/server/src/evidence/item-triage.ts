@@ -58,16 +58,6 @@ export const itemDuplicateGroupSchema = z.object({
   ),
 });
 
-export const itemTimeSchema = z.object({
-  atSec: z.number(),
-  /** The wall-clock time at that position, or null when nothing says it. */
-  time: z.string().nullable(),
-  source: z.enum(['overlay', 'metadata', 'manual']),
-  /** How it was found: the nearest clock reading, the overlay start, or the file's creation time. */
-  basis: z.string().nullable(),
-  confidence: z.number().nullable(),
-});
-
 /** Overlay, faces and near-duplicate group of an item, from the vault's triage repositories. */
 export async function itemTriage(vault: Vault, it: Item, sha: string | null, salvage: string | null) {
   const sources = sha ? [sha, ...(salvage ? [salvage] : [])] : [];
@@ -152,34 +142,4 @@ async function duplicateGroupOf(vault: Vault, caseId: number, sources: string[],
       items: items.rows.filter((x) => x.sha256 === r.sha256).map((x) => ({ id: Number(x.item_id), path: x.path })),
     })),
   };
-}
-
-/**
- * The wall-clock time at a position of an item's video: the overlay clock (the nearest reading that
- * parsed, plus the distance to it, so a clock jump is honoured), else the overlay start, else the
- * file's creation time from its metadata, else nothing (`manual`: the analyst must say).
- */
-export async function itemTimeAt(vault: Vault, it: Item, atSec: number): Promise<z.input<typeof itemTimeSchema>> {
-  const sha = it.sha256;
-  if (sha) {
-    const media = await vault.media.mediaOf([sha]);
-    const salvage = (media.derivatives.get(sha) ?? []).find((d) => d.kind === 'salvage')?.sha256 ?? null;
-    const sources = [sha, ...(salvage ? [salvage] : [])];
-    const overlays = await vault.overlay.overlayOf(sources);
-    const o = overlays.get(sha) ?? (salvage ? overlays.get(salvage) : undefined);
-    if (o) {
-      let best: { atSec: number; time: string; confidence: number } | null = null;
-      for (const r of o.readings) {
-        if (r.time && (!best || Math.abs(r.atSec - atSec) < Math.abs(best.atSec - atSec))) best = { atSec: r.atSec, time: r.time, confidence: r.confidence };
-      }
-      if (best) {
-        return { atSec, time: new Date(Date.parse(best.time) + (atSec - best.atSec) * 1000).toISOString(), source: 'overlay', basis: `clock reading at ${best.atSec}s`, confidence: best.confidence };
-      }
-      if (o.startTime) return { atSec, time: new Date(Date.parse(o.startTime) + atSec * 1000).toISOString(), source: 'overlay', basis: 'overlay start', confidence: o.confidence };
-    }
-    const facts = media.probes.get(sha)?.facts as { tags?: { creationTime?: string } } | undefined;
-    const created = facts?.tags?.creationTime ? Date.parse(facts.tags.creationTime) : NaN;
-    if (Number.isFinite(created)) return { atSec, time: new Date(created + atSec * 1000).toISOString(), source: 'metadata', basis: 'creation time', confidence: null };
-  }
-  return { atSec, time: null, source: 'manual', basis: null, confidence: null };
 }

@@ -4,7 +4,7 @@ import type { AppDeps, ServerApp } from '../app-env.js';
 import { actorOf } from '../accounts/account.types.js';
 import { requireCaseRole } from '../auth/access.js';
 import { findItem, itemDetail } from '../evidence/item-detail.js';
-import { itemDuplicateGroupSchema, itemFacesSchema, itemOverlaySchema, itemTimeAt, itemTimeSchema } from '../evidence/item-triage.js';
+import { itemDuplicateGroupSchema, itemFacesSchema, itemOverlaySchema } from '../evidence/item-triage.js';
 import { detectSearchSources, queryItems, type SearchSources } from '../evidence/items.query.js';
 import { itemsPageSchema, itemsQuerySchema } from '../evidence/items.schemas.js';
 import { defineRoute } from '../http/define-route.js';
@@ -119,24 +119,6 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
     },
   );
 
-  defineRoute(
-    app,
-    deps,
-    {
-      method: 'get',
-      path: '/api/items/:itemId/time',
-      summary: 'The wall-clock time at a position of the video: overlay clock when read, else file metadata, else none (manual), with its source',
-      tags: ['evidence'],
-      params: z.object({ itemId: idParam }),
-      query: z.object({ at: z.coerce.number().min(0).max(1e7) }),
-      response: itemTimeSchema,
-    },
-    async (c, { params, query }) => {
-      const it = await findItem(deps.vault, params.itemId);
-      await requireItemAccess(c, it.caseId, params.itemId);
-      return itemTimeAt(deps.vault, it, query.at);
-    },
-  );
 }
 
 async function requireItemAccess(c: Parameters<typeof requireCaseRole>[0], caseId: number, itemId: number): Promise<void> {
