@@ -93,10 +93,15 @@ $$;
 CREATE TRIGGER duplicate_groups_index AFTER UPDATE OF merged_into ON duplicate_groups
   FOR EACH ROW EXECUTE FUNCTION custodia_item_index_on_group_merge();
 
--- A later item holding an already-read blob (fires after items_index, which creates its row).
+-- A later item holding an already-read blob (fires after items_index, which creates its row). Most
+-- new items are new blobs with nothing to copy: no update, so no dead row version, for those.
 CREATE FUNCTION custodia_item_index_on_item_triage() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.sha256 IS NOT NULL THEN PERFORM custodia_item_index_triage(NEW.sha256); END IF;
+  IF NEW.sha256 IS NOT NULL AND (
+       EXISTS (SELECT 1 FROM overlay_runs r WHERE r.sha256 IN (SELECT custodia_item_index_sources(NEW.sha256)))
+       OR EXISTS (SELECT 1 FROM duplicate_members m WHERE m.case_id = NEW.case_id AND m.sha256 IN (SELECT custodia_item_index_sources(NEW.sha256)))) THEN
+    PERFORM custodia_item_index_triage(NEW.sha256);
+  END IF;
   RETURN NULL;
 END
 $$;
