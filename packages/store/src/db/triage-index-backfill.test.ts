@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { PgliteDb } from './pglite.db.js';
 import { PostgresDb } from './postgres.db.js';
 import { createTestDatabase, DB_KINDS } from '../testing/test-databases.js';
+import { PgItemClocks } from '../documentation/pg-documentation.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -26,7 +27,8 @@ for (const kind of DB_KINDS) describe(`migration 018 on an existing vault (${kin
                  (2, 1, 1, 'y', '/export/cam7.mp4', 'cam7.mp4', 'utf-8', '${B}', 1, 'video', 'mp4', 'ok', 0);
         INSERT INTO facilities (id, kind, name, overlay_label, overlay_label_norm) VALUES (100, 'region', 'r', NULL, NULL);
         INSERT INTO overlay_runs (sha256, tool, start_time, camera_label, confidence, flags, ledger_seq)
-          VALUES ('${A}', 'ocr', '2024-03-15T14:21:52Z', 'KAMEPA 7', 0.9, '[]', 0);
+          VALUES ('${A}', 'ocr', '2024-03-15T14:21:52Z', 'KAMEPA 7', 0.9,
+            '[{"kind":"clock-jump","fromSec":3,"toSec":4,"before":"2024-03-15T14:21:55Z","after":"2024-03-15T15:21:56Z","jumpSec":3600}]', 0);
         INSERT INTO overlay_readings (sha256, tool, at_sec, text, parsed_time, confidence, region)
           VALUES ('${A}', 'ocr', 0, '2024-03-15 14:21:52', '2024-03-15T14:21:52Z', 0.9, '{"kind":"clock"}'),
                  ('${A}', 'ocr', 0, 'KAMEPA 7', NULL, 0.9, '{"kind":"label"}');
@@ -44,6 +46,10 @@ for (const kind of DB_KINDS) describe(`migration 018 on an existing vault (${kin
       assert.equal(r.rows[1]!.camera, null);
       const hit = await db.query<{ item_id: number }>("SELECT item_id FROM search_docs WHERE source = 'ocr' AND tsv @@ custodia_search_query('kamepa')");
       assert.deepEqual(hit.rows.map((x) => Number(x.item_id)), [1]);
+      // The incident time source sees the overlay start and the clock jump triage found.
+      const clocks = await new PgItemClocks(db).clocksOf(1);
+      assert.equal(clocks.overlayStart?.toISOString(), '2024-03-15T14:21:52.000Z');
+      assert.deepEqual(clocks.clockJumps, [{ atSec: 4, bySec: 3600 }]);
       // A camera labelled in Cyrillic («КАМЕРА 7») claims the recordings whose label OCR read with Latin look-alikes.
       await db.query("INSERT INTO facilities (kind, name, parent_id, overlay_label, overlay_label_norm) VALUES ('camera', 'Камера 7', 100, 'КАМЕРА 7', custodia_overlay_label_norm('КАМЕРА 7'))");
       const after = await db.query<{ camera: string | null }>('SELECT camera FROM item_index WHERE item_id = 1');
