@@ -177,6 +177,8 @@ for (const kind of kinds) {
       // Item view: reveal, play, time advances.
       const video = b.getByTestId('player');
       await video.waitFor({ state: 'attached' });
+      // The overlay's camera label, as triage read it from the picture.
+      await b.getByTestId('overlay-camera').filter({ hasText: /CAM\s*(3|12)/ }).waitFor();
       assert.equal(await video.evaluate((v: HTMLVideoElement) => v.muted), true, 'video starts muted');
       await b.locator('.player').getByRole('button', { name: 'Reveal' }).click();
       await b.locator('body').press(' ');

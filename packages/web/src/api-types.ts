@@ -37,7 +37,8 @@ export interface Dashboard {
   case: CaseSummary;
   counts?: { byKind?: Record<string, number>; byStatus?: Record<string, number>; items?: number } & Record<string, unknown>;
   processing?: { done: number; pending: number; running?: number; failed: number; failures?: { itemId: Id | null; step: string; error: string | null; path?: string | null }[] };
-  activityByCamera?: { camera: string; hours: { t: string; score: number }[] }[];
+  /** `clock: overlay`: `t` is an hour of overlay time (ISO); `position`: an hour into the file (`PT2H`). */
+  activityByCamera?: { camera: string; clock?: 'overlay' | 'position'; hours: { t: string; score: number }[] }[];
 }
 export interface Member {
   userId: Id;
@@ -132,10 +133,46 @@ export interface ItemDetail {
   derivatives: { kind: string; sha256: string }[];
   activity?: { curve?: number[] | { t: number; score: number }[]; curveStepSec?: number; segments?: Segment[] } | null;
   duplicates?: { id: Id; path: string }[];
-  overlay?: { start?: string | null; camera?: string | null } & Record<string, unknown>;
-  faces?: unknown;
+  overlay?: ItemOverlay | null;
+  faces?: ItemFaces | null;
+  duplicateGroup?: DuplicateGroup | null;
   annotations?: Annotation[];
   custody?: CustodyEntry[];
+}
+export interface OverlayFlag {
+  kind: 'clock-jump' | 'metadata-mismatch' | 'unreadable' | string;
+  [k: string]: unknown;
+}
+export interface ItemOverlay {
+  startTime: string | null;
+  cameraLabel: string | null;
+  camera: string | null;
+  confidence: number;
+  flags: OverlayFlag[];
+  readings: { atSec: number; kind: string; text: string; time: string | null; confidence: number }[];
+  readingsTotal?: number;
+}
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+export interface ItemFaces {
+  runs: { sha256: string; model: string; sampleFps: number; frames: number; framesWithFaces: number; maxFaces: number; boxes: number }[];
+  samples: { tSec: number; boxes: FaceBox[] }[];
+  truncated?: boolean;
+}
+export interface DuplicateGroup {
+  id: string;
+  referenceSha256: string;
+  members: { sha256: string; kind: string; offsetSec: number; durationSec: number; similarity: number; self: boolean; items: { id: Id; path: string }[] }[];
+}
+/** When a moment of a recording happened: by the overlay clock when read, else the file's creation time, else unknown. */
+export interface ItemTime {
+  time: string | null;
+  source: 'overlay' | 'metadata' | null;
 }
 export interface Term {
   id: Id;

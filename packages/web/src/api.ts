@@ -83,6 +83,7 @@ export const api = {
 
   items: (caseId: Id, q: T.ItemQuery) => request<T.ItemList>('GET', `/api/cases/${caseId}/items${qs({ ...q })}`),
   item: (itemId: Id) => request<T.ItemDetail>('GET', `/api/items/${itemId}`),
+  itemTime: (itemId: Id, atSec: number) => request<T.ItemTime>('GET', `/api/items/${itemId}/time?at=${encodeURIComponent(String(Math.max(0, atSec)))}`),
   views: (caseId: Id) =>
     request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
   saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<unknown>('POST', `/api/cases/${caseId}/views`, b).then(one<T.SavedView>('view')),

@@ -5,7 +5,8 @@ import type { TimeSource } from './incident.types.js';
 
 /** What a recording says about when it started: its burned-in clock (read by triage) and its file metadata. */
 export interface ItemClocks {
-  clocksOf(itemId: number): Promise<{ overlayStart: Date | null; creationTime: string | null }>;
+  /** `clockJumps`: where the picture's clock jumps (an edit, a recorder restart), as triage found them. */
+  clocksOf(itemId: number): Promise<{ overlayStart: Date | null; creationTime: string | null; clockJumps?: { atSec: number; bySec: number }[] }>;
 }
 
 /**
@@ -24,7 +25,11 @@ export async function timeAt(
   await requireCaseRole(caller, item.caseId, 'observer');
   if (!(atSec >= 0)) throw invalid('at must be 0 or more seconds', { where: 'at' });
   const c = await deps.clocks.clocksOf(itemId);
-  if (c.overlayStart) return { time: new Date(c.overlayStart.getTime() + atSec * 1000).toISOString(), source: 'overlay' };
+  if (c.overlayStart) {
+    // The clock as the picture shows it at that moment: past a jump, the jump is part of it.
+    const jumped = (c.clockJumps ?? []).filter((j) => j.atSec <= atSec).reduce((sum, j) => sum + j.bySec, 0);
+    return { time: new Date(c.overlayStart.getTime() + (atSec + jumped) * 1000).toISOString(), source: 'overlay' };
+  }
   const created = c.creationTime ? Date.parse(c.creationTime) : NaN;
   if (!Number.isNaN(created)) return { time: new Date(created + atSec * 1000).toISOString(), source: 'metadata' };
   return { time: null, source: null };

@@ -13,8 +13,14 @@ export const dashboardSchema = z.object({
     failed: z.number().int(),
     failures: z.array(z.object({ itemId: z.number().int().nullable(), path: z.string().nullable(), step: z.string(), error: z.string().nullable() })),
   }),
-  /** Seconds of activity per camera per hour of overlay time (empty until overlay times are known). */
-  activityByCamera: z.array(z.object({ camera: z.string(), hours: z.array(z.object({ t: z.string(), score: z.number() })) })),
+  /**
+   * Seconds of activity per camera (the overlay's label, else the original's folder) per hour: of
+   * overlay time (`clock: overlay`, `t` an ISO time) when the clock was read, else of position in
+   * the file (`clock: position`, `t` an ISO 8601 duration such as `PT0H`).
+   */
+  activityByCamera: z.array(
+    z.object({ camera: z.string(), clock: z.enum(['overlay', 'position']), hours: z.array(z.object({ t: z.string(), score: z.number() })) }),
+  ),
 });
 
 export async function caseDashboard(vault: Vault, caseId: number, m: Membership): Promise<z.input<typeof dashboardSchema>> {
@@ -37,9 +43,17 @@ export async function caseDashboard(vault: Vault, caseId: number, m: Membership)
      WHERE j.state = 'failed' AND j.payload->>'sha256' IN (${blobsOfCase}) ORDER BY j.finished_at DESC LIMIT 50`,
     [caseId],
   );
-  const activity = await vault.db.query<{ camera: string; t: Date; score: number }>(
-    `SELECT COALESCE(camera, '(unknown)') AS camera, date_trunc('hour', overlay_start) AS t, sum(activity_seconds)::float8 AS score
-     FROM item_index WHERE case_id = $1 AND overlay_start IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+  // Bucketed by each segment's start: a segment crossing an hour counts in the hour it began.
+  const activity = await vault.db.query<{ camera: string; clock: 'overlay' | 'position'; t: Date | null; h: number | null; score: number }>(
+    `SELECT cam AS camera, clock,
+            CASE WHEN clock = 'overlay' THEN date_trunc('hour', overlay_start + g.start_sec * interval '1 second') END AS t,
+            CASE WHEN clock = 'position' THEN floor(g.start_sec / 3600)::int END AS h,
+            sum(g.end_sec - g.start_sec)::float8 AS score
+     FROM (SELECT sha256, overlay_start, CASE WHEN overlay_start IS NULL THEN 'position' ELSE 'overlay' END AS clock,
+                  COALESCE(camera, NULLIF(regexp_replace(path, '[/\\\\][^/\\\\]*$', ''), path), '(unknown)') AS cam
+           FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL AND activity_seconds > 0) i
+     JOIN segments g ON g.sha256 IN (SELECT custodia_item_index_sources(i.sha256)) AND g.kind = 'activity'
+     GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4`,
     [caseId],
   );
   const byKind: Record<string, number> = {};
@@ -54,8 +68,13 @@ export async function caseDashboard(vault: Vault, caseId: number, m: Membership)
     else if (r.g === 2) byStatus[r.status ?? ''] = r.n;
   }
   const st = Object.fromEntries(jobs.rows.map((r) => [r.state, r.n]));
-  const cams = new Map<string, { t: string; score: number }[]>();
-  for (const r of activity.rows) cams.set(r.camera, [...(cams.get(r.camera) ?? []), { t: new Date(r.t).toISOString(), score: r.score }]);
+  const cams = new Map<string, { camera: string; clock: 'overlay' | 'position'; hours: { t: string; score: number }[] }>();
+  for (const r of activity.rows) {
+    const key = `${r.clock}\u0000${r.camera}`;
+    const row = cams.get(key) ?? { camera: r.camera, clock: r.clock, hours: [] };
+    row.hours.push({ t: r.clock === 'overlay' ? new Date(r.t!).toISOString() : `PT${r.h}H`, score: r.score });
+    cams.set(key, row);
+  }
   const row = k.rows[0]!;
   return {
     case: { id: row.id, name: row.name, createdAt: row.created_at.toISOString() },
@@ -68,6 +87,6 @@ export async function caseDashboard(vault: Vault, caseId: number, m: Membership)
       failed: st.failed ?? 0,
       failures: failures.rows.map((f) => ({ itemId: f.item_id, path: f.path, step: f.name, error: f.last_error })),
     },
-    activityByCamera: [...cams].map(([camera, hours]) => ({ camera, hours })),
+    activityByCamera: [...cams.values()],
   };
 }

@@ -1,6 +1,7 @@
 import { notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
 import { decodeEntry } from '@custodia/ledger';
 import type { Vault } from '@custodia/store';
+import { itemTriage } from './item-triage.js';
 
 export interface CustodyEntry {
   seq: number;
@@ -37,6 +38,7 @@ export async function itemDetail(vault: Vault, it: Item) {
         [it.caseId, sha, it.id],
       )
     : { rows: [] };
+  const triage = await itemTriage(vault, it, sha, salvage?.sha256 ?? null);
 
   return {
     item: {
@@ -73,6 +75,7 @@ export async function itemDetail(vault: Vault, it: Item) {
     steps: sources.flatMap((s) => steps.get(s) ?? []),
     activity: a ? { mode: a.mode, tool: a.tool, curve: a.curve, segments: a.segments } : null,
     duplicates: dupRows.rows.map((r) => ({ id: r.item_id, path: r.path })),
+    ...triage,
     custody: await custodyOf(vault, it.id, sources),
   };
 }
@@ -84,7 +87,10 @@ export async function custodyOf(vault: Vault, itemId: number, shas: string[]): P
        SELECT seq FROM ledger_item_refs WHERE item_id = $1
        UNION SELECT ledger_seq FROM media_probes WHERE sha256 = ANY($2::text[])
        UNION SELECT ledger_seq FROM derivatives WHERE source_sha256 = ANY($2::text[])
-       UNION SELECT ledger_seq FROM activity_runs WHERE sha256 = ANY($2::text[]))
+       UNION SELECT ledger_seq FROM activity_runs WHERE sha256 = ANY($2::text[])
+       UNION SELECT ledger_seq FROM overlay_runs WHERE sha256 = ANY($2::text[])
+       UNION SELECT ledger_seq FROM face_runs WHERE sha256 = ANY($2::text[])
+       UNION SELECT ledger_seq FROM fingerprints WHERE sha256 = ANY($2::text[]))
      ORDER BY l.seq`,
     [itemId, shas],
   );

@@ -18,6 +18,8 @@ const SORT_SQL: Record<string, { expr: string; dir: 'ASC' | 'DESC'; kind: 'text'
   duration: { expr: 'COALESCE(i.duration_sec, -1)', dir: 'ASC', kind: 'number' },
   activity: { expr: 'i.activity_seconds', dir: 'ASC', kind: 'number' },
   id: { expr: 'i.item_id', dir: 'ASC', kind: 'number' },
+  // Recorded time by the overlay clock; unread clocks sort first (ascending).
+  recorded: { expr: 'COALESCE(extract(epoch FROM i.overlay_start)::float8, -1e12)', dir: 'ASC', kind: 'number' },
 };
 
 function decodeCursor(cursor: string, kind: 'text' | 'number'): [string | number, number] {

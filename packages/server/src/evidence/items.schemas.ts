@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { csv, idParam } from '../http/validate.js';
 
 export const REVIEW_STATES = ['none', 'annotated', 'unreviewed', 'in-review', 'verified', 'disputed'] as const;
-export const ITEM_SORTS = ['path', '-path', 'size', '-size', 'duration', '-duration', 'activity', '-activity', 'id', '-id'] as const;
+export const ITEM_SORTS = ['path', '-path', 'size', '-size', 'duration', '-duration', 'activity', '-activity', 'id', '-id', 'recorded', '-recorded'] as const;
 
 export const itemsQuerySchema = z.object({
   /** Full-text search (PostgreSQL, Russian and English stemming) over paths, notes, annotations, OCR text. */

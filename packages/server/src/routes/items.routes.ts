@@ -4,6 +4,7 @@ import type { AppDeps, ServerApp } from '../app-env.js';
 import { actorOf } from '../accounts/account.types.js';
 import { requireCaseRole } from '../auth/access.js';
 import { findItem, itemDetail } from '../evidence/item-detail.js';
+import { itemDuplicateGroupSchema, itemFacesSchema, itemOverlaySchema } from '../evidence/item-triage.js';
 import { detectSearchSources, queryItems, type SearchSources } from '../evidence/items.query.js';
 import { itemsPageSchema, itemsQuerySchema } from '../evidence/items.schemas.js';
 import { defineRoute } from '../http/define-route.js';
@@ -59,7 +60,14 @@ export const itemDetailSchema = z.object({
       segments: z.array(z.object({ startSec: z.number(), endSec: z.number(), score: z.number(), peak: z.number() })),
     })
     .nullable(),
+  /** Items of the case holding the same file (exact duplicates). */
   duplicates: z.array(z.object({ id: z.number().int(), path: z.string() })),
+  /** The burned-in overlay as read by OCR: start time by the picture's clock, camera label, flags. */
+  overlay: itemOverlaySchema.nullable(),
+  /** Face detection: per run counts, and the first run's boxes per sampled time (for the overlay and redaction). */
+  faces: itemFacesSchema.nullable(),
+  /** The near-duplicate group (re-encodings, segments) this item's video belongs to. */
+  duplicateGroup: itemDuplicateGroupSchema.nullable(),
   custody: z.array(custodySchema),
 });
 
@@ -98,13 +106,7 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (c, { params, auth }) => {
       const it = await findItem(deps.vault, params.itemId);
-      try {
-        await requireCaseRole(c, it.caseId, 'observer');
-      } catch (e) {
-        // A non-member learns nothing, not even which case holds the item.
-        if (isDomainError(e) && e.code === 'NotFound') throw notFound(`no item ${params.itemId}`, { where: 'params.itemId' });
-        throw e;
-      }
+      await requireItemAccess(c, it.caseId, params.itemId);
       await deps.vault.db.transaction((tx) =>
         deps.vault.ledger.append(tx, {
           actor: actorOf(auth.user),
@@ -116,4 +118,15 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
       return itemDetail(deps.vault, it);
     },
   );
+
+}
+
+async function requireItemAccess(c: Parameters<typeof requireCaseRole>[0], caseId: number, itemId: number): Promise<void> {
+  try {
+    await requireCaseRole(c, caseId, 'observer');
+  } catch (e) {
+    // A non-member learns nothing, not even which case holds the item.
+    if (isDomainError(e) && e.code === 'NotFound') throw notFound(`no item ${itemId}`, { where: 'params.itemId' });
+    throw e;
+  }
 }

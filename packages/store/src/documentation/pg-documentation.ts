@@ -21,15 +21,20 @@ export class PgItemLookup implements ItemLookup {
 /** The overlay clock (item_index, filled by triage) and the container's creation time (the probe). */
 export class PgItemClocks implements ItemClocks {
   constructor(private readonly db: Db) {}
-  async clocksOf(itemId: number): Promise<{ overlayStart: Date | null; creationTime: string | null }> {
-    const r = await this.db.query<{ overlay_start: Date | null; creation_time: string | null }>(
+  async clocksOf(itemId: number): Promise<{ overlayStart: Date | null; creationTime: string | null; clockJumps: { atSec: number; bySec: number }[] }> {
+    const r = await this.db.query<{ overlay_start: Date | null; creation_time: string | null; flags: unknown }>(
       `SELECT ix.overlay_start,
-         (SELECT p.facts -> 'tags' ->> 'creationTime' FROM media_probes p WHERE p.sha256 = it.sha256 AND p.status = 'ok' LIMIT 1) AS creation_time
+         (SELECT p.facts -> 'tags' ->> 'creationTime' FROM media_probes p WHERE p.sha256 = it.sha256 AND p.status = 'ok' LIMIT 1) AS creation_time,
+         (SELECT r.flags FROM custodia_item_index_overlay(it.sha256) o JOIN overlay_runs r ON r.sha256 = o.sha256 AND r.tool = o.tool) AS flags
        FROM items it LEFT JOIN item_index ix ON ix.item_id = it.id WHERE it.id = $1`,
       [itemId],
     );
     const row = r.rows[0];
-    return { overlayStart: row?.overlay_start ? new Date(row.overlay_start) : null, creationTime: row?.creation_time ?? null };
+    const flags = Array.isArray(row?.flags) ? (row.flags as { kind?: unknown; toSec?: unknown; jumpSec?: unknown }[]) : [];
+    const clockJumps = flags
+      .filter((f) => f.kind === 'clock-jump' && typeof f.toSec === 'number' && typeof f.jumpSec === 'number')
+      .map((f) => ({ atSec: f.toSec as number, bySec: f.jumpSec as number }));
+    return { overlayStart: row?.overlay_start ? new Date(row.overlay_start) : null, creationTime: row?.creation_time ?? null, clockJumps };
   }
 }
 

@@ -2,9 +2,31 @@
 // A plain SVG so it stays readable and prints; the numbers are in the title of each bar.
 import { useI18n } from '../i18n/i18n.js';
 
-export function ActivityChart({ rows }: { rows: { camera: string; hours: { t: string; score: number }[] }[] }) {
-  const { date, num } = useI18n();
-  const times = [...new Set(rows.flatMap((r) => r.hours.map((h) => h.t)))].sort();
+type Row = { camera: string; clock?: 'overlay' | 'position'; hours: { t: string; score: number }[] };
+
+/** Overlay-clock rows on one time axis; rows without a read clock on their own axis (hours into the file). */
+export function ActivityChart({ rows }: { rows: Row[] }) {
+  const { t } = useI18n();
+  const clocked = rows.filter((r) => r.clock !== 'position');
+  const positioned = rows.filter((r) => r.clock === 'position');
+  return (
+    <>
+      {clocked.length > 0 && <ActivityAxis rows={clocked} position={false} />}
+      {positioned.length > 0 && (
+        <>
+          <p className="muted small">{t('dash.byPosition')}</p>
+          <ActivityAxis rows={positioned} position />
+        </>
+      )}
+    </>
+  );
+}
+
+function ActivityAxis({ rows, position }: { rows: Row[]; position: boolean }) {
+  const { date: dateOf, num, t: tr } = useI18n();
+  const hourOf = (d: string) => Number(/^PT(\d+)H$/.exec(d)?.[1] ?? 0);
+  const date = (x: string | undefined) => (x === undefined ? '' : position ? tr('dash.positionHour', { h: hourOf(x) }) : dateOf(x));
+  const times = [...new Set(rows.flatMap((r) => r.hours.map((h) => h.t)))].sort(position ? (a, b) => hourOf(a) - hourOf(b) : undefined);
   if (times.length === 0) return null;
   const max = Math.max(1e-9, ...rows.flatMap((r) => r.hours.map((h) => h.score)));
   const label = 120;

@@ -46,9 +46,13 @@ export function AnnotationPanel(p: {
     try {
       let inc: Id | null = incidentId ? Number(incidentId) : null;
       if (newIncident) {
+        // The segment's time by the overlay clock (or the file's metadata) when known; else the analyst sets it.
+        const [from, to] = await Promise.all([api.itemTime(p.itemId, p.markIn!), api.itemTime(p.itemId, p.markOut!)]);
+        const known = from.time !== null && to.time !== null && from.source !== null && from.source === to.source;
         const created = await api.createIncident(p.caseId, {
           title: note.split('\n')[0]?.slice(0, 120) || ill.filter((x) => termIds.includes(x.id)).map((x) => termLabel(x, locale)).join(', ') || t('inc.create'),
-          timeSource: 'manual',
+          timeSource: known ? from.source! : 'manual',
+          ...(known ? { occurredFrom: from.time, occurredTo: to.time } : {}),
           victimIds: (persons.data ?? []).filter((x) => personIds.includes(x.id) && x.role === 'victim').map((x) => x.id),
           perpetratorIds: (persons.data ?? []).filter((x) => personIds.includes(x.id) && (x.role === 'perpetrator' || x.role === 'official')).map((x) => x.id),
           termIds,

@@ -10,6 +10,7 @@ import { useLoad } from '../use-load.js';
 import { Reveal } from '../components/reveal.component.js';
 import { normaliseCurve, Timeline } from '../components/timeline.component.js';
 import { ErrorNote, Loading, PageHeader, Pill, statusTone } from '../components/ui.component.js';
+import { DuplicateGroupList, FaceBoxes, FacesSummary, OverlayFacts } from '../components/triage.component.js';
 import { AnnotationPanel } from './annotation-panel.screen.js';
 
 const isTyping = (el: EventTarget | null) =>
@@ -62,6 +63,7 @@ function ItemView({
   const [markIn, setMarkIn] = useState<number | null>(null);
   const [markOut, setMarkOut] = useState<number | null>(null);
   const [revealed, setRevealed] = useState(settings.revealMedia);
+  const [showFaces, setShowFaces] = useState(false);
   const proxy = d.derivatives.find((x) => x.kind === 'proxy');
   const filmstrip = d.derivatives.find((x) => x.kind === 'filmstrip');
   const poster = d.derivatives.find((x) => x.kind === 'poster');
@@ -136,19 +138,22 @@ function ItemView({
           {proxy ? (
             <Reveal className="player" onReveal={(r) => (setRevealed(r), video.current && (video.current.muted = !r))}>
               {() => (
-                <video
-                  ref={video}
-                  src={blobUrl(proxy.sha256)}
-                  poster={poster ? blobUrl(poster.sha256) : undefined}
-                  controls
-                  muted={!revealed}
-                  preload="auto"
-                  playsInline
-                  onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
-                  onSeeked={(e) => setTime(e.currentTarget.currentTime)}
-                  onLoadedMetadata={(e) => setMediaDuration(e.currentTarget.duration)}
-                  data-testid="player"
-                />
+                <div className="player-frame">
+                  <video
+                    ref={video}
+                    src={blobUrl(proxy.sha256)}
+                    poster={poster ? blobUrl(poster.sha256) : undefined}
+                    controls
+                    muted={!revealed}
+                    preload="auto"
+                    playsInline
+                    onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
+                    onSeeked={(e) => setTime(e.currentTarget.currentTime)}
+                    onLoadedMetadata={(e) => setMediaDuration(e.currentTarget.duration)}
+                    data-testid="player"
+                  />
+                  {showFaces && d.faces ? <FaceBoxes f={d.faces} time={time} aspect={Number(facts?.video?.width) / Number(facts?.video?.height)} /> : null}
+                </div>
               )}
             </Reveal>
           ) : (
@@ -190,6 +195,13 @@ function ItemView({
           />
         </section>
         <aside className="meta-col">
+          {(d.overlay || d.faces || d.duplicateGroup) && (
+            <section className="card" aria-label={t('triage.overlay')}>
+              {d.overlay && <OverlayFacts o={d.overlay} />}
+              {d.faces && <FacesSummary f={d.faces} shown={showFaces} onToggle={setShowFaces} />}
+              {d.duplicateGroup && <DuplicateGroupList g={d.duplicateGroup} caseId={caseId} />}
+            </section>
+          )}
           <Metadata d={d} hashes={hashes} caseId={caseId} />
           <Custody d={d} />
         </aside>

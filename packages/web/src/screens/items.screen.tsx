@@ -13,7 +13,7 @@ import { ErrorNote, Loading, PageHeader, Pill, statusTone } from '../components/
 // Facet names as the API returns them, and the query parameter each one sets.
 const FACETS = ['hasActivity', 'kind', 'status', 'camera', 'tag', 'review', 'duplicate'] as const;
 const PARAM: Record<Facet, keyof ItemQuery> = { hasActivity: 'hasActivity', kind: 'kind', status: 'status', camera: 'camera', tag: 'tag', review: 'review', duplicate: 'duplicateGroup' };
-const SORTS = ['path', '-activity', '-duration', 'duration', '-size', 'size'] as const;
+const SORTS = ['path', '-activity', '-recorded', 'recorded', '-duration', 'duration', '-size', 'size'] as const;
 type Facet = (typeof FACETS)[number];
 
 export function ItemsScreen({ caseId }: { caseId: Id }) {
