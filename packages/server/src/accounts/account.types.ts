@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { CASE_ROLES, roleRank, type CaseRole } from '@custodia/core';
 
-/** Roles per case, weakest first: each role can do what the ones before it can. */
-export const CASE_ROLES = ['observer', 'analyst', 'reviewer', 'coordinator', 'admin'] as const;
-export type CaseRole = (typeof CASE_ROLES)[number];
+// The role ladder is the domain's (core/access/caller.ts); the server only validates it.
+export { CASE_ROLES, roleRank, type CaseRole };
 export const caseRoleSchema = z.enum(CASE_ROLES);
 
 /** Grants that reveal protected fields, given per membership. */
@@ -10,7 +10,6 @@ export const GRANTS = ['protected-identities', 'source-identity'] as const;
 export type Grant = (typeof GRANTS)[number];
 export const grantSchema = z.enum(GRANTS);
 
-export const roleRank = (r: CaseRole): number => CASE_ROLES.indexOf(r);
 
 export const userSettingsSchema = z.object({
   /** Show thumbnails and video unblurred, in colour, with sound, without a click first. */
