@@ -46,6 +46,9 @@ export class PgMediaRepo {
     p: Omit<StoredProbe, 'ledgerSeq'>,
     actor: string,
   ): Promise<void> {
+    // A retried job finds its earlier result: nothing to record, and no second ledger entry.
+    const done = await tx.query('SELECT 1 FROM media_probes WHERE sha256 = $1 AND tool = $2', [p.sha256, p.tool]);
+    if (done.rows.length > 0) return;
     const { seq } = await this.ledger.append(tx, {
       actor,
       action: 'probed',

@@ -23,6 +23,9 @@ export class PgTriageRepo {
 
   async recordActivity(tx: Queryable, a: ActivityRecord, actor: string): Promise<void> {
     const source = `activity ${a.mode} ${a.tool}`;
+    // A retried job finds its earlier result: nothing to record, and no second ledger entry.
+    const done = await tx.query('SELECT 1 FROM activity_runs WHERE sha256 = $1 AND mode = $2 AND tool = $3', [a.sha256, a.mode, a.tool]);
+    if (done.rows.length > 0) return;
     const { seq } = await this.ledger.append(tx, {
       actor,
       action: 'activity-detected',
@@ -34,7 +37,7 @@ export class PgTriageRepo {
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) ON CONFLICT DO NOTHING RETURNING sha256`,
       [a.sha256, a.mode, a.tool, a.fps, a.width, a.height, JSON.stringify(a.curve), JSON.stringify(a.masked), a.decodedSeconds, seq],
     );
-    if (r.rows.length === 0) return; // recorded by an earlier run of the same job
+    if (r.rows.length === 0) return;
     for (const s of a.segments) {
       await tx.query('INSERT INTO segments (sha256, kind, source, start_sec, end_sec, score, peak) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
         a.sha256,
