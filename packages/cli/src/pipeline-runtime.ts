@@ -46,7 +46,7 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
   const id = workerId();
   return new Worker({
     queue: rt.queue,
-    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps }),
+    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps, faces: vault.config.faces }),
     workerId: id,
     concurrency: opts.concurrency ?? 2,
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),

@@ -5,22 +5,28 @@ import { MediaInputError, type MediaProbe, type MediaTools } from '@custodia/med
 import { PermanentJobError, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
 import { stepKey, stepPayload } from './steps.js';
 
+export interface FacesSettings {
+  /** Detector profile (default 'standard': SSD MobileNet v1). */
+  profile?: FaceProfile | undefined;
+  /** Frames analysed per second of video (default 1). */
+  sampleFps?: number | undefined;
+}
+
 export interface FacesStepDeps {
   vault: Vault;
   tools: MediaTools;
   actor: string;
-  /** Detector profile (default 'standard': SSD MobileNet v1). */
-  profile?: FaceProfile;
-  /** Frames analysed per second of video (default 1). */
-  sampleFps?: number;
+  faces?: FacesSettings | undefined;
 }
 
 /**
- * The job that detects faces in `sha256`. Its key names the detector as well as ffmpeg: a new model
- * or face-api version is new work, recorded beside the old results.
+ * The job that detects faces in `sha256`. Its key names the detector and the sampling rate as well
+ * as ffmpeg: a new model, face-api version or setting is new work, recorded beside the old results.
  */
-export function facesJob(sha256: string, tool: string, profile: FaceProfile = 'standard'): JobSpec {
-  return { name: 'faces', key: stepKey('faces', sha256, `${tool} ${faceModelName({ profile })}`), payload: { sha256 } };
+export function facesJob(sha256: string, tool: string, settings: FacesSettings = {}): JobSpec {
+  const fps = settings.sampleFps ?? 1;
+  const rate = fps === 1 ? '' : ` ${fps}/s`; // the default keeps the keys instances already hold
+  return { name: 'faces', key: stepKey('faces', sha256, `${tool} ${faceModelName({ profile: settings.profile ?? 'standard' })}${rate}`), payload: { sha256 } };
 }
 
 export function createFacesStep(deps: FacesStepDeps): JobHandler {
@@ -36,8 +42,8 @@ export function createFacesStep(deps: FacesStepDeps): JobHandler {
     let r;
     try {
       r = await detectFaces(tools, vault.blobs.localPath(sha256), {
-        profile: deps.profile ?? 'standard',
-        sampleFps: deps.sampleFps ?? 1,
+        profile: deps.faces?.profile ?? 'standard',
+        sampleFps: deps.faces?.sampleFps ?? 1,
         probe: facts,
         signal: ctx.signal,
       });

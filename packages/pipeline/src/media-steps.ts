@@ -6,7 +6,7 @@ import { detectActivity, type OverlayOcr } from '@custodia/triage';
 import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
 import { createOverlayStep } from './overlay-step.js';
 import { stepKey, stepPayload, type StepName } from './steps.js';
-import { createFacesStep, facesJob } from './faces-step.js';
+import { createFacesStep, facesJob, type FacesSettings } from './faces-step.js';
 import { createFingerprintSteps } from './fingerprint-step.js';
 
 export interface PipelineDeps {
@@ -18,6 +18,8 @@ export interface PipelineDeps {
   ocr?: OverlayOcr;
   /** The steps this instance runs (enabledSteps); a handler's follow-up jobs for others are not queued. Default all. */
   steps?: ReadonlySet<StepName>;
+  /** The faces step's profile and sampling rate (CUSTODIA_FACES_PROFILE, CUSTODIA_FACES_FPS). */
+  faces?: FacesSettings | undefined;
 }
 
 /** Removes the render folders of workers that died mid-job (kill -9, power loss). */
@@ -103,7 +105,7 @@ function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
           next('activity', sha256, tool),
           next('fingerprint', sha256, tool),
           next('overlay', sha256, tool),
-          facesJob(sha256, tool),
+          facesJob(sha256, tool, deps.faces),
         );
       }
       else if (facts.status === 'ok' && facts.audio) following.push(next('proxy', sha256, tool)); // an AAC-only MP4 to listen to

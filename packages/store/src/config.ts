@@ -29,6 +29,13 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]+([\s,]+[a-z]+)*$/, 'a comma-separated list of step names, e.g. proxy,thumbnails,activity')
     .optional(),
+  CUSTODIA_FACES_PROFILE: z.enum(['fast', 'standard', 'thorough']).optional(),
+  CUSTODIA_FACES_FPS: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'frames per second, e.g. 1 or 0.5')
+    .transform(Number)
+    .pipe(z.number().min(0.1, 'at least 0.1 frame per second').max(10, 'at most 10 frames per second'))
+    .optional(),
 });
 
 export interface Config {
@@ -45,6 +52,8 @@ export interface Config {
   logLevel?: string | undefined;
   /** The pipeline steps to run after the probe (names checked by the pipeline); default all. */
   pipelineSteps?: string[] | undefined;
+  /** The faces step's detector profile and frames analysed per second of video (defaults: standard, 1). */
+  faces?: { profile?: 'fast' | 'standard' | 'thorough' | undefined; sampleFps?: number | undefined };
 }
 
 /**
@@ -61,6 +70,9 @@ export interface Config {
  * - `CUSTODIA_LOG_LEVEL`: the server's log level (default info).
  * - `CUSTODIA_PIPELINE_STEPS`: the steps to run after the probe, e.g. `proxy,thumbnails` to skip
  *   triage on a slow machine; default every step. Skipped steps can be queued later.
+ * - `CUSTODIA_FACES_PROFILE`: `fast` | `standard` (default) | `thorough` — the face detector's
+ *   profile (docs/adr/0008-face-detection.md); `CUSTODIA_FACES_FPS`: frames analysed per second of
+ *   video (default 1; 0.1–10). A change is new work: results are kept beside the earlier ones.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -80,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: c.CUSTODIA_SECURE_COOKIES === '1' || c.CUSTODIA_SECURE_COOKIES === 'true' || (c.CUSTODIA_PUBLIC_URL?.startsWith('https:') ?? false),
     logLevel: c.CUSTODIA_LOG_LEVEL,
     pipelineSteps: c.CUSTODIA_PIPELINE_STEPS?.split(/[\s,]+/).filter(Boolean),
+    faces: { profile: c.CUSTODIA_FACES_PROFILE, sampleFps: c.CUSTODIA_FACES_FPS },
   };
 }
