@@ -24,3 +24,4 @@ export * from './accountability/accountability-dashboard.use-case.js';
 export * from './accountability/accountability-csv.js';
 export * from './accountability/export-accountability.use-case.js';
 export * from './accountability/import-accountability.use-case.js';
+export * from './accountability/captured-copy.use-case.js';
