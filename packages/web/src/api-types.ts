@@ -252,7 +252,9 @@ export interface PersonInput {
   role: 'victim' | 'perpetrator' | 'official' | 'witness' | 'other';
   pseudonym: string;
   protected?: { realName?: string | null; birthDate?: string | null; notes?: string | null };
-  positions?: { facilityId: Id | null; title: string; from?: string | null; to?: string | null }[];
+  positions?: { facilityId: Id | null; title: string; from?: string | null; to?: string | null; unit?: string | null; rank?: string | null }[];
+  /** The case's source: only members with the source-identity grant ever see such a person. */
+  isSource?: boolean;
 }
 export interface Person extends PersonInput {
   id: Id;

@@ -295,6 +295,7 @@ export const en = {
   'per.notes': 'Notes',
   'per.positions': 'Positions',
   'per.protectedHidden': 'Protected — not visible to you',
+  'per.isSource': 'The source',
   'per.add': 'Add person',
   'ledger.title': 'Ledger',
   'ledger.intro': 'Every view of evidence and every change in this case, newest first, as recorded in the custody ledger.',

@@ -297,6 +297,7 @@ export const ru: Record<MessageKey, string> = {
   'per.notes': 'Заметки',
   'per.positions': 'Должности',
   'per.protectedHidden': 'Защищено — вам не видно',
+  'per.isSource': 'Источник',
   'per.add': 'Добавить лицо',
   'ledger.title': 'Журнал',
   'ledger.intro': 'Каждый просмотр доказательств и каждое изменение в этом деле, сначала новые, как записано в журнале хранения.',
