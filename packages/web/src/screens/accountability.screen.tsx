@@ -208,7 +208,7 @@ function SourcesPanel({ caseId, role }: { caseId: Id; role: Role | null | undefi
                 <code className="hash">{s.sha256.slice(0, 16)}…</code>
               </>
             ) : (
-              <span className="muted">{t('acc.source.noCopy')}</span>
+              <span className="muted">· {t('acc.source.noCopy')}</span>
             )}
           </li>
         ))}
