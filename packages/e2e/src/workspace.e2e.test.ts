@@ -251,6 +251,8 @@ for (const kind of kinds) {
 
       // Accountability: the analyst records what the evidence changed, with a source's exact words;
       // the observer reads the dashboard and cannot edit.
+      const official = await apiFrom(b).post(`/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Head of unit 2', positions: [{ title: 'Head of unit 2', unit: 'Unit 2', rank: 'Major' }] });
+      assert.equal(official.status, 201, JSON.stringify(official.body));
       await b.goto(`/#/cases/${caseId}/accountability`);
       const sform = b.getByRole('form', { name: 'Add source' });
       await sform.getByLabel('Title').fill('Regional service statement');
@@ -276,9 +278,15 @@ for (const kind of kinds) {
       await cform.getByRole('button', { name: 'Add claim' }).click();
       await b.getByTestId('claim').filter({ hasText: 'three guards were dismissed' }).waitFor();
       await shot(b, 'proceeding');
+      await b.getByRole('link', { name: 'All proceedings' }).click();
+      const claimPos = b.getByRole('form', { name: 'Add claim: Head of unit 2' });
+      await claimPos.getByLabel('Exact words of the source').fill('the head of unit 2, Major');
+      await claimPos.getByRole('button', { name: 'Add claim' }).click();
+      await b.getByTestId('position-claim').filter({ hasText: 'the head of unit 2, Major' }).waitFor();
       await d.goto(`/#/cases/${caseId}/accountability`);
       await d.getByTestId('acc-counts').getByText('Dismissed from service').waitFor();
       await d.getByTestId('acc-timeline').getByText('Three guards dismissed').waitFor();
+      await d.getByTestId('position-claims').getByText('Head of unit 2 · Unit 2 · Major').waitFor();
       assert.equal(await d.getByRole('button', { name: 'New proceeding' }).count(), 0);
       assert.equal(await d.getByRole('form', { name: 'Add source' }).count(), 0);
       await shot(d, 'accountability-dashboard');

@@ -311,6 +311,8 @@ export interface Claim {
   confidence: Confidence;
   eventId: number | null;
   personId: number | null;
+  /** For a claim about a position: the position as it read when claimed. */
+  position?: { title: string; from: string | null; to: string | null; facilityId: Id | null } | null;
 }
 export interface ProceedingEvent {
   id: number;

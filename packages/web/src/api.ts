@@ -130,6 +130,11 @@ export const api = {
   patchEvent: (id: Id, b: { on?: string | null; status?: T.EventStatus; summary?: string; version?: number }) =>
     request<{ proceeding: T.ProceedingDetail }>('PATCH', `/api/proceeding-events/${id}`, b).then((r) => r.proceeding),
   addClaim: (eventId: Id, b: { sourceId: number; quote: string; confidence: T.Confidence }) => request<{ claim: T.Claim }>('POST', `/api/proceeding-events/${eventId}/claims`, b),
+  linkProceeding: (id: Id, b: { incidentId: number } | { itemId: number; startSec: number | null; endSec: number | null }) =>
+    request<{ link: T.ProceedingLink }>('POST', `/api/proceedings/${id}/links`, b).then((r) => r.link),
+  personClaims: (personId: Id) => request<{ claims: T.Claim[] }>('GET', `/api/persons/${personId}/claims`).then((r) => r.claims),
+  addPositionClaim: (personId: Id, b: { positionIndex: number; sourceId: number; quote: string; confidence: T.Confidence }) =>
+    request<{ claim: T.Claim }>('POST', `/api/persons/${personId}/claims`, b).then((r) => r.claim),
   sources: (caseId: Id) => request<{ sources: T.Source[] }>('GET', `/api/cases/${caseId}/sources`).then((r) => r.sources),
   createSource: (caseId: Id, b: T.SourceInput) => request<{ source: T.Source }>('POST', `/api/cases/${caseId}/sources`, b).then((r) => r.source),
   patchSource: (id: Id, b: Partial<T.SourceInput> & { version?: number }) => request<{ source: T.Source }>('PATCH', `/api/sources/${id}`, b).then((r) => r.source),

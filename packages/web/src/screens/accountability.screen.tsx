@@ -9,6 +9,7 @@ import { href } from '../route.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { AccountabilityDashboardPanel } from '../components/accountability-dashboard.component.js';
+import { PositionClaimsPanel } from '../components/position-claims.component.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
 
 export function AccountabilityScreen({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
@@ -107,6 +108,7 @@ export function AccountabilityScreen({ caseId, role }: { caseId: Id; role: Role 
         </table>
       )}
       <SourcesPanel caseId={caseId} role={role} />
+      <PositionClaimsPanel caseId={caseId} role={role} />
     </>
   );
 }

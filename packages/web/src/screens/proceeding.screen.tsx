@@ -67,9 +67,10 @@ export function ProceedingScreen({ caseId, proceedingId, role }: { caseId: Id; p
         )}
         {editable && <EventForm proceedingId={p.id} onDone={detail.reload} />}
       </section>
-      {d.links.length > 0 && (
+      {(d.links.length > 0 || editable) && (
         <section className="card" aria-label={t('acc.links')}>
           <h2>{t('acc.links')}</h2>
+          {editable && <LinkForm caseId={caseId} proceedingId={p.id} onDone={detail.reload} />}
           <ul className="plain">
             {d.links.map((l) => (
               <li key={l.id}>
@@ -121,6 +122,35 @@ function EventRow({ event: e, sources, caseSources, editable, onChanged }: { eve
       )}
       {editable && caseSources.length > 0 && <ClaimForm eventId={e.id} sources={caseSources} onDone={onChanged} />}
     </li>
+  );
+}
+
+function LinkForm({ caseId, proceedingId, onDone }: { caseId: Id; proceedingId: number; onDone: () => void }) {
+  const { t } = useI18n();
+  const incidents = useLoad(() => api.incidents(caseId), [caseId]);
+  const [incidentId, setIncidentId] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  if ((incidents.data ?? []).length === 0) return null;
+  return (
+    <form
+      className="inline-form"
+      aria-label={t('acc.link.add')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        if (incidentId) api.linkProceeding(proceedingId, { incidentId: Number(incidentId) }).then(() => (setIncidentId(''), onDone()), setError);
+      }}
+    >
+      <label>
+        {t('acc.link.incident')}
+        <select value={incidentId} onChange={(e) => setIncidentId(e.target.value)} required>
+          <option value="">—</option>
+          {incidents.data!.map((i) => <option key={i.id} value={String(i.id)}>{i.title}</option>)}
+        </select>
+      </label>
+      <button type="submit" className="secondary">{t('acc.link.add')}</button>
+      <ErrorNote error={error} />
+    </form>
   );
 }
 
