@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.command.js';
 import { registerIntake } from './commands/intake.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerUser } from './commands/user.command.js';
+import { registerAccountability } from './commands/accountability.command.js';
 
 const program = new Command();
 program
@@ -46,6 +47,7 @@ registerExport(program);
 registerIntake(program);
 registerServe(program);
 registerUser(program);
+registerAccountability(program);
 
 try {
   await program.parseAsync(process.argv);

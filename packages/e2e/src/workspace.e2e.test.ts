@@ -1,7 +1,7 @@
 // The analysts' workspace end to end, in Debian's Chromium against a real `custodia serve`:
 // first-run setup and TOTP, users and members, an analyst with TOTP documenting an incident from
 // a played video, a second person verifying it, an observer who can neither edit nor see protected
-// fields, and the ledger saying who did what. Screenshots of the main screens are saved on the way.
+// fields, the accountability tracker, and the ledger saying who did what. Screenshots of the main screens are saved on the way.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -64,7 +64,7 @@ for (const kind of kinds) {
       await inst?.stop();
     });
 
-    it('runs the whole story: setup, TOTP, case, users, annotate, incident, second-person verification, observer, ledger', async () => {
+    it('runs the whole story: setup, TOTP, case, users, annotate, incident, second-person verification, observer, accountability, ledger', async () => {
       const shot = async (page: Page, name: string) => (take ? screenshot(page, shots, name) : undefined);
       // Administrator: first-run setup with the code from the console, then TOTP enrolment.
       const admin = await personContext(browser, inst.url);
@@ -248,6 +248,48 @@ for (const kind of kinds) {
       assert.equal(persons.status, 200);
       assert.ok(!JSON.stringify(persons.body).includes('Sidorov'), 'the API sends the observer no protected identity');
       await shot(d, 'persons-observer');
+
+      // Accountability: the analyst records what the evidence changed, with a source's exact words;
+      // the observer reads the dashboard and cannot edit.
+      const official = await apiFrom(b).post(`/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Head of unit 2', positions: [{ title: 'Head of unit 2', unit: 'Unit 2', rank: 'Major' }] });
+      assert.equal(official.status, 201, JSON.stringify(official.body));
+      await b.goto(`/#/cases/${caseId}/accountability`);
+      const sform = b.getByRole('form', { name: 'Add source' });
+      await sform.getByLabel('Title').fill('Regional service statement');
+      await sform.getByLabel('Publisher').fill('Regional news');
+      await sform.getByRole('button', { name: 'Add source' }).click();
+      await b.getByTestId('sources').getByText('Regional service statement').waitFor();
+      await b.getByRole('button', { name: 'New proceeding' }).click();
+      const pform = b.getByRole('form', { name: 'New proceeding' });
+      await pform.getByLabel('Type').selectOption('dismissal');
+      await pform.getByLabel('Title').fill('Three guards dismissed');
+      await pform.getByLabel('Unnamed subjects').fill('3');
+      await pform.getByRole('button', { name: 'Save' }).click();
+      await b.getByTestId('proceeding-facts').waitFor();
+      const eform = b.getByRole('form', { name: 'Add event' });
+      await eform.getByLabel(/^Date/).fill('2021-10');
+      await eform.getByLabel('Status').selectOption('announced');
+      await eform.getByLabel('Summary').fill('The regional service announced the dismissals');
+      await eform.getByRole('button', { name: 'Add event' }).click();
+      const cform = b.getByRole('form', { name: 'Add claim' });
+      await cform.waitFor();
+      await cform.getByLabel('Exact words of the source').fill('three guards were dismissed');
+      await cform.getByLabel('Confidence').selectOption('high');
+      await cform.getByRole('button', { name: 'Add claim' }).click();
+      await b.getByTestId('claim').filter({ hasText: 'three guards were dismissed' }).waitFor();
+      await shot(b, 'proceeding');
+      await b.getByRole('link', { name: 'All proceedings' }).click();
+      const claimPos = b.getByRole('form', { name: 'Add claim: Head of unit 2' });
+      await claimPos.getByLabel('Exact words of the source').fill('the head of unit 2, Major');
+      await claimPos.getByRole('button', { name: 'Add claim' }).click();
+      await b.getByTestId('position-claim').filter({ hasText: 'the head of unit 2, Major' }).waitFor();
+      await d.goto(`/#/cases/${caseId}/accountability`);
+      await d.getByTestId('acc-counts').getByText('Dismissed from service').waitFor();
+      await d.getByTestId('acc-timeline').getByText('Three guards dismissed').waitFor();
+      await d.getByTestId('position-claims').getByText('Head of unit 2 · Unit 2 · Major').waitFor();
+      assert.equal(await d.getByRole('button', { name: 'New proceeding' }).count(), 0);
+      assert.equal(await d.getByRole('form', { name: 'Add source' }).count(), 0);
+      await shot(d, 'accountability-dashboard');
 
       // The ledger says who did what.
       await a.goto(`/#/cases/${caseId}/ledger`);

@@ -53,6 +53,9 @@ const qs = (params: Record<string, string | number | boolean | undefined | null>
 };
 
 export const blobUrl = (sha256: string): string => `/api/blobs/${sha256}`;
+export const capturedCopyUrl = (sourceId: Id, download = false): string => `/api/sources/${sourceId}/captured-copy${download ? '?download=1' : ''}`;
+export const accountabilityExportUrl = (caseId: Id, format: 'csv' | 'json', facilityId?: string): string =>
+  `/api/cases/${caseId}/accountability/export${qs({ format, facilityId })}`;
 
 export const api = {
   setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
@@ -115,6 +118,28 @@ export const api = {
   persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
   createPerson: (caseId: Id, b: T.PersonInput) => request<unknown>('POST', `/api/cases/${caseId}/persons`, b).then(one<T.Person>('person')),
+
+  proceedings: (caseId: Id, q: T.ProceedingQuery = {}) =>
+    request<{ proceedings: T.Proceeding[] }>('GET', `/api/cases/${caseId}/proceedings${qs({ ...q })}`).then((r) => r.proceedings),
+  createProceeding: (caseId: Id, b: T.ProceedingInput) => request<{ proceeding: T.ProceedingDetail }>('POST', `/api/cases/${caseId}/proceedings`, b).then((r) => r.proceeding),
+  proceeding: (id: Id) => request<{ proceeding: T.ProceedingDetail }>('GET', `/api/proceedings/${id}`).then((r) => r.proceeding),
+  patchProceeding: (id: Id, b: Partial<T.ProceedingInput> & { version?: number }) =>
+    request<{ proceeding: T.ProceedingDetail }>('PATCH', `/api/proceedings/${id}`, b).then((r) => r.proceeding),
+  addEvent: (id: Id, b: { on: string | null; status: T.EventStatus; summary: string }) =>
+    request<{ proceeding: T.ProceedingDetail }>('POST', `/api/proceedings/${id}/events`, b).then((r) => r.proceeding),
+  patchEvent: (id: Id, b: { on?: string | null; status?: T.EventStatus; summary?: string; version?: number }) =>
+    request<{ proceeding: T.ProceedingDetail }>('PATCH', `/api/proceeding-events/${id}`, b).then((r) => r.proceeding),
+  addClaim: (eventId: Id, b: { sourceId: number; quote: string; confidence: T.Confidence }) => request<{ claim: T.Claim }>('POST', `/api/proceeding-events/${eventId}/claims`, b),
+  linkProceeding: (id: Id, b: { incidentId: number } | { itemId: number; startSec: number | null; endSec: number | null }) =>
+    request<{ link: T.ProceedingLink }>('POST', `/api/proceedings/${id}/links`, b).then((r) => r.link),
+  personClaims: (personId: Id) => request<{ claims: T.Claim[] }>('GET', `/api/persons/${personId}/claims`).then((r) => r.claims),
+  addPositionClaim: (personId: Id, b: { positionIndex: number; sourceId: number; quote: string; confidence: T.Confidence }) =>
+    request<{ claim: T.Claim }>('POST', `/api/persons/${personId}/claims`, b).then((r) => r.claim),
+  sources: (caseId: Id) => request<{ sources: T.Source[] }>('GET', `/api/cases/${caseId}/sources`).then((r) => r.sources),
+  createSource: (caseId: Id, b: T.SourceInput) => request<{ source: T.Source }>('POST', `/api/cases/${caseId}/sources`, b).then((r) => r.source),
+  patchSource: (id: Id, b: Partial<T.SourceInput> & { version?: number }) => request<{ source: T.Source }>('PATCH', `/api/sources/${id}`, b).then((r) => r.source),
+  accountabilityDashboard: (caseId: Id, facilityId?: string) =>
+    request<T.AccountabilityDashboard>('GET', `/api/cases/${caseId}/accountability/dashboard${qs({ facilityId })}`),
 
   ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
     request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),

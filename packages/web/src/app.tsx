@@ -18,6 +18,8 @@ import { FacilitiesScreen } from './screens/facilities.screen.js';
 import { TaxonomyScreen } from './screens/taxonomy.screen.js';
 import { PersonsScreen } from './screens/persons.screen.js';
 import { LedgerScreen } from './screens/ledger.screen.js';
+import { AccountabilityScreen } from './screens/accountability.screen.js';
+import { ProceedingScreen } from './screens/proceeding.screen.js';
 import { SettingsScreen, UsersScreen } from './screens/settings.screen.js';
 
 type Phase =
@@ -152,11 +154,11 @@ function Shell() {
       {caseId && (
         <nav className="casenav" aria-label="case">
           <span className="casenav-name">{current?.name ?? '…'}</span>
-          {(['dashboard', 'items', 'incidents', 'persons', 'members', 'ledger'] as const).map((tab) => (
+          {(['dashboard', 'items', 'incidents', 'persons', 'accountability', 'members', 'ledger'] as const).map((tab) => (
             <a
               key={tab}
               href={href.case(caseId, tab)}
-              aria-current={(route.name === 'case' && route.tab === tab) || (route.name === 'item' && tab === 'items') || (route.name === 'incident' && tab === 'incidents') ? 'page' : undefined}
+              aria-current={(route.name === 'case' && route.tab === tab) || (route.name === 'item' && tab === 'items') || (route.name === 'incident' && tab === 'incidents') || (route.name === 'proceeding' && tab === 'accountability') ? 'page' : undefined}
             >
               {t(`nav.${tab}`)}
             </a>
@@ -185,6 +187,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
           return <IncidentsScreen caseId={route.caseId} role={role} />;
         case 'persons':
           return <PersonsScreen caseId={route.caseId} role={role} />;
+        case 'accountability':
+          return <AccountabilityScreen caseId={route.caseId} role={role} />;
         case 'members':
           return <MembersScreen caseId={route.caseId} role={role} />;
         case 'ledger':
@@ -195,6 +199,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
       return <ItemScreen key={route.itemId} caseId={route.caseId} itemId={route.itemId} startAt={route.t} role={role} />;
     case 'incident':
       return <IncidentScreen key={route.incidentId} caseId={route.caseId} incidentId={route.incidentId} role={role} />;
+    case 'proceeding':
+      return <ProceedingScreen key={route.proceedingId} caseId={route.caseId} proceedingId={route.proceedingId} role={role} />;
     case 'facilities':
       return <FacilitiesScreen />;
     case 'taxonomy':

@@ -3,15 +3,16 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { name: 'cases' }
-  | { name: 'case'; caseId: string; tab: 'dashboard' | 'items' | 'incidents' | 'persons' | 'members' | 'ledger' }
+  | { name: 'case'; caseId: string; tab: 'dashboard' | 'items' | 'incidents' | 'persons' | 'accountability' | 'members' | 'ledger' }
   | { name: 'item'; caseId: string; itemId: string; t?: number }
   | { name: 'incident'; caseId: string; incidentId: string }
+  | { name: 'proceeding'; caseId: string; proceedingId: string }
   | { name: 'facilities' }
   | { name: 'taxonomy' }
   | { name: 'users' }
   | { name: 'settings' };
 
-const TABS = ['dashboard', 'items', 'incidents', 'persons', 'members', 'ledger'] as const;
+const TABS = ['dashboard', 'items', 'incidents', 'persons', 'accountability', 'members', 'ledger'] as const;
 
 export function parseRoute(hash: string): Route {
   const [path, query] = hash.replace(/^#/, '').split('?');
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
       return { name: 'item', caseId: p[1], itemId: p[3], ...(Number.isFinite(t) && t > 0 ? { t } : {}) };
     }
     if (p[2] === 'incidents' && p[3]) return { name: 'incident', caseId: p[1], incidentId: p[3] };
+    if (p[2] === 'proceedings' && p[3]) return { name: 'proceeding', caseId: p[1], proceedingId: p[3] };
     const tab = (TABS as readonly string[]).includes(p[2] ?? '') ? (p[2] as (typeof TABS)[number]) : 'dashboard';
     return { name: 'case', caseId: p[1], tab };
   }
@@ -39,6 +41,7 @@ export const href = {
   case: (caseId: Id, tab: string = 'dashboard') => `#/cases/${caseId}/${tab}`,
   item: (caseId: Id, itemId: Id, t?: number) => `#/cases/${caseId}/items/${itemId}${t ? `?t=${t.toFixed(2)}` : ''}`,
   incident: (caseId: Id, id: Id) => `#/cases/${caseId}/incidents/${id}`,
+  proceeding: (caseId: Id, id: Id) => `#/cases/${caseId}/proceedings/${id}`,
   facilities: () => '#/facilities',
   taxonomy: () => '#/taxonomy',
   users: () => '#/users',

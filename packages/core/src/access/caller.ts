@@ -43,6 +43,9 @@ export async function requireCaseRole(caller: Caller, caseId: number, min: CaseR
 
 export const seesProtectedIdentities = (a: CaseAccess): boolean => a.grants.includes('protected-identities');
 
+/** The `source-identity` grant: the case's source and their own legal exposure exist only for its holders. */
+export const seesSource = (a: CaseAccess): boolean => a.grants.includes('source-identity');
+
 /** Instance-wide records (taxonomy, facilities) are edited by administrators and coordinators. */
 export async function requireCoordinator(caller: Caller): Promise<void> {
   if (caller.isAdmin) return;

@@ -1,4 +1,4 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import { notFound } from '../errors.js';
 import type { AuditLog } from './audit-log.port.js';
 import { personsForCaller } from './person-view.js';
@@ -9,6 +9,7 @@ export async function getPerson(deps: { persons: PersonRepo; audit: AuditLog }, 
   const [rec] = await deps.persons.personsByIds([id]);
   if (!rec) throw notFound(`no person ${id}`);
   const access = await requireCaseRole(caller, rec.caseId, 'observer');
+  if (rec.isSource && !seesSource(access)) throw notFound(`no person ${id}`);
   const [person] = await personsForCaller(deps.persons, access, [rec]);
   if (person!.protected) await deps.audit.record(actorOf(caller), { action: 'identity-viewed', subjects: [], details: { case: rec.caseId, persons: [id] } });
   return person!;

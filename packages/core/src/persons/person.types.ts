@@ -15,6 +15,9 @@ export interface Position {
   title: string;
   from: string | null;
   to: string | null;
+  /** The unit (department, squad) and rank held, when the sources say; absent when unknown. */
+  unit?: string | null;
+  rank?: string | null;
 }
 
 /** A person as stored, without the protected identity. */
@@ -27,6 +30,8 @@ export interface PersonRecord {
   createdBy: number;
   version: number;
   hasIdentity: boolean;
+  /** The case's source: such a person exists only for members with the `source-identity` grant. */
+  isSource: boolean;
 }
 
 /**
@@ -41,6 +46,8 @@ export interface NewPerson {
   pseudonym: string;
   positions: Position[];
   protected?: ProtectedIdentity;
+  /** Marking a person as the source needs the `source-identity` grant. */
+  isSource?: boolean;
 }
 
 export interface PersonChange {
@@ -58,7 +65,8 @@ export interface SealedIdentity {
 }
 
 export interface PersonRepo {
-  persons(caseId: number, q?: string): Promise<PersonRecord[]>;
+  /** With `withSources` false (callers without the source-identity grant), the source is not there at all. */
+  persons(caseId: number, q?: string, withSources?: boolean): Promise<PersonRecord[]>;
   personsByIds(ids: readonly number[]): Promise<PersonRecord[]>;
   /** Protected identities: to be called only by the use cases that have checked the grant. */
   identities(personIds: readonly number[]): Promise<Map<number, ProtectedIdentity>>;

@@ -62,6 +62,8 @@ export const positionSchema = z.object({
   title: z.string().trim().min(1).max(300),
   from: isoDate.nullable().default(null),
   to: isoDate.nullable().default(null),
+  unit: z.string().trim().min(1).max(300).nullable().optional(),
+  rank: z.string().trim().min(1).max(300).nullable().optional(),
 });
 /** `protected` is in the schema but only ever filled for members with the protected-identities grant. */
 export const personSchema = z.object({
@@ -72,6 +74,8 @@ export const personSchema = z.object({
   positions: z.array(positionSchema),
   createdBy: id,
   version: z.number().int(),
+  /** Only members with the source-identity grant ever receive a person who is the source. */
+  isSource: z.boolean(),
   protected: identitySchema.optional(),
 });
 export const newPersonSchema = z.object({
@@ -79,6 +83,8 @@ export const newPersonSchema = z.object({
   pseudonym: z.string().trim().min(1).max(200),
   positions: z.array(positionSchema).max(100).default([]),
   protected: identitySchema.optional(),
+  /** The case's source: needs the source-identity grant. */
+  isSource: z.boolean().optional(),
 });
 export const personChangeSchema = z.object({
   role: personRoleSchema.optional(),

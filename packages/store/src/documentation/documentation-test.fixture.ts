@@ -19,8 +19,8 @@ export interface DocWorld {
   /** Two items of the case and one of the other case, with their blobs' hashes. */
   items: { id: number; sha256: string }[];
   otherItem: { id: number; sha256: string };
-  /** Callers by username: alice analyst, bob and carol reviewers, olga observer, cora coordinator, gina analyst with the protected-identities grant. */
-  as: Record<'alice' | 'bob' | 'carol' | 'olga' | 'cora' | 'gina' | 'admin' | 'stranger', Caller>;
+  /** Callers by username: alice analyst, bob and carol reviewers, olga observer, cora coordinator, gina analyst with the protected-identities grant, sara analyst with the source-identity grant. */
+  as: Record<'alice' | 'bob' | 'carol' | 'olga' | 'cora' | 'gina' | 'sara' | 'admin' | 'stranger', Caller>;
   entries(): Promise<LedgerEntry[]>;
 }
 
@@ -70,6 +70,7 @@ export async function withDocWorld(kind: DbKind, fn: (w: DocWorld) => Promise<vo
       ['olga', 'observer', [], false],
       ['cora', 'coordinator', [], false],
       ['gina', 'analyst', ['protected-identities'], false],
+      ['sara', 'analyst', ['source-identity'], false],
       ['admin', null, [], true],
       ['stranger', null, [], false],
     ];

@@ -8,6 +8,8 @@ import { PgLedgerViewRepo } from './pg-ledger-view.repo.js';
 import { PgPersonRepo } from './pg-person.repo.js';
 import { PgSavedViewRepo } from './pg-saved-view.repo.js';
 import { PgTaxonomyRepo } from './pg-taxonomy.repo.js';
+import { PgAccountabilityRepo } from '../accountability/pg-accountability.repo.js';
+import { PgAccountabilityImporter } from '../accountability/pg-accountability-import.repo.js';
 
 export class PgItemLookup implements ItemLookup {
   constructor(private readonly db: Db) {}
@@ -61,6 +63,8 @@ export function documentationRepos(db: Db, ledger: PgLedger) {
     items: new PgItemLookup(db),
     clocks: new PgItemClocks(db),
     audit: new PgAuditLog(db, ledger),
+    accountability: new PgAccountabilityRepo(db, ledger),
+    importer: new PgAccountabilityImporter(db, ledger),
   };
 }
 export type DocumentationRepos = ReturnType<typeof documentationRepos>;

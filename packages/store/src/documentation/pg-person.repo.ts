@@ -21,15 +21,17 @@ interface PersonRow {
   created_by: number;
   version: number;
   has_identity: boolean;
-  positions: { facilityId: number | null; title: string; from: string | null; to: string | null }[];
+  is_source: boolean;
+  positions: Position[];
 }
 
 // Positions are aggregated here; identities only say whether one exists. The values are read by
 // `identities()` alone, which the use cases call after checking the grant.
-const SELECT = `SELECT p.id, p.case_id, p.role, p.pseudonym, p.created_by, p.version,
+const SELECT = `SELECT p.id, p.case_id, p.role, p.pseudonym, p.created_by, p.version, p.is_source,
     EXISTS (SELECT 1 FROM person_identities i WHERE i.person_id = p.id) AS has_identity,
     COALESCE((SELECT jsonb_agg(jsonb_build_object('facilityId', pp.facility_id, 'title', pp.title,
-        'from', to_char(pp.valid_from, 'YYYY-MM-DD'), 'to', to_char(pp.valid_to, 'YYYY-MM-DD')) ORDER BY pp.valid_from NULLS FIRST, pp.id)
+        'from', to_char(pp.valid_from, 'YYYY-MM-DD'), 'to', to_char(pp.valid_to, 'YYYY-MM-DD'))
+        || jsonb_strip_nulls(jsonb_build_object('unit', pp.unit, 'rank', pp.rank)) ORDER BY pp.valid_from NULLS FIRST, pp.id)
       FROM person_positions pp WHERE pp.person_id = p.id), '[]'::jsonb) AS positions
   FROM persons p`;
 
@@ -42,6 +44,7 @@ const toPerson = (r: PersonRow): PersonRecord => ({
   createdBy: r.created_by,
   version: r.version,
   hasIdentity: r.has_identity,
+  isSource: r.is_source,
 });
 
 export class PgPersonRepo implements PersonRepo {
@@ -50,13 +53,13 @@ export class PgPersonRepo implements PersonRepo {
     private readonly ledger: PgLedger,
   ) {}
 
-  async persons(caseId: number, q?: string): Promise<PersonRecord[]> {
+  async persons(caseId: number, q?: string, withSources = false): Promise<PersonRecord[]> {
     const like = q?.trim() ? `%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
     const r = await this.db.query<PersonRow>(
-      `${SELECT} WHERE p.case_id = $1 AND ($2::text IS NULL OR p.pseudonym ILIKE $2
-         OR EXISTS (SELECT 1 FROM person_positions pp WHERE pp.person_id = p.id AND pp.title ILIKE $2))
+      `${SELECT} WHERE p.case_id = $1 AND ($3 OR NOT p.is_source) AND ($2::text IS NULL OR p.pseudonym ILIKE $2
+         OR EXISTS (SELECT 1 FROM person_positions pp WHERE pp.person_id = p.id AND (pp.title ILIKE $2 OR pp.unit ILIKE $2 OR pp.rank ILIKE $2)))
        ORDER BY p.pseudonym`,
-      [caseId, like],
+      [caseId, like, withSources],
     );
     return r.rows.map(toPerson);
   }
@@ -81,9 +84,9 @@ export class PgPersonRepo implements PersonRepo {
   async createPerson(p: Omit<NewPerson, 'protected'>, identity: SealedIdentity | null, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<PersonRecord> {
     return this.db.transaction(async (tx) => {
       const r = await tx.query<{ id: number }>(
-        `INSERT INTO persons (case_id, role, pseudonym, created_by) VALUES ($1, $2, $3, $4)
+        `INSERT INTO persons (case_id, role, pseudonym, created_by, is_source) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (case_id, pseudonym) DO NOTHING RETURNING id`,
-        [p.caseId, p.role, p.pseudonym, userId],
+        [p.caseId, p.role, p.pseudonym, userId, p.isSource ?? false],
       );
       const id = r.rows[0]?.id;
       if (id === undefined) throw conflict(`the case has a person called "${p.pseudonym}" already`, { where: 'pseudonym' });
@@ -127,14 +130,17 @@ async function one(q: Queryable, id: number): Promise<PersonRecord | null> {
   return r.rows[0] ? toPerson(r.rows[0]) : null;
 }
 
-async function writePositions(tx: Queryable, personId: number, positions: readonly Position[]): Promise<void> {
+/** Writes a person's positions (shared with the accountability import). */
+export async function writePositions(tx: Queryable, personId: number, positions: readonly Position[]): Promise<void> {
   for (const p of positions) {
-    await tx.query('INSERT INTO person_positions (person_id, facility_id, title, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5)', [
+    await tx.query('INSERT INTO person_positions (person_id, facility_id, title, valid_from, valid_to, unit, rank) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       personId,
       p.facilityId,
       p.title,
       p.from,
       p.to,
+      p.unit ?? null,
+      p.rank ?? null,
     ]);
   }
 }

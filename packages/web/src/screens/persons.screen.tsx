@@ -72,7 +72,7 @@ export function PersonsScreen({ caseId, role }: { caseId: Id; role: Role | null 
           <tbody>
             {list.data!.map((p) => (
               <tr key={p.id}>
-                <td>{p.pseudonym}</td>
+                <td>{p.pseudonym} {p.isSource && <Pill tone="warn">{t('per.isSource')}</Pill>}</td>
                 <td>{t(`per.role.${p.role}`)}</td>
                 <td data-testid="protected-cell">
                   {p.protected ? (
@@ -83,7 +83,7 @@ export function PersonsScreen({ caseId, role }: { caseId: Id; role: Role | null 
                     <Pill>{t('per.protectedHidden')}</Pill>
                   )}
                 </td>
-                <td>{(p.positions ?? []).map((x, k) => <div key={k}>{x.title} · {facName(x.facilityId)} {x.from ? `(${x.from}–${x.to ?? ''})` : ''}</div>)}</td>
+                <td>{(p.positions ?? []).map((x, k) => <div key={k}>{[x.title, x.unit, x.rank, facName(x.facilityId)].filter(Boolean).join(' · ')} {x.from ? `(${x.from}–${x.to ?? ''})` : ''}</div>)}</td>
               </tr>
             ))}
           </tbody>
