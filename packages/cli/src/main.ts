@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.command.js';
 import { registerIntake } from './commands/intake.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerUser } from './commands/user.command.js';
+import { registerDemo } from './demo/demo.command.js';
 
 const program = new Command();
 program
@@ -46,6 +47,7 @@ registerExport(program);
 registerIntake(program);
 registerServe(program);
 registerUser(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);
