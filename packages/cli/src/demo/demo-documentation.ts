@@ -41,13 +41,15 @@ export async function documentDemoCase(
   const termId = (key: string) => terms.find((t) => t.key === key)?.id;
   const report = await caseReport(vault, caseName);
   const byRel = new Map(clips.map((c) => [c.relPath, c]));
-  // The recordings (not their copies), each with its first active segment, one per camera first.
+  // Items with their first active segment: the recordings first (one per camera first), then the
+  // fragment and the export.
+  const rank = (c: DemoClip) => (c.kind === 'recording' ? 0 : c.kind === 'trimmed fragment' ? 1 : 2);
   const candidates = report.items
     .map((it) => ({ it, clip: byRel.get(relative(footageDir, it.path)), seg: it.media?.activity?.segments[0] }))
-    .filter((x): x is { it: typeof x.it; clip: DemoClip; seg: NonNullable<typeof x.seg> } => !!x.clip && x.clip.kind === 'recording' && !!x.seg)
-    .sort((a, b) => a.clip.relPath.localeCompare(b.clip.relPath));
+    .filter((x): x is { it: typeof x.it; clip: DemoClip; seg: NonNullable<typeof x.seg> } => !!x.clip && !!x.seg)
+    .sort((a, b) => rank(a.clip) - rank(b.clip) || a.clip.relPath.localeCompare(b.clip.relPath));
   const seen = new Set<string>();
-  const chosen = [...candidates.filter((c) => !seen.has(c.clip.camera.key) && seen.add(c.clip.camera.key)), ...candidates].filter(
+  const chosen = [...candidates.filter((c) => c.clip.kind === 'recording' && !seen.has(c.clip.camera.key) && seen.add(c.clip.camera.key)), ...candidates].filter(
     (c, i, all) => all.indexOf(c) === i,
   ).slice(0, 4);
 

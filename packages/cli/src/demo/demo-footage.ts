@@ -47,7 +47,8 @@ function recordingSpec(i: number): { camera: DemoCamera; spec: CctvClipSpec; rel
   const durationSec = i < 2 ? 24 : 16 + (i % 3) * 2;
   const events: CctvEventSpec[] =
     i < 2
-      ? [{ startSec: 3, endSec: 10, from: 'left' }, { startSec: 13, endSec: 20, from: 'right', pair: i === 1, pauseSec: 2 }]
+      ? // Two escorts (pairs of figures): enough movement for near-duplicate matching of its copies.
+        [{ startSec: 3, endSec: 10, from: 'left', pair: true }, { startSec: 13, endSec: 21, from: 'right', pair: true, pauseSec: 2 }]
       : i % 4 === 3
         ? []
         : [{ startSec: 2 + (i % 3), endSec: 9 + (i % 3), pair: i % 5 === 2, pauseSec: i % 2 ? 2 : 0 }];
