@@ -177,7 +177,7 @@ async function buildDemo(cfg: Config, clipCount: number, say: (s: string) => voi
     say('accountability data from two news reports…');
     await createDemoCase(vault, users, DEMO_ACCOUNTABILITY_CASE);
     const accFile = await writeDemoAccountability(join(cfg.home, 'demo-accountability'));
-    const acc = await importAccountability(vault, { caseName: DEMO_ACCOUNTABILITY_CASE, file: accFile, actor });
+    const acc = await importAccountability(vault, { caseName: DEMO_ACCOUNTABILITY_CASE, file: accFile, actor, caller: users.admin.caller });
     if (acc.note) say(`accountability: ${acc.note}`);
     await vault.checkpoint();
 
