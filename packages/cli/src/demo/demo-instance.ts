@@ -46,8 +46,13 @@ export async function checkDemoFolder(home: string): Promise<FolderCheck> {
       { where: '--data' },
     );
   }
-  const state = JSON.parse(await readFile(join(home, DEMO_MARK), 'utf8')) as DemoState;
-  if (state.format !== 'custodia-demo/1') throw conflict(`${join(home, DEMO_MARK)} is not a demo mark this version knows`, { where: '--data' });
+  let state: DemoState;
+  try {
+    state = JSON.parse(await readFile(join(home, DEMO_MARK), 'utf8')) as DemoState;
+  } catch (e) {
+    throw conflict(`${join(home, DEMO_MARK)} cannot be read (${(e as Error).message}): delete the folder and run custodia demo again`, { where: '--data' });
+  }
+  if (state?.format !== 'custodia-demo/1') throw conflict(`${join(home, DEMO_MARK)} is not a demo mark this version knows`, { where: '--data' });
   if (state.state !== 'ready') {
     throw conflict(`${home} holds an unfinished demo (it was interrupted): delete the folder and run custodia demo again`, { where: '--data' });
   }
