@@ -3,7 +3,7 @@
 // running it again reuses the demo; a folder holding a real instance is refused and left alone.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { base32Decode, hotp, totpStep } from '@custodia/server';
@@ -33,8 +33,8 @@ interface DemoJson {
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, CUSTODIA_OPERATOR: 'demo-test', CUSTODIA_LOG_LEVEL: 'warn', ...extra };
   delete e.CUSTODIA_HOME;
-  // The overlay (OCR) and face steps are the slow ones; this test needs activity and duplicates.
-  e.CUSTODIA_PIPELINE_STEPS = 'proxy,activity,fingerprint,duplicates';
+  // This test needs activity and near-duplicates; the other steps (proxies, OCR, faces) have their own tests.
+  e.CUSTODIA_PIPELINE_STEPS = 'activity,fingerprint,duplicates';
   return e;
 }
 
@@ -132,15 +132,17 @@ describe('custodia demo', () => {
     }
   });
 
-  test('a folder holding a real instance is refused and left untouched', async () => {
+  test('a folder holding something else (a real instance) is refused and left untouched', async () => {
+    // What an instance folder holds (the refusal comes before any database is opened).
     const real = join(dir.path, 'real');
-    const init = await runCli(['init'], { ...env(), CUSTODIA_HOME: real });
-    assert.equal(init.code, 0, init.stderr);
-    const before = (await readdir(real)).sort();
+    await mkdir(join(real, 'keys'), { recursive: true });
+    await writeFile(join(real, 'keys', 'instance.key'), 'not for the demo');
+    const before = (await readdir(real, { recursive: true })).sort();
     const r = await runCli(['demo', '--no-serve', '--data', real, '--clips', '3'], env());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /is not empty and is not a Custodia demo .*--data/);
-    assert.deepEqual((await readdir(real)).sort(), before);
+    assert.deepEqual((await readdir(real, { recursive: true })).sort(), before);
+    assert.equal(await readFile(join(real, 'keys', 'instance.key'), 'utf8'), 'not for the demo');
     const bad = await runCli(['demo', '--no-serve', '--data', join(dir.path, 'x'), '--clips', '2'], env());
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--clips takes a whole number from 3/);
