@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { invalid } from '@custodia/core';
 import { openVault, type Config } from '@custodia/store';
 import { composeServer, createApp, createLogger, listen, maintainBrowseIndex } from '@custodia/server';
 import { config } from '../context.js';
@@ -61,7 +62,11 @@ export async function serveWorkspace(cfg: Config, opts: ServeOptions): Promise<v
   });
   const webDist = existsSync(opts.web) ? opts.web : null;
   const app = createApp(deps, { webDist });
-  const server = await listen(app, { host: opts.host, port: opts.port });
+  const server = await listen(app, { host: opts.host, port: opts.port }).catch(async (e: NodeJS.ErrnoException) => {
+    await vault.close();
+    if (e.code === 'EADDRINUSE') throw invalid(`port ${opts.port} on ${opts.host} is in use: choose another with --port`, { where: '--port' });
+    throw e;
+  });
   worker?.start();
   // Views and sign-ins append to the ledger all day: sign the head now and then, so each entry
   // soon has a checkpoint to prove its inclusion against (a no-op when nothing was appended).
