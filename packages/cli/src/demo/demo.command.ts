@@ -115,7 +115,7 @@ authenticator app, or run "custodia demo --data <dir> --code".`,
 }
 
 /** Makes the demo in a fresh folder: footage, accounts, cases, facilities, ingest and processing, documentation, accountability. */
-async function buildDemo(cfg: Config, clipCount: number, say: (s: string) => void, tty: boolean): Promise<{ state: DemoState; exit: number }> {
+async function buildDemo(cfg: Config, clipCount: number, say: (s: string) => void, showProgress: boolean): Promise<{ state: DemoState; exit: number }> {
   const tools = await locateMediaTools().catch((e: Error) => {
     throw invalid(`the demo makes and processes video with ffmpeg, which is not available: ${e.message}`);
   });
@@ -160,11 +160,14 @@ async function buildDemo(cfg: Config, clipCount: number, say: (s: string) => voi
     const t1 = Date.now();
     say(`processing with the media pipeline (${(cfg.pipelineSteps ?? []).join(', ')}); this takes a few minutes on a small machine…`);
     const worker = await createWorker(vault, rt);
-    const ticker = startPipelineTicker(rt.queue, tty);
+    const ticker = startPipelineTicker(rt.queue, showProgress);
+    // Off a terminal (a log, a CI job), a progress line now and then instead of the redrawn one.
+    const logLine = showProgress && !process.stderr.isTTY ? setInterval(() => void pipelineProgress(rt.queue).then((p) => say(`pipeline: ${p}`)), 20_000) : null;
     try {
       await worker.runUntilIdle();
     } finally {
       ticker.stop();
+      if (logLine) clearInterval(logLine);
       await releasePipeline();
     }
     const processingSec = (Date.now() - t1) / 1000;
@@ -241,4 +244,12 @@ function printResult(cfg: Config, state: DemoState, reused: boolean, url: string
   lines.push(`  (generated for this demo; kept in ${resolve(cfg.home, DEMO_MARK)}, readable by you only)`);
   if (url) lines.push('  Stop with Ctrl-C; run the same command again to serve this demo again.');
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** "done/total jobs" of the pipeline's queue. */
+async function pipelineProgress(queue: { stats(): Promise<{ state: string; count: number }[]> }): Promise<string> {
+  const stats = await queue.stats();
+  const total = stats.reduce((n, x) => n + x.count, 0);
+  const done = stats.filter((x) => ['done', 'skipped', 'failed'].includes(x.state)).reduce((n, x) => n + x.count, 0);
+  return `${done}/${total} jobs`;
 }
