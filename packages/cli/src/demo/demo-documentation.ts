@@ -2,7 +2,7 @@
 // cases as the demo accounts: taxonomy-tagged annotations on segments where triage found activity,
 // and incidents with those segments as evidence: one verified by the reviewer (a second person),
 // one under review, one still unreviewed.
-import { addSegment, createAnnotation, createIncident, submitIncident, verifyIncident, type Facility, type Incident } from '@custodia/core';
+import { addSegment, createAnnotation, createIncident, createPerson, submitIncident, verifyIncident, type Facility, type Incident } from '@custodia/core';
 import { caseReport, documentationRepos, type Vault } from '@custodia/store';
 import { relative } from 'node:path';
 import type { DemoClip } from './demo-footage.js';
@@ -53,6 +53,16 @@ export async function documentDemoCase(
     (c, i, all) => all.indexOf(c) === i,
   ).slice(0, 4);
 
+  // A victim with a protected identity (invented): the reviewer, who holds the grant, records it;
+  // the analyst sees only the pseudonym.
+  const victim = await createPerson(repos, users.reviewer.caller, {
+    caseId: report.case.id,
+    role: 'victim',
+    pseudonym: 'Patient A (demo)',
+    positions: [],
+    protected: { realName: 'Invented Name (demonstration data)', birthDate: null, notes: 'Demonstration: an invented identity, shown only to members with the protected-identities grant.' },
+  });
+
   const analyst = users.analyst.caller;
   const annotated = [];
   for (const [i, c] of chosen.entries()) {
@@ -84,7 +94,7 @@ export async function documentDemoCase(
       occurredTo: new Date(startMs + c.seg.endSec * 1000).toISOString(),
       // The burned-in clock as OCR read it; else as a person reads it off the picture.
       timeSource: overlayStart ? 'overlay' : 'manual',
-      victimIds: [],
+      victimIds: plan.review === 'verified' ? [victim.id] : [],
       perpetratorIds: [],
       termIds: c.termIds,
       description: `${DEMO_NOTE} ${c.clip.camera.label.replace(/\s+/g, ' ')}: a synthetic figure moves from ${c.seg.startSec} s to ${c.seg.endSec} s of the recording.`,

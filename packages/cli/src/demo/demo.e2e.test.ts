@@ -113,7 +113,17 @@ describe('custodia demo', () => {
       const incidents = (await (await fetch(`${url}/api/cases/${demoCase!.id}/incidents`, { headers: { cookie: a.cookie! } })).json()) as { incidents: { status: string }[] };
       assert.equal(incidents.incidents.length, first.summary.incidents.length);
 
-      assert.equal((await signIn(url, reviewer!.username, reviewer!.password)).status, 200);
+      // The demo victim's invented identity: the analyst sees the pseudonym only, the reviewer (granted) the identity.
+      const persons = async (cookie: string) =>
+        ((await (await fetch(`${url}/api/cases/${demoCase!.id}/persons`, { headers: { cookie } })).json()) as { persons: { pseudonym: string; protected?: { realName: string } }[] }).persons;
+      const seenByAnalyst = await persons(a.cookie!);
+      assert.deepEqual(seenByAnalyst.map((p) => p.pseudonym), ['Patient A (demo)']);
+      assert.equal(seenByAnalyst[0]!.protected, undefined);
+      assert.doesNotMatch(JSON.stringify(seenByAnalyst), /Invented Name/);
+
+      const r = await signIn(url, reviewer!.username, reviewer!.password);
+      assert.equal(r.status, 200);
+      assert.match((await persons(r.cookie!))[0]!.protected?.realName ?? '', /Invented Name/);
       assert.equal((await signIn(url, analyst!.username, 'not-the-password')).status, 401);
       // The administrator needs a TOTP code, as every administrator does.
       assert.notEqual((await signIn(url, admin!.username, admin!.password)).status, 200);
