@@ -14,6 +14,7 @@ import { registerIntake } from './commands/intake.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerUser } from './commands/user.command.js';
 import { registerAccountability } from './commands/accountability.command.js';
+import { registerDemo } from './demo/demo.command.js';
 
 const program = new Command();
 program
@@ -48,6 +49,7 @@ registerIntake(program);
 registerServe(program);
 registerUser(program);
 registerAccountability(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

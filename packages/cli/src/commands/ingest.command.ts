@@ -126,7 +126,7 @@ type Done = IngestResult & {
 };
 
 /** Redraws "pipeline: done/total" on the terminal while the worker runs. */
-function startPipelineTicker(queue: { stats(): Promise<{ state: string; count: number }[]> }, enabled: boolean) {
+export function startPipelineTicker(queue: { stats(): Promise<{ state: string; count: number }[]> }, enabled: boolean) {
   if (!enabled || !process.stderr.isTTY) return { stop() {} };
   const timer = setInterval(() => {
     void queue.stats().then((stats) => {
