@@ -2,6 +2,7 @@
 // browser-playable proxies, filmstrips, and salvage of cut-off recordings. Uses Debian's ffmpeg.
 export * from './media-tools.js';
 export * from './run-tool.js';
+export * from './stream-tool.js';
 export * from './media-types.js';
 export * from './iso-bmff.js';
 export * from './file-structure.js';

@@ -53,7 +53,8 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
-class Tail {
+/** Keeps the last `limit` bytes of a stream (a tool's stderr), as text. */
+export class BoundedTail {
   private chunks: Buffer[] = [];
   private size = 0;
   constructor(private readonly limit: number) {}
@@ -93,7 +94,7 @@ export function runTool(command: string, args: readonly string[], opts: RunOptio
       cwd: opts.cwd,
       env: { ...process.env, AV_LOG_FORCE_NOCOLOR: '1' },
     });
-    const stderr = new Tail(STDERR_TAIL_BYTES);
+    const stderr = new BoundedTail(STDERR_TAIL_BYTES);
     const out: Buffer[] = [];
     let outSize = 0;
     let lineRest = '';

@@ -1,10 +1,8 @@
 // RGB frames from ffmpeg's stdout as they are decoded: `-f image2pipe -c:v ppm` writes each frame as
 // a binary PPM ("P6\n<w> <h>\n255\n" + w×h×3 bytes). Unlike bare rawvideo, every frame states its
 // size, so ffmpeg alone works out the display size (rotation, non-square pixels, a resolution
-// change mid-file) with no separate probe. Same rules as @custodia/media's runTool: an argument
-// array (never a shell), stdin closed, stderr kept to a bounded tail, killed on abort.
-import { spawn } from 'node:child_process';
-import { abortReason, STDERR_TAIL_BYTES } from '@custodia/media';
+// change mid-file) with no separate probe. The process is @custodia/media's streamTool.
+import { streamTool } from '@custodia/media';
 
 export interface RgbFrame {
   /** Packed RGB, 3 bytes per pixel, rows top to bottom. A fresh buffer per frame (may be transferred). */
@@ -39,83 +37,52 @@ const MAX_SIDE = 8192;
  * when the process exits, whatever the exit code; rejects when it cannot start, on abort (with the
  * signal's reason), on a malformed stream, or when a callback throws.
  */
-export function streamPpmFrames(command: string, args: readonly string[], opts: PpmStreamOptions): Promise<PpmStreamResult> {
-  const { signal } = opts;
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<PpmStreamResult>((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true, env: { ...process.env, AV_LOG_FORCE_NOCOLOR: '1' } });
-    let failure: unknown = null;
-    let settled = false;
-    const kill = (why: unknown): void => {
-      if (failure === null) failure = why;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    };
-    const onAbort = (): void => kill(abortReason(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    opts.onFlow?.({ pause: () => child.stdout.pause(), resume: () => child.stdout.resume() });
-
-    let head = Buffer.alloc(0);
-    let frame: Uint8Array | null = null;
-    let width = 0;
-    let height = 0;
-    let fill = 0;
-    let frames = 0;
-    child.stdout.on('data', (b: Buffer) => {
-      if (failure !== null) return;
+export async function streamPpmFrames(command: string, args: readonly string[], opts: PpmStreamOptions): Promise<PpmStreamResult> {
+  let head = Buffer.alloc(0);
+  let frame: Uint8Array | null = null;
+  let width = 0;
+  let height = 0;
+  let fill = 0;
+  let frames = 0;
+  const r = await streamTool(
+    command,
+    args,
+    (b) => {
       let off = 0;
-      try {
-        while (off < b.length) {
-          if (!frame) {
-            head = Buffer.concat([head, b.subarray(off)]);
-            off = b.length;
-            const h = parsePpmHeader(head);
-            if (!h) {
-              if (head.length > 64) throw new Error(`not a PPM frame stream: ${JSON.stringify(head.subarray(0, 20).toString('latin1'))}`);
-              break;
-            }
-            width = h.width;
-            height = h.height;
-            frame = new Uint8Array(width * height * 3);
-            fill = 0;
-            // The bytes after the header belong to the frame: go on with them.
-            b = head.subarray(h.headerBytes);
-            off = 0;
-            head = Buffer.alloc(0);
-            continue;
+      while (off < b.length) {
+        if (!frame) {
+          head = Buffer.concat([head, b.subarray(off)]);
+          off = b.length;
+          const h = parsePpmHeader(head);
+          if (!h) {
+            if (head.length > 64) throw new Error(`not a PPM frame stream: ${JSON.stringify(head.subarray(0, 20).toString('latin1'))}`);
+            break;
           }
-          const n = Math.min(frame.length - fill, b.length - off);
-          frame.set(b.subarray(off, off + n), fill);
-          fill += n;
-          off += n;
-          if (fill === frame.length) {
-            const done = frame;
-            frame = null;
-            opts.onFrame({ rgb: done, width, height, index: frames });
-            frames += 1;
-          }
+          width = h.width;
+          height = h.height;
+          frame = new Uint8Array(width * height * 3);
+          fill = 0;
+          // The bytes after the header belong to the frame: go on with them.
+          b = head.subarray(h.headerBytes);
+          off = 0;
+          head = Buffer.alloc(0);
+          continue;
         }
-      } catch (e) {
-        kill(e);
+        const n = Math.min(frame.length - fill, b.length - off);
+        frame.set(b.subarray(off, off + n), fill);
+        fill += n;
+        off += n;
+        if (fill === frame.length) {
+          const done = frame;
+          frame = null;
+          opts.onFrame({ rgb: done, width, height, index: frames });
+          frames += 1;
+        }
       }
-    });
-    const err = new Tail();
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const finish = (): void => signal?.removeEventListener('abort', onAbort);
-    child.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      finish();
-      reject(failure ?? e);
-    });
-    child.on('close', (code, sig) => {
-      if (settled) return;
-      settled = true;
-      finish();
-      if (failure !== null) reject(failure);
-      else resolve({ code, killedBy: sig, frames, stderrTail: err.text() });
-    });
-  });
+    },
+    opts,
+  );
+  return { code: r.code, killedBy: r.killedBy, frames, stderrTail: r.stderrTail };
 }
 
 /** "P6 <w> <h> 255" followed by one whitespace byte; null while incomplete. */
@@ -141,21 +108,3 @@ export function parsePpmHeader(b: Buffer): { width: number; height: number; head
 }
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-class Tail {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  push(b: Buffer): void {
-    this.chunks.push(b);
-    this.size += b.length;
-    if (this.size > STDERR_TAIL_BYTES * 2) {
-      const all = Buffer.concat(this.chunks);
-      this.chunks = [all.subarray(all.length - STDERR_TAIL_BYTES)];
-      this.size = STDERR_TAIL_BYTES;
-    }
-  }
-  text(): string {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - STDERR_TAIL_BYTES)).toString('utf8');
-  }
-}
