@@ -8,3 +8,4 @@ export * from './ingest/ingest.use-case.js';
 export * from './ingest/manifest.js';
 export * from './ingest/source-stream.js';
 export * from './documentation.js';
+export * from './redaction/index.js';
