@@ -20,6 +20,6 @@ export async function createRedaction(deps: RedactionDeps, caller: Caller, itemI
   const sha = recipeSha256(recipe);
   const title = (input.title ?? '').trim();
   return deps.redactions.create({ caseId: item.caseId, itemId, sourceSha256: item.sha256, title, recipe, recipeSha256: sha }, caller.userId, actorOf(caller), (id) =>
-    redactionNote('redaction-created', { id, itemId, sourceSha256: item.sha256!, recipeSha256: sha, version: 1 }, { boxes: recipe.boxes.length }),
+    redactionNote('redaction-created', { id, caseId: item.caseId, itemId, sourceSha256: item.sha256!, recipeSha256: sha, version: 1 }, { boxes: recipe.boxes.length }),
   );
 }
