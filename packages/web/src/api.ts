@@ -53,6 +53,8 @@ const qs = (params: Record<string, string | number | boolean | undefined | null>
 };
 
 export const blobUrl = (sha256: string): string => `/api/blobs/${sha256}`;
+/** The rendered output of a redaction (its sha256 busts the browser cache when a new version is rendered). */
+export const redactionOutputUrl = (id: Id, sha256: string): string => `/api/redactions/${id}/output?v=${sha256.slice(0, 12)}`;
 
 export const api = {
   setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
@@ -115,6 +117,16 @@ export const api = {
   persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
   createPerson: (caseId: Id, b: T.PersonInput) => request<unknown>('POST', `/api/cases/${caseId}/persons`, b).then(one<T.Person>('person')),
+
+  redactions: (itemId: Id) => request<{ redactions: T.Redaction[] }>('GET', `/api/items/${itemId}/redactions`).then((r) => r.redactions),
+  redactionSuggestions: (itemId: Id) => request<T.RedactionSuggestions>('GET', `/api/items/${itemId}/redaction-suggestions`),
+  createRedaction: (itemId: Id, b: { title: string; recipe: T.RedactionRecipe }) =>
+    request<{ redaction: T.Redaction }>('POST', `/api/items/${itemId}/redactions`, b).then((r) => r.redaction),
+  patchRedaction: (id: Id, b: { title?: string; recipe?: T.RedactionRecipe; version: number }) =>
+    request<{ redaction: T.Redaction }>('PATCH', `/api/redactions/${id}`, b).then((r) => r.redaction),
+  renderRedaction: (id: Id, version: number) => request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/render`, { version }).then((r) => r.redaction),
+  reviewRedaction: (id: Id, decision: 'approve' | 'reject', b: { note: string; version: number }) =>
+    request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/${decision}`, b).then((r) => r.redaction),
 
   ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
     request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),
