@@ -38,6 +38,7 @@ export function RedactionSidePanels(p: {
   dirty: boolean;
   busy: null | 'save' | 'render' | 'review';
   now: () => number;
+  onNew: () => void;
   onSave: () => void;
   onRender: () => void;
   onReview: (decision: 'approve' | 'reject', note: string) => void;
@@ -61,7 +62,7 @@ export function RedactionSidePanels(p: {
             </li>
           ))}
         </ul>
-        {saved && <a href={href.redact(p.caseId, p.itemId)}>{t('redact.new')}</a>}
+        {saved && <a href={href.redact(p.caseId, p.itemId)} onClick={p.onNew}>{t('redact.new')}</a>}
       </section>
 
       <section className="card" aria-label={t('redact.recipe')}>

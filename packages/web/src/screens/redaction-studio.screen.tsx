@@ -19,22 +19,25 @@ export function RedactionStudioScreen({ caseId, itemId, redactionId, role }: { c
   const detail = useLoad(() => api.item(itemId), [itemId]);
   const list = useLoad(() => api.redactions(itemId), [itemId]);
   const suggestions = useLoad(() => api.redactionSuggestions(itemId), [itemId]);
+  const [fresh, setFresh] = useState(0);
   if (detail.error) return <ErrorNote error={detail.error} onRetry={detail.reload} />;
   if (list.error) return <ErrorNote error={list.error} onRetry={list.reload} />;
   if (!detail.data || !list.data) return <Loading />;
   const current = list.data.find((r) => String(r.id) === String(redactionId)) ?? null;
   return (
     <Studio
-      key={current ? `${current.id}` : 'new'}
+      key={current ? `${current.id}` : `new-${fresh}`}
       caseId={caseId}
       d={detail.data}
       redactions={list.data}
       initial={current}
       suggestions={suggestions.data ?? null}
       editable={role ? RANK[role] >= RANK.analyst : false}
+      onNew={() => setFresh((n) => n + 1)}
       onChanged={(r) => {
         list.reload();
-        if (String(r.id) !== String(redactionId)) location.hash = href.redact(caseId, itemId, r.id);
+        // The address names the new redaction without reloading the studio (no hashchange).
+        if (String(r.id) !== String(redactionId)) history.replaceState(null, '', href.redact(caseId, itemId, r.id));
       }}
     />
   );
@@ -47,6 +50,7 @@ function Studio({
   initial,
   suggestions,
   editable: mayEdit,
+  onNew,
   onChanged,
 }: {
   caseId: Id;
@@ -55,6 +59,7 @@ function Studio({
   initial: Redaction | null;
   suggestions: RedactionSuggestions | null;
   editable: boolean;
+  onNew: () => void;
   onChanged: (r: Redaction) => void;
 }) {
   const { t } = useI18n();
@@ -259,6 +264,7 @@ function Studio({
             dirty={dirty}
             busy={busy}
             now={now}
+            onNew={onNew}
             onSave={() => void save()}
             onRender={() => void render()}
             onReview={(decision, note) => void review(decision, note)}
