@@ -161,6 +161,16 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(actions.rows.map((x) => x.action), ['redaction-created', 'redaction-rendered', 'redaction-approved', 'redaction-edited', 'redaction-rendered', 'redaction-rejected']);
     });
 
+    test('the OpenAPI document describes the redaction routes and the recipe', async () => {
+      const doc = await as.olga.json('GET', '/api/openapi.json');
+      assert.equal(doc.status, 200);
+      for (const [path, method] of [['/api/items/{itemId}/redactions', 'post'], ['/api/redactions/{redactionId}/render', 'post'], ['/api/redactions/{redactionId}/approve', 'post'], ['/api/redactions/{redactionId}/output', 'get'], ['/api/cases/{caseId}/redactions', 'get']] as const) {
+        assert.ok(doc.body.paths[path]?.[method], `${method} ${path}`);
+      }
+      const recipe = doc.body.paths['/api/items/{itemId}/redactions'].post.requestBody.content['application/json'].schema.properties.recipe;
+      assert.ok(JSON.stringify(recipe).includes('custodia-redaction/1'));
+    });
+
     test('a render that cannot succeed leaves the redaction failed with the reason, and nothing recorded', async () => {
       const recipe = { format: RECIPE_FORMAT, boxes: [], clip: { start: 60, end: 70 } };
       const created = await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe });
