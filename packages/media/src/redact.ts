@@ -53,7 +53,7 @@ export interface RedactResult {
 }
 
 /** Keyframes per segment at most (keeps expressions short; each segment costs a crop and an overlay per frame). */
-const MAX_SEGMENT_KEYFRAMES = 40;
+const MAX_SEGMENT_KEYFRAMES = 200;
 /**
  * A segment's largest box may be this much larger than its smallest, per side: the region drawn is the
  * largest, so it may hide up to this much more than the box at some instants (never less). Fewer,

@@ -1,4 +1,4 @@
-import { roleRank, type Caller, type CaseAccess, type Redaction, type RedactionRenderer } from '@custodia/core';
+import { roleRank, unavailable, type Caller, type CaseAccess, type Redaction, type RedactionRenderer } from '@custodia/core';
 import { locateMediaTools } from '@custodia/media';
 import { createRedactionRenderer } from '@custodia/pipeline';
 import { PgFaceDetectionsSource, PgItemLookup, PgRedactionRepo } from '@custodia/store';
@@ -24,7 +24,13 @@ export function redactionContext(deps: AppDeps): RedactionContext {
       items: new PgItemLookup(deps.vault.db),
       faces: new PgFaceDetectionsSource(deps.vault.db),
       renderer: () => {
-        renderer ??= locateMediaTools().then((tools) => createRedactionRenderer(deps.vault, tools));
+        // A missing ffmpeg is the server's state, not the request's fault: 503 with what to install.
+        renderer ??= locateMediaTools().then(
+          (tools) => createRedactionRenderer(deps.vault, tools),
+          (e: Error) => {
+            throw unavailable(`cannot render: ${e.message}`);
+          },
+        );
         renderer.catch(() => (renderer = null));
         return renderer;
       },
