@@ -37,7 +37,7 @@ const awayFrom = (t: number, margin = 10) => { const s = squareAt(t); return (x:
 
 describe('redaction render', () => {
   it('builds piecewise-linear expressions of t that hold their ends', () => {
-    assert.equal(piecewiseExpr([{ t: 1, v: 10 }, { t: 3, v: 30 }], 't'), 'if(lt(t,1),10,if(lt(t,3),10+10*(t-1),30))');
+    assert.equal(piecewiseExpr([{ t: 1, v: 10 }, { t: 3, v: 30 }, { t: 4, v: 30 }, { t: 5, v: 20 }], 't'), '10+10*clip(t-1,0,2)-10*clip(t-4,0,1)');
     const g = buildRedactionGraph({ boxes: [], audio: { mute: [], bleep: false }, clip: null, keep: [] }, srcProbe, C.width, C.height);
     assert.equal(g.segments, 0);
     assert.match(g.graph, /\[vout\]/);
@@ -47,7 +47,9 @@ describe('redaction render', () => {
     it(`${effect}: hides the moving square in every frame and leaves the rest of the picture as it was`, async () => {
       const out = join(dir, `${effect}.mp4`);
       const before = sha(src);
-      const plan: RedactionPlan = { boxes: [{ effect, colour: '#000000', keyframes: follow(0, 1.5, 4) }], audio: { mute: [{ start: 1, end: 2 }], bleep: false }, clip: null, keep: [] };
+      // Blur follows the square with a keyframe on every frame (101 keyframes: one long expression).
+      const keys = effect === 'blur' ? follow(...Array.from({ length: 101 }, (_, i) => i * 0.04)) : follow(0, 1.5, 4);
+      const plan: RedactionPlan = { boxes: [{ effect, colour: '#000000', keyframes: keys }], audio: { mute: [{ start: 1, end: 2 }], bleep: false }, clip: null, keep: [] };
       const r = await renderRedaction(tools, src, out, plan, { probe: srcProbe });
       assert.equal(sha(src), before, 'the source is never modified');
       assert.ok(Math.abs(r.durationSec - C.durationSec) < 0.1);
