@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { locateMediaTools, type MediaTools } from './media-tools.js';
 import type { MediaProbe } from './media-types.js';
 import { probe } from './probe.js';
-import { buildRedactionGraph, piecewiseExpr, renderRedaction, type RedactionPlan } from './redact.js';
+import { buildRedactionGraph, effectSegments, piecewiseExpr, renderRedaction, type RedactionPlan } from './redact.js';
 import { runTool } from './run-tool.js';
 import { decodeGreyFrames, decodeMonoSamples, makeRedactionClip, maskedCompare, REDACTION_CLIP as C, rmsBetween, squareAt } from './testing/media-fixtures.js';
 
@@ -41,6 +41,43 @@ describe('redaction render', () => {
     const g = buildRedactionGraph({ boxes: [], audio: { mute: [], bleep: false }, clip: null, keep: [] }, srcProbe, C.width, C.height);
     assert.equal(g.segments, 0);
     assert.match(g.graph, /\[vout\]/);
+  });
+
+  it('draws a region that contains the interpolated box at every instant, whatever the keyframes', () => {
+    // The expressions are evaluated here as JavaScript (clip, floor, max and t are all they use).
+    const evalAt = (expr: string, t: number): number =>
+      new Function('t', 'clip', 'floor', 'max', `return ${expr};`)(t, (v: number, a: number, b: number) => Math.min(Math.max(v, a), b), Math.floor, Math.max) as number;
+    const lerp = (a: number, b: number, f: number) => a + (b - a) * f;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const W = 1280;
+    const H = 720;
+    for (let trial = 0; trial < 20; trial++) {
+      let at = rnd() * 3;
+      const keyframes = Array.from({ length: 2 + Math.floor(rnd() * 90) }, () => {
+        const w = 0.03 + rnd() * 0.3;
+        const h = 0.03 + rnd() * 0.3;
+        at += 0.05 + rnd();
+        return { t: Math.round(at * 1000) / 1000, x: rnd() * (1 - w), y: rnd() * (1 - h), w, h };
+      });
+      const offset = trial % 3 === 0 ? 1.5 : 0;
+      const segs = effectSegments({ boxes: [{ effect: 'blur', colour: '#000000', keyframes }] }, W, H, offset, 0.04);
+      const last = keyframes[keyframes.length - 1]!.t;
+      for (let t = keyframes[0]!.t; t <= last; t += 0.037) {
+        const i = Math.max(0, keyframes.findIndex((k) => k.t >= t) - 1);
+        const a = keyframes[i]!;
+        const b = keyframes[Math.min(i + 1, keyframes.length - 1)]!;
+        const f = b.t === a.t ? 0 : Math.min(1, (t - a.t) / (b.t - a.t));
+        const box = { x: lerp(a.x, b.x, f) * W, y: lerp(a.y, b.y, f) * H, w: lerp(a.w, b.w, f) * W, h: lerp(a.h, b.h, f) * H };
+        const covering = segs.filter((s) => s.start <= t && t <= s.end).some((s) => {
+          const x = evalAt(s.x, t - offset);
+          const y = evalAt(s.y, t - offset);
+          return x <= box.x + 1e-6 && y <= box.y + 1e-6 && x + s.w >= box.x + box.w - 1e-6 && y + s.h >= box.y + box.h - 1e-6;
+        });
+        assert.ok(covering, `trial ${trial}, t=${t.toFixed(3)}: box ${JSON.stringify(box)} not covered`);
+      }
+      assert.ok(segs.every((s) => s.w % 2 === 0 && s.h % 2 === 0 && s.w <= W && s.h <= H));
+    }
   });
 
   for (const effect of ['blur', 'pixelate', 'fill'] as const) {

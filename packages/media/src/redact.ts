@@ -130,11 +130,12 @@ export function effectSegments(plan: Pick<RedactionPlan, 'boxes'>, W: number, H:
         j += 1;
       }
       const span = ks.slice(i, j + 1);
-      // +2 px: the corner is rounded down to even, the far edge must still be covered.
-      const w = Math.min(evenUp(maxW * W + 2), 2 * Math.floor(W / 2));
-      const h = Math.min(evenUp(maxH * H + 2), 2 * Math.floor(H / 2));
+      // +4 px: the corner is moved down to even (and by a hair, for the expression's rounding of
+      // its numbers), so the far edge needs that much more to stay covered.
+      const w = Math.min(evenUp(maxW * W + 4), 2 * Math.floor(W / 2));
+      const h = Math.min(evenUp(maxH * H + 4), 2 * Math.floor(H / 2));
       const corner = (pts: { t: number; v: number }[], size: number, full: number) =>
-        `2*floor(clip(${piecewiseExpr(pts, T)},0,${full - size})/2)`;
+        `clip(2*floor((${piecewiseExpr(pts, T)}-0.01)/2),0,${2 * Math.floor((full - size) / 2)})`;
       out.push({
         effect: box.effect,
         colour: box.colour,
