@@ -47,6 +47,11 @@ for (const kind of DB_KINDS) {
       await s.vault.db.transaction(async (tx) => {
         await s.vault.media.recordProbe(tx, { sha256: item.sha256, tool: tools.version, status: 'ok', failureKind: null, failureMessage: null, facts: facts as unknown as Record<string, unknown> }, 'test-worker');
         await s.vault.faces.recordFaces(tx, { sha256: item.sha256, tool: tools.version, model: 'test boxes', sampleFps: 1, frames: 4, framesWithFaces: 4, maxFaces: 1, boxes }, 'test-worker');
+        // A burned-in clock read at the top left (pixels of the 320×240 frame the overlay step sampled).
+        await s.vault.overlay.recordOverlay(tx, {
+          sha256: item.sha256, tool: 'test ocr', decoder: tools.version, startTime: null, cameraLabel: null, confidence: 0.9, flags: [],
+          readings: [{ atSec: 0, kind: 'clock', text: '2024-03-15 14:22:01', time: null, confidence: 0.9, region: { x: 16, y: 12, w: 160, h: 24 } }],
+        }, 'test-worker');
       });
       for (const [name, role] of [['ana', 'analyst'], ['rita', 'reviewer'], ['rob', 'reviewer'], ['olga', 'observer']] as const) {
         const u = await s.addUser({ username: name });
@@ -70,6 +75,7 @@ for (const kind of DB_KINDS) {
       const [face] = sug.body.boxes;
       assert.equal(face.keyframes[0].t, 0);
       assert.equal(face.keyframes.at(-1).t, 3.5);
+      assert.deepEqual(sug.body.overlayRegions, [{ x: 16 / C.width, y: 12 / C.height, w: 160 / C.width, h: 24 / C.height }]);
 
       const recipe = { format: RECIPE_FORMAT, boxes: [{ ...face, effect: 'fill' }], audio: { mute: [{ start: 1, end: 2 }] } };
       assert.equal((await as.olga.json('POST', `/api/items/${item.id}/redactions`, { recipe })).status, 403, 'observers do not redact');
@@ -93,6 +99,7 @@ for (const kind of DB_KINDS) {
       assert.match(r2.outputSha256, /^[0-9a-f]{64}$/);
       assert.notEqual(r2.outputSha256, item.sha256);
       assert.equal(r2.renderedBy, 'rob');
+      assert.equal(r2.outputFacts.keptRegions, 1, 'the burned-in clock is put back over the boxes');
       assert.equal(sha256(await readFile(s.vault.blobs.localPath(item.sha256))), item.sha256, 'the original is unchanged');
 
       const entry = await ledgerEntry(r2.renderLedgerSeq);
@@ -148,7 +155,9 @@ for (const kind of DB_KINDS) {
       assert.equal(r3.renderLedgerSeq, null);
       assert.notEqual(r3.recipeSha256, r1.recipeSha256);
       assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/redactions?publishable=true`)).body.redactions, []);
-      assert.equal((await as.ana.json('POST', `/api/redactions/${r1.id}/render`, { version: 2 })).body.redaction.status, 'rendered');
+      const again = (await as.ana.json('POST', `/api/redactions/${r1.id}/render`, { version: 2 })).body.redaction;
+      assert.equal(again.status, 'rendered');
+      assert.equal(again.outputFacts.keptRegions, 0, 'keepOverlay off: nothing put back');
       const byEditor = await as.rita.json('POST', `/api/redactions/${r1.id}/approve`, {});
       assert.equal(byEditor.status, 403);
       assert.match(byEditor.body.error.message, /you wrote this redaction's recipe/);
