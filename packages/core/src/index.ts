@@ -9,3 +9,4 @@ export * from './ingest/manifest.js';
 export * from './ingest/source-stream.js';
 export * from './documentation.js';
 export * from './accountability.js';
+export * from './redaction/index.js';

@@ -13,3 +13,4 @@ export * from './thumbnails.js';
 export * from './nal-units.js';
 export * from './untrunc.js';
 export * from './salvage.js';
+export * from './redact.js';

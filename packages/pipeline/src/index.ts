@@ -3,3 +3,4 @@ export * from './enqueue.js';
 export * from './media-steps.js';
 export * from './overlay-step.js';
 export * from './faces-step.js';
+export * from './redaction-renderer.js';

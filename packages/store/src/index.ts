@@ -26,3 +26,4 @@ export * from './repo/pg-faces.repo.js';
 export * from './repo/pg-duplicates.repo.js';
 export * from './documentation/index.js';
 export * from './accountability/index.js';
+export * from './redaction/pg-redaction.repo.js';

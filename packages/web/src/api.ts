@@ -56,6 +56,8 @@ export const blobUrl = (sha256: string): string => `/api/blobs/${sha256}`;
 export const capturedCopyUrl = (sourceId: Id, download = false): string => `/api/sources/${sourceId}/captured-copy${download ? '?download=1' : ''}`;
 export const accountabilityExportUrl = (caseId: Id, format: 'csv' | 'json', facilityId?: string): string =>
   `/api/cases/${caseId}/accountability/export${qs({ format, facilityId })}`;
+/** The rendered output of a redaction (its sha256 busts the browser cache when a new version is rendered). */
+export const redactionOutputUrl = (id: Id, sha256: string): string => `/api/redactions/${id}/output?v=${sha256.slice(0, 12)}`;
 
 export const api = {
   setupNeeded: () => request<{ needed: boolean }>('GET', '/api/setup'),
@@ -140,6 +142,15 @@ export const api = {
   patchSource: (id: Id, b: Partial<T.SourceInput> & { version?: number }) => request<{ source: T.Source }>('PATCH', `/api/sources/${id}`, b).then((r) => r.source),
   accountabilityDashboard: (caseId: Id, facilityId?: string) =>
     request<T.AccountabilityDashboard>('GET', `/api/cases/${caseId}/accountability/dashboard${qs({ facilityId })}`),
+  redactions: (itemId: Id) => request<{ redactions: T.Redaction[] }>('GET', `/api/items/${itemId}/redactions`).then((r) => r.redactions),
+  redactionSuggestions: (itemId: Id) => request<T.RedactionSuggestions>('GET', `/api/items/${itemId}/redaction-suggestions`),
+  createRedaction: (itemId: Id, b: { title: string; recipe: T.RedactionRecipe }) =>
+    request<{ redaction: T.Redaction }>('POST', `/api/items/${itemId}/redactions`, b).then((r) => r.redaction),
+  patchRedaction: (id: Id, b: { title?: string; recipe?: T.RedactionRecipe; version: number }) =>
+    request<{ redaction: T.Redaction }>('PATCH', `/api/redactions/${id}`, b).then((r) => r.redaction),
+  renderRedaction: (id: Id, version: number) => request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/render`, { version }).then((r) => r.redaction),
+  reviewRedaction: (id: Id, decision: 'approve' | 'reject', b: { note: string; version: number }) =>
+    request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/${decision}`, b).then((r) => r.redaction),
 
   ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
     request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),

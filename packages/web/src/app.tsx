@@ -13,6 +13,7 @@ import { DashboardScreen } from './screens/dashboard.screen.js';
 import { MembersScreen } from './screens/members.screen.js';
 import { ItemsScreen } from './screens/items.screen.js';
 import { ItemScreen } from './screens/item.screen.js';
+import { RedactionStudioScreen } from './screens/redaction-studio.screen.js';
 import { IncidentsScreen, IncidentScreen } from './screens/incidents.screen.js';
 import { FacilitiesScreen } from './screens/facilities.screen.js';
 import { TaxonomyScreen } from './screens/taxonomy.screen.js';
@@ -158,7 +159,7 @@ function Shell() {
             <a
               key={tab}
               href={href.case(caseId, tab)}
-              aria-current={(route.name === 'case' && route.tab === tab) || (route.name === 'item' && tab === 'items') || (route.name === 'incident' && tab === 'incidents') || (route.name === 'proceeding' && tab === 'accountability') ? 'page' : undefined}
+              aria-current={(route.name === 'case' && route.tab === tab) || ((route.name === 'item' || route.name === 'redact') && tab === 'items') || (route.name === 'incident' && tab === 'incidents') || (route.name === 'proceeding' && tab === 'accountability') ? 'page' : undefined}
             >
               {t(`nav.${tab}`)}
             </a>
@@ -197,6 +198,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
       break;
     case 'item':
       return <ItemScreen key={route.itemId} caseId={route.caseId} itemId={route.itemId} startAt={route.t} role={role} />;
+    case 'redact':
+      return <RedactionStudioScreen key={route.itemId} caseId={route.caseId} itemId={route.itemId} redactionId={route.redactionId} role={role} />;
     case 'incident':
       return <IncidentScreen key={route.incidentId} caseId={route.caseId} incidentId={route.incidentId} role={role} />;
     case 'proceeding':

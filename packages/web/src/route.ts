@@ -5,6 +5,7 @@ export type Route =
   | { name: 'cases' }
   | { name: 'case'; caseId: string; tab: 'dashboard' | 'items' | 'incidents' | 'persons' | 'accountability' | 'members' | 'ledger' }
   | { name: 'item'; caseId: string; itemId: string; t?: number }
+  | { name: 'redact'; caseId: string; itemId: string; redactionId?: string }
   | { name: 'incident'; caseId: string; incidentId: string }
   | { name: 'proceeding'; caseId: string; proceedingId: string }
   | { name: 'facilities' }
@@ -18,6 +19,10 @@ export function parseRoute(hash: string): Route {
   const [path, query] = hash.replace(/^#/, '').split('?');
   const p = (path ?? '').split('/').filter(Boolean).map(decodeURIComponent);
   if (p[0] === 'cases' && p[1]) {
+    if (p[2] === 'items' && p[3] && p[4] === 'redact') {
+      const r = new URLSearchParams(query ?? '').get('r');
+      return { name: 'redact', caseId: p[1], itemId: p[3], ...(r ? { redactionId: r } : {}) };
+    }
     if (p[2] === 'items' && p[3]) {
       const t = Number(new URLSearchParams(query ?? '').get('t'));
       return { name: 'item', caseId: p[1], itemId: p[3], ...(Number.isFinite(t) && t > 0 ? { t } : {}) };
@@ -40,6 +45,7 @@ export const href = {
   cases: () => '#/',
   case: (caseId: Id, tab: string = 'dashboard') => `#/cases/${caseId}/${tab}`,
   item: (caseId: Id, itemId: Id, t?: number) => `#/cases/${caseId}/items/${itemId}${t ? `?t=${t.toFixed(2)}` : ''}`,
+  redact: (caseId: Id, itemId: Id, redactionId?: Id) => `#/cases/${caseId}/items/${itemId}/redact${redactionId ? `?r=${redactionId}` : ''}`,
   incident: (caseId: Id, id: Id) => `#/cases/${caseId}/incidents/${id}`,
   proceeding: (caseId: Id, id: Id) => `#/cases/${caseId}/proceedings/${id}`,
   facilities: () => '#/facilities',

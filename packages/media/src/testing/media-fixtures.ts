@@ -324,3 +324,4 @@ export async function headBytes(path: string, n = 64): Promise<Buffer> {
     await fh.close();
   }
 }
+export * from './redaction-clip.js';

@@ -14,6 +14,7 @@ import { registerIncidentRoutes } from './incidents.routes.js';
 import { registerViewRoutes } from './views.routes.js';
 import { registerLedgerRoutes } from './ledger.routes.js';
 import { registerAccountabilityRoutes } from './accountability.routes.js';
+import { registerRedactionRoutes } from './redactions.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -36,4 +37,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerViewRoutes,
   registerLedgerRoutes,
   registerAccountabilityRoutes,
+  registerRedactionRoutes,
 ];

@@ -131,6 +131,7 @@ function ItemView({
     <div className="item-view">
       <PageHeader title={<span className="item-title" title={d.item.paths?.[0] ?? d.item.path}>{name}</span>}>
         {title}
+        {proxy && <a className="button secondary small" href={href.redact(caseId, d.item.id)} data-testid="redact-link">{t('item.redact')}</a>}
         <Pill tone={statusTone(d.item.status)}>{d.item.status}</Pill>
       </PageHeader>
       <div className="item-grid">
