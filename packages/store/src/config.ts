@@ -29,6 +29,15 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]+([\s,]+[a-z]+)*$/, 'a comma-separated list of step names, e.g. proxy,thumbnails,activity')
     .optional(),
+  CUSTODIA_INTAKE: z.enum(['embedded', 'off']).optional(),
+  CUSTODIA_INTAKE_HOME: z.string().min(1).optional(),
+  CUSTODIA_INTAKE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CUSTODIA_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8470),
+  CUSTODIA_INTAKE_URL: z.string().url('the intake\'s address, like http://127.0.0.1:8470').optional(),
+  CUSTODIA_INTAKE_TOKEN: z.string().min(20, 'the pull token made by "custodia intake token"').optional(),
 });
 
 export interface Config {
@@ -45,6 +54,25 @@ export interface Config {
   logLevel?: string | undefined;
   /** The pipeline steps to run after the probe (names checked by the pipeline); default all. */
   pipelineSteps?: string[] | undefined;
+  /** The source intake as the workspace sees it (see `IntakeConfig`). */
+  intake?: IntakeConfig;
+}
+
+/**
+ * Where the source intake is. `embedded` (the default): `custodia serve` also runs the intake in
+ * its own process, on its own port, data folder and database, and talks to it over the pull API.
+ * `remote`: the intake runs on another machine (`custodia intake serve`), reached at `url` with the
+ * pull `token`. `off`: no intake.
+ */
+export interface IntakeConfig {
+  mode: 'embedded' | 'remote' | 'off';
+  /** The intake's own data folder (default `<home>/intake`): never the vault's. */
+  home: string;
+  databaseUrl: string | undefined;
+  /** The embedded intake's port (127.0.0.1 only; an onion service sits in front). */
+  port: number;
+  url: string | undefined;
+  token: string | undefined;
 }
 
 /**
@@ -61,6 +89,11 @@ export interface Config {
  * - `CUSTODIA_LOG_LEVEL`: the server's log level (default info).
  * - `CUSTODIA_PIPELINE_STEPS`: the steps to run after the probe, e.g. `proxy,thumbnails` to skip
  *   triage on a slow machine; default every step. Skipped steps can be queued later.
+ * - `CUSTODIA_INTAKE_HOME`, `CUSTODIA_INTAKE_DATABASE_URL`: the intake's own folder (default
+ *   `<CUSTODIA_HOME>/intake`) and, optionally, its PostgreSQL database.
+ * - `CUSTODIA_INTAKE_PORT`: the embedded intake's port (default 8470, on 127.0.0.1).
+ * - `CUSTODIA_INTAKE_URL`, `CUSTODIA_INTAKE_TOKEN`: a remote intake and its pull token (then
+ *   `custodia serve` runs no intake itself); `CUSTODIA_INTAKE=off`: no intake at all.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -80,5 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: c.CUSTODIA_SECURE_COOKIES === '1' || c.CUSTODIA_SECURE_COOKIES === 'true' || (c.CUSTODIA_PUBLIC_URL?.startsWith('https:') ?? false),
     logLevel: c.CUSTODIA_LOG_LEVEL,
     pipelineSteps: c.CUSTODIA_PIPELINE_STEPS?.split(/[\s,]+/).filter(Boolean),
+    intake: {
+      mode: c.CUSTODIA_INTAKE === 'off' ? 'off' : c.CUSTODIA_INTAKE_URL ? 'remote' : 'embedded',
+      home: resolve(c.CUSTODIA_INTAKE_HOME ?? resolve(c.CUSTODIA_HOME, 'intake')),
+      databaseUrl: c.CUSTODIA_INTAKE_DATABASE_URL,
+      port: c.CUSTODIA_INTAKE_PORT,
+      url: c.CUSTODIA_INTAKE_URL?.replace(/\/+$/, ''),
+      token: c.CUSTODIA_INTAKE_TOKEN,
+    },
   };
 }
