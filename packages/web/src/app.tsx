@@ -19,6 +19,7 @@ import { TaxonomyScreen } from './screens/taxonomy.screen.js';
 import { PersonsScreen } from './screens/persons.screen.js';
 import { LedgerScreen } from './screens/ledger.screen.js';
 import { SettingsScreen, UsersScreen } from './screens/settings.screen.js';
+import { IntakeScreen } from './screens/intake.screen.js';
 
 type Phase =
   | { kind: 'loading' }
@@ -136,6 +137,9 @@ function Shell() {
           <a href={href.cases()} aria-current={route.name === 'cases' ? 'page' : undefined}>{t('nav.cases')}</a>
           <a href={href.facilities()} aria-current={route.name === 'facilities' ? 'page' : undefined}>{t('nav.facilities')}</a>
           <a href={href.taxonomy()} aria-current={route.name === 'taxonomy' ? 'page' : undefined}>{t('nav.taxonomy')}</a>
+          {(session.user.isAdmin || cases.data?.some((c) => c.role === 'coordinator' || c.role === 'admin')) && (
+            <a href={href.intake()} aria-current={route.name === 'intake' ? 'page' : undefined}>{t('nav.intake')}</a>
+          )}
           {session.user.isAdmin && <a href={href.users()} aria-current={route.name === 'users' ? 'page' : undefined}>{t('nav.users')}</a>}
           <a href={href.settings()} aria-current={route.name === 'settings' ? 'page' : undefined}>{t('nav.settings')}</a>
         </nav>
@@ -203,6 +207,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
       return <UsersScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'intake':
+      return <IntakeScreen cases={cases} />;
   }
   return null;
 }
