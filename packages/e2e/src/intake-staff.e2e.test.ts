@@ -186,6 +186,7 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     await panel.getByRole('button', { name: 'Send reply' }).click();
     await panel.getByTestId('intake-messages').getByText('Please keep the DVR as it is.').waitFor();
     await screenshot(a, shots, 'intake-imported');
+    await panel.screenshot({ path: join(shots, 'intake-conversation.png') });
 
     // The case holds the items under the source's own paths, with the source's hashes.
     const items = await a.evaluate(async (id) => (await (await fetch(`/api/cases/${id}/items?limit=500`)).json()) as { items: { path: string; sha256: string | null; status: string }[] }, caseId);
