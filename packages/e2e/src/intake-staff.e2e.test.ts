@@ -149,7 +149,7 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     const caseId = Number(/#\/cases\/(\d+)/.exec(a.url())![1]);
 
     // The Intake section: the key file from keygen, opened in the browser with its passphrase.
-    await a.getByRole('link', { name: 'Intake' }).click();
+    await a.getByRole('link', { name: 'Intake', exact: true }).click();
     await a.getByTestId('intake-channels').getByText('Amira').waitFor();
     await a.getByLabel('Use my key file').check();
     await a.getByLabel('Key file (passphrase-protected)').fill(await readFile(keyFile, 'utf8'));
