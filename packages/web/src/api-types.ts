@@ -338,6 +338,7 @@ export interface IntakeImportJob {
   state: 'running' | 'done' | 'failed';
   startedAt: string;
   finishedAt: string | null;
+  progress: { batches: number; files: number; bytes: number; plannedFiles: number; plannedBytes: number };
   result: IntakeImportResult | null;
   error: string | null;
 }

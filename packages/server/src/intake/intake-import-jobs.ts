@@ -15,6 +15,8 @@ export interface IntakeImportJob {
   state: 'running' | 'done' | 'failed';
   startedAt: string;
   finishedAt: string | null;
+  /** Files and plaintext bytes of the batch being ingested: planned and done so far. */
+  progress: { batches: number; files: number; bytes: number; plannedFiles: number; plannedBytes: number };
   result: ImportResult | null;
   error: string | null;
 }
@@ -56,6 +58,7 @@ export class IntakeImportJobs {
       state: 'running',
       startedAt: new Date().toISOString(),
       finishedAt: null,
+      progress: { batches: 0, files: 0, bytes: 0, plannedFiles: 0, plannedBytes: 0 },
       result: null,
       error: null,
     };
@@ -70,7 +73,18 @@ export class IntakeImportJobs {
       job.result = await importSubmission(sub, {
         pull: this.link.pull,
         identities: ids,
-        ingest: this.link.ingestBatch({ caseName: job.caseName, actor: job.actor, again }),
+        ingest: this.link.ingestBatch({
+          caseName: job.caseName,
+          actor: job.actor,
+          again,
+          // Counts only: the source's paths are not kept on the job.
+          progress: {
+            planned: (t) => Object.assign(job.progress, { batches: job.progress.batches + 1, files: 0, bytes: 0, plannedFiles: t.files, plannedBytes: t.bytes }),
+            fileStarted: () => undefined,
+            bytes: (n) => void (job.progress.bytes += n),
+            fileDone: () => void (job.progress.files += 1),
+          },
+        }),
       });
       // Deletions the intake reports are ledgered as `custodia intake import` does.
       const d = await ledgerIntakeDeletions(this.vault, await this.link.pull.events(), job.actor);

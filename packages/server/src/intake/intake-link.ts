@@ -1,3 +1,4 @@
+import type { IngestProgress } from '@custodia/core';
 import type { IngestBatch, PullClient } from '@custodia/intake';
 
 /**
@@ -11,5 +12,5 @@ export interface IntakeLink {
   /** The portal's address as configured (for staff to check; sources get the onion address). */
   portalUrl: string | null;
   /** Ingest one batch into the named case as `actor`; `again` records a new acquisition. */
-  ingestBatch(opts: { caseName: string; actor: string; again: boolean }): IngestBatch;
+  ingestBatch(opts: { caseName: string; actor: string; again: boolean; progress?: IngestProgress }): IngestBatch;
 }

@@ -21,6 +21,7 @@ const channelSchema = z.object({ name: z.string(), title: z.string(), recipients
 const jobSchema = z.object({
   id: z.string(), submissionId: z.string(), caseId: z.number(), caseName: z.string(), actor: z.string(),
   state: z.enum(['running', 'done', 'failed']), startedAt: z.string(), finishedAt: z.string().nullable(),
+  progress: z.object({ batches: z.number(), files: z.number(), bytes: z.number(), plannedFiles: z.number(), plannedBytes: z.number() }),
   result: z.unknown().nullable(), error: z.string().nullable(),
 });
 const batchSchema = z.object({

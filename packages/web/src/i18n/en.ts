@@ -344,6 +344,7 @@ export const en = {
   'intake.importButton': 'Import',
   'intake.importExplain': 'The server decrypts the files as they stream into the vault, with your key given for this import only and never stored. Each file is checked against the source\'s manifest.',
   'intake.job.running': 'Importing into {case}…',
+  'intake.job.progress': 'batch {batch}: {files} of {of} files, {size} of {total}',
   'intake.job.failed': 'The import failed: {message}',
   'intake.job.done': 'Imported {files} file(s), {size}, into {case}.',
   'intake.job.open': 'Open the items',

@@ -346,6 +346,7 @@ export const ru: Record<MessageKey, string> = {
   'intake.importButton': 'Импортировать',
   'intake.importExplain': 'Сервер расшифровывает файлы по мере записи в хранилище; ваш ключ передаётся только на время этого импорта и нигде не сохраняется. Каждый файл сверяется с манифестом источника.',
   'intake.job.running': 'Импорт в «{case}»…',
+  'intake.job.progress': 'партия {batch}: файлов {files} из {of}, {size} из {total}',
   'intake.job.failed': 'Импорт не удался: {message}',
   'intake.job.done': 'Импортировано файлов: {files}, {size}, в «{case}».',
   'intake.job.open': 'Открыть материалы',

@@ -380,7 +380,15 @@ function SubmissionPanel({ sub, unlocked, cases, jobs, onChanged }: { sub: Intak
 
 function JobNote({ job }: { job: IntakeImportJob }) {
   const { t, bytes } = useI18n();
-  if (job.state === 'running') return <p className="note note-info" aria-busy="true">{t('intake.job.running', { case: job.caseName })}</p>;
+  if (job.state === 'running') {
+    const p = job.progress;
+    return (
+      <p className="note note-info" aria-busy="true">
+        {t('intake.job.running', { case: job.caseName })}{' '}
+        {p.plannedFiles > 0 && t('intake.job.progress', { batch: p.batches, files: p.files, of: p.plannedFiles, size: bytes(p.bytes), total: bytes(p.plannedBytes) })}
+      </p>
+    );
+  }
   if (job.state === 'failed') return <p className="note note-error" role="alert">{t('intake.job.failed', { message: job.error ?? '' })}</p>;
   const r = job.result!;
   return (
