@@ -13,7 +13,7 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the analysts\' workspace: the HTTP API, the web app and (unless --no-worker) the media pipeline')
+    .description('run the analysts\' workspace: the HTTP API, the web app, (unless --no-worker) the media pipeline and (unless --no-intake) the source intake')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--no-worker', 'do not run the pipeline worker in this process')
