@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -201,6 +201,21 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     await a.goto(`/#/cases/${caseId}/items`);
     await a.getByText('2020-02-11_0412.h264').first().waitFor();
     await screenshot(a, shots, 'intake-items');
+
+    // The key given to the import was not kept: no age identity in the clear anywhere in the
+    // instance's folder (vault and intake databases, blobs, keys) nor in what the server printed.
+    const clear = Buffer.from('AGE-SECRET-KEY-1');
+    const scan = async (dir: string): Promise<string[]> => {
+      const found: string[] = [];
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) found.push(...(await scan(p)));
+        else if (e.isFile() && (await readFile(p)).includes(clear)) found.push(p);
+      }
+      return found;
+    };
+    assert.deepEqual(await scan(config.home), [], 'no identity in the clear on disk');
+    assert.doesNotMatch(out, /AGE-SECRET-KEY-1/i, 'nor in the server output');
 
     // The source comes back with the codename and reads the reply.
     const back = await personContext(browser, portal);
