@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Intake benchmark: upload throughput (encryption + tus vs a plain PUT), server memory under ten
-// parallel uploads, and encryption/decryption speed in Node.
+// parallel uploads, and encryption/decryption speed in Node and in Chromium (the portal's code).
 //   npm run bench:intake
 //   INTAKE_BENCH_BYTES=536870912 INTAKE_BENCH_PARALLEL_BYTES=268435456 node bench/intake.bench.mjs
+// Results are written to bench/out/intake.json after each part, so a long run leaves what it measured.
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -22,12 +23,18 @@ const SIZE = Number(process.env.INTAKE_BENCH_BYTES ?? 2 * 1024 * MiB);
 const PAR_SIZE = Number(process.env.INTAKE_BENCH_PARALLEL_BYTES ?? 1024 * MiB);
 const PAR = Number(process.env.INTAKE_BENCH_PARALLEL ?? 10);
 const CRYPTO_BYTES = Number(process.env.INTAKE_BENCH_CRYPTO_BYTES ?? 256 * MiB);
+const BROWSER_BYTES = Number(process.env.INTAKE_BENCH_BROWSER_BYTES ?? CRYPTO_BYTES);
+const CHROMIUM = process.env.CUSTODIA_CHROMIUM ?? '/usr/bin/chromium';
 const SERVER = fileURLToPath(new URL('../packages/intake/dist/testing/serve-intake.process.js', import.meta.url));
 const work = await mkdtemp(join(tmpdir(), 'custodia-intake-bench-'));
 let server = null;
-const results = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg(), sizes: { SIZE, PAR_SIZE, PAR, CRYPTO_BYTES } };
+const results = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg(), sizes: { SIZE, PAR_SIZE, PAR, CRYPTO_BYTES, BROWSER_BYTES } };
 const mbps = (bytes, ms) => +(bytes / MiB / (ms / 1000)).toFixed(1);
 const log = (...a) => console.error('bench:', ...a);
+const save = async () => {
+  await mkdir('bench/out', { recursive: true });
+  await writeFile('bench/out/intake.json', JSON.stringify(results, null, 2) + '\n');
+};
 
 async function makeFile(path, size, seed) {
   const out = createWriteStream(path);
@@ -55,7 +62,39 @@ async function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(s)[1]) * 1024;
 }
 
+async function browserCrypto(bytes) {
+  const { build } = await import('vite');
+  const out = join(work, 'browser');
+  await build({ root: fileURLToPath(new URL('./intake-browser/', import.meta.url)), logLevel: 'warn', build: { outDir: out, emptyOutDir: true, target: 'es2022' } });
+  const files = createServer(async (req, res) => {
+    const path = join(out, (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : decodeURIComponent(req.url.split('?')[0]));
+    if (!path.startsWith(out)) return res.writeHead(403).end();
+    const type = path.endsWith('.html') ? 'text/html' : path.endsWith('.js') ? 'text/javascript' : path.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
+    readFile(path).then((b) => res.writeHead(200, { 'content-type': type }).end(b), () => res.writeHead(404).end());
+  });
+  await new Promise((r) => files.listen(0, '127.0.0.1', r));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${files.address().port}/`);
+    await page.waitForFunction(() => window.benchReady === true);
+    const version = browser.version();
+    const r = await page.evaluate((n) => window.runBench(n), bytes);
+    return { ...r, browser: `Chromium ${version}`, note: 'encrypt: padding + age STREAM (@noble/ciphers) + SHA-256 (hash-wasm), as the portal; decrypt: typage, as the staff inbox' };
+  } finally {
+    await browser.close();
+    files.close();
+  }
+}
+
 try {
+  if (process.env.INTAKE_BENCH_ONLY === 'chromium') {
+    results.chromium = await browserCrypto(BROWSER_BYTES);
+    console.log(JSON.stringify(results.chromium, null, 2));
+    await rm(work, { recursive: true, force: true });
+    process.exit(0);
+  }
   const big = join(work, 'big.bin');
   log(`writing a ${SIZE / MiB} MiB test file`);
   await makeFile(big, SIZE, 1);
@@ -79,6 +118,7 @@ try {
   await rm(join(work, 'put.bin'));
   results.plainPut = { mbps: mbps(SIZE, putMs) };
   log('plain PUT', results.plainPut);
+  await save();
 
   // 2. Full path: encryption (browser code, and Node's native AEAD) + tus to the real intake server.
   const home = join(work, 'intake');
@@ -102,6 +142,7 @@ try {
     await reader.close();
     results[`tus ${name}`] = { mbps: mbps(SIZE, ms), ratioToPlainPut: +(putMs / ms).toFixed(2) };
     log(`tus ${name}`, results[`tus ${name}`]);
+    await save();
     await rm(join(home, 'uploads'), { recursive: true, force: true });
     await mkdir(join(home, 'uploads'));
   }
@@ -137,6 +178,7 @@ try {
     serverRssMedianMiB: +(samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] / MiB).toFixed(0),
   };
   log('parallel', results.parallel);
+  await save();
   server.child.kill('SIGTERM');
 
   // 4. Encryption and decryption speed in Node, in memory.
@@ -164,8 +206,12 @@ try {
     }
   }
   log('crypto', results);
-  await mkdir('bench/out', { recursive: true });
-  await writeFile('bench/out/intake.json', JSON.stringify(results, null, 2) + '\n');
+  await save();
+
+  // 5. The same in Chromium: the portal's EncryptingSource and typage's Decrypter, bundled by Vite.
+  results.chromium = await browserCrypto(BROWSER_BYTES);
+  log('chromium', results.chromium);
+  await save();
   console.log(JSON.stringify(results, null, 2));
 } catch (e) {
   console.error('bench failed:', e);

@@ -8,6 +8,7 @@ import type { OpenApiRegistry } from './http/openapi.registry.js';
 import type { PasswordHasher } from './accounts/password-hasher.js';
 import type { SecretBox } from './accounts/secret-box.js';
 import type { SetupCode } from './accounts/setup-code.js';
+import type { IntakeLink } from './intake/intake-link.js';
 
 export interface ServerSettings {
   /** Mark cookies Secure (set when served over https, e.g. behind a TLS proxy). */
@@ -31,6 +32,8 @@ export interface AppDeps {
   log: Logger;
   clock: Clock;
   settings: ServerSettings;
+  /** The source intake's pull API and the vault's ingest of its batches; null when no intake is configured. */
+  intake: IntakeLink | null;
 }
 
 export interface AuthState {

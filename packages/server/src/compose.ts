@@ -7,12 +7,15 @@ import { DEFAULT_ARGON2, PasswordHasher, type Argon2Params } from './accounts/pa
 import { SecretBox } from './accounts/secret-box.js';
 import { SetupCode } from './accounts/setup-code.js';
 import { OpenApiRegistry } from './http/openapi.registry.js';
+import type { IntakeLink } from './intake/intake-link.js';
 
 export interface ComposeOptions {
   log?: Logger;
   clock?: Clock;
   argon2?: Argon2Params;
   settings?: Partial<ServerSettings>;
+  /** The source intake (staff inbox and imports in the web app); none by default. */
+  intake?: IntakeLink | null;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -40,5 +43,6 @@ export async function composeServer(vault: Vault, opts: ComposeOptions = {}): Pr
     log: opts.log ?? pino({ name: 'custodia', base: null }),
     clock: opts.clock ?? systemClock,
     settings: { ...DEFAULT_SETTINGS, ...opts.settings },
+    intake: opts.intake ?? null,
   };
 }

@@ -19,3 +19,5 @@ export * from './routes/index.js';
 export * from './evidence/items.query.js';
 export * from './evidence/items.schemas.js';
 export * from './evidence/index-maintenance.js';
+export * from './intake/intake-link.js';
+export * from './intake/intake-import-jobs.js';

@@ -36,6 +36,15 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().min(0.1, 'at least 0.1 frame per second').max(10, 'at most 10 frames per second'))
     .optional(),
+  CUSTODIA_INTAKE: z.enum(['embedded', 'off']).optional(),
+  CUSTODIA_INTAKE_HOME: z.string().min(1).optional(),
+  CUSTODIA_INTAKE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CUSTODIA_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8470),
+  CUSTODIA_INTAKE_URL: z.string().url('the intake\'s address, like http://127.0.0.1:8470').optional(),
+  CUSTODIA_INTAKE_TOKEN: z.string().min(20, 'the pull token made by "custodia intake token"').optional(),
 });
 
 export interface Config {
@@ -54,6 +63,25 @@ export interface Config {
   pipelineSteps?: string[] | undefined;
   /** The faces step's detector profile and frames analysed per second of video (defaults: standard, 1). */
   faces?: { profile?: 'fast' | 'standard' | 'thorough' | undefined; sampleFps?: number | undefined };
+  /** The source intake as the workspace sees it (see `IntakeConfig`). */
+  intake?: IntakeConfig;
+}
+
+/**
+ * Where the source intake is. `embedded` (the default): `custodia serve` also runs the intake in
+ * its own process, on its own port, data folder and database, and talks to it over the pull API.
+ * `remote`: the intake runs on another machine (`custodia intake serve`), reached at `url` with the
+ * pull `token`. `off`: no intake.
+ */
+export interface IntakeConfig {
+  mode: 'embedded' | 'remote' | 'off';
+  /** The intake's own data folder (default `<home>/intake`): never the vault's. */
+  home: string;
+  databaseUrl: string | undefined;
+  /** The embedded intake's port (127.0.0.1 only; an onion service sits in front). */
+  port: number;
+  url: string | undefined;
+  token: string | undefined;
 }
 
 /**
@@ -73,6 +101,11 @@ export interface Config {
  * - `CUSTODIA_FACES_PROFILE`: `fast` | `standard` (default) | `thorough` — the face detector's
  *   profile (docs/adr/0008-face-detection.md); `CUSTODIA_FACES_FPS`: frames analysed per second of
  *   video (default 1; 0.1–10). A change is new work: results are kept beside the earlier ones.
+ * - `CUSTODIA_INTAKE_HOME`, `CUSTODIA_INTAKE_DATABASE_URL`: the intake's own folder (default
+ *   `<CUSTODIA_HOME>/intake`) and, optionally, its PostgreSQL database.
+ * - `CUSTODIA_INTAKE_PORT`: the embedded intake's port (default 8470, on 127.0.0.1).
+ * - `CUSTODIA_INTAKE_URL`, `CUSTODIA_INTAKE_TOKEN`: a remote intake and its pull token (then
+ *   `custodia serve` runs no intake itself); `CUSTODIA_INTAKE=off`: no intake at all.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -93,5 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.CUSTODIA_LOG_LEVEL,
     pipelineSteps: c.CUSTODIA_PIPELINE_STEPS?.split(/[\s,]+/).filter(Boolean),
     faces: { profile: c.CUSTODIA_FACES_PROFILE, sampleFps: c.CUSTODIA_FACES_FPS },
+    intake: {
+      mode: c.CUSTODIA_INTAKE === 'off' ? 'off' : c.CUSTODIA_INTAKE_URL ? 'remote' : 'embedded',
+      home: resolve(c.CUSTODIA_INTAKE_HOME ?? resolve(c.CUSTODIA_HOME, 'intake')),
+      databaseUrl: c.CUSTODIA_INTAKE_DATABASE_URL,
+      port: c.CUSTODIA_INTAKE_PORT,
+      url: c.CUSTODIA_INTAKE_URL?.replace(/\/+$/, ''),
+      token: c.CUSTODIA_INTAKE_TOKEN,
+    },
   };
 }

@@ -154,6 +154,17 @@ export const api = {
 
   ledger: (caseId: Id, p: { limit?: number; before?: number | null } = {}) =>
     request<{ entries: T.LedgerEntry[]; nextBefore?: number | null }>('GET', `/api/cases/${caseId}/ledger${qs(p)}`),
+
+  intake: () => request<T.IntakeOverview>('GET', '/api/intake'),
+  intakeStoreIdentity: (b: { recipient: string; protectedIdentity: string }) => request<T.IntakeIdentity>('PUT', '/api/intake/identity', b),
+  intakeSubmissions: () => request<{ submissions: T.IntakeSubmission[]; jobs: T.IntakeImportJob[] }>('GET', '/api/intake/submissions'),
+  intakeMessages: (submissionId: string) =>
+    request<{ messages: T.IntakeMessage[] }>('GET', `/api/intake/submissions/${encodeURIComponent(submissionId)}/messages`).then((r) => r.messages),
+  intakeReply: (submissionId: string, ciphertext: string) =>
+    request<{ id: number; sha256: string }>('POST', `/api/intake/submissions/${encodeURIComponent(submissionId)}/messages`, { ciphertext }),
+  intakeImport: (b: { submissionId: string; caseId: number; identity: string; again?: boolean }) =>
+    request<{ job: T.IntakeImportJob }>('POST', '/api/intake/imports', b).then((r) => r.job),
+  intakeImportJob: (id: string) => request<{ job: T.IntakeImportJob }>('GET', `/api/intake/imports/${encodeURIComponent(id)}`).then((r) => r.job),
 };
 
 /** The contract returns lists either bare or wrapped in an object; accept both. */

@@ -22,6 +22,7 @@ import { LedgerScreen } from './screens/ledger.screen.js';
 import { AccountabilityScreen } from './screens/accountability.screen.js';
 import { ProceedingScreen } from './screens/proceeding.screen.js';
 import { SettingsScreen, UsersScreen } from './screens/settings.screen.js';
+import { IntakeScreen } from './screens/intake.screen.js';
 
 type Phase =
   | { kind: 'loading' }
@@ -139,6 +140,9 @@ function Shell() {
           <a href={href.cases()} aria-current={route.name === 'cases' ? 'page' : undefined}>{t('nav.cases')}</a>
           <a href={href.facilities()} aria-current={route.name === 'facilities' ? 'page' : undefined}>{t('nav.facilities')}</a>
           <a href={href.taxonomy()} aria-current={route.name === 'taxonomy' ? 'page' : undefined}>{t('nav.taxonomy')}</a>
+          {(session.user.isAdmin || cases.data?.some((c) => c.role === 'coordinator' || c.role === 'admin')) && (
+            <a href={href.intake()} aria-current={route.name === 'intake' ? 'page' : undefined}>{t('nav.intake')}</a>
+          )}
           {session.user.isAdmin && <a href={href.users()} aria-current={route.name === 'users' ? 'page' : undefined}>{t('nav.users')}</a>}
           <a href={href.settings()} aria-current={route.name === 'settings' ? 'page' : undefined}>{t('nav.settings')}</a>
         </nav>
@@ -212,6 +216,8 @@ function Screen({ route, role, cases }: { route: Route; role: CaseSummary['role'
       return <UsersScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'intake':
+      return <IntakeScreen cases={cases} />;
   }
   return null;
 }

@@ -11,7 +11,8 @@ export type Route =
   | { name: 'facilities' }
   | { name: 'taxonomy' }
   | { name: 'users' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'intake' };
 
 const TABS = ['dashboard', 'items', 'incidents', 'persons', 'accountability', 'members', 'ledger'] as const;
 
@@ -36,6 +37,7 @@ export function parseRoute(hash: string): Route {
   if (p[0] === 'taxonomy') return { name: 'taxonomy' };
   if (p[0] === 'users') return { name: 'users' };
   if (p[0] === 'settings') return { name: 'settings' };
+  if (p[0] === 'intake') return { name: 'intake' };
   return { name: 'cases' };
 }
 
@@ -52,6 +54,7 @@ export const href = {
   taxonomy: () => '#/taxonomy',
   users: () => '#/users',
   settings: () => '#/settings',
+  intake: () => '#/intake',
 };
 
 export function useRoute(): Route {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { DomainError, ingest, invalid, type IngestProgress } from '@custodia/core';
+import { invalid, type IngestProgress } from '@custodia/core';
 import { importSubmission, ledgerIntakeDeletions, open as openSealed, PullClient, seal, unlockIdentity, type DeletionSync, type ImportResult } from '@custodia/intake';
-import { config, host, operator, printJson, VERSION, withVault } from '../context.js';
+import { config, operator, printJson, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { fsEvidenceReader } from '../evidence-reader.js';
+import { vaultIngestBatch } from '../intake-ingest.js';
 import { readPassphrase } from '../passphrase-prompt.js';
 import { formatBytes, ProgressLine } from '../progress.js';
 
@@ -134,21 +134,7 @@ Exit codes: 0 all imported cleanly · 1 imported with problems (listed) · 2 usa
           const r = await importSubmission(sub, {
             pull,
             identities: [identity],
-            ingest: async ({ root, reader, sourceLabel, note }) => {
-              const req = { caseName: opts.case, roots: [root], sourceLabel, note, operator: actor, host: host(), toolVersion: VERSION, kind: 'intake-submission' as const, again: opts.again === true };
-              try {
-                const res = await ingest(req, { repo: vault.repo, blobs: vault.blobs, reader: { ...fsEvidenceReader, ...reader }, progress });
-                await vault.checkpoint();
-                return { acquisitionId: res.acquisition.id, already: false, problems: res.problems };
-              } catch (e) {
-                const id = e instanceof DomainError && e.code === 'Conflict' ? e.details?.acquisitionId : undefined;
-                if (typeof id !== 'number') throw e;
-                // Ingested before (an import stopped after its acquisition completed): report that acquisition.
-                const items = await vault.repo.itemsOf(id);
-                const problems = items.filter((it) => it.status !== 'ok').map((it) => ({ path: it.displayPath, status: it.status, reason: it.reason ?? it.status }));
-                return { acquisitionId: id, already: true, problems };
-              }
-            },
+            ingest: vaultIngestBatch(vault, { caseName: opts.case, actor, again: opts.again === true, progress }),
           });
           results.push(r);
         }

@@ -1,22 +1,17 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { invalid } from '@custodia/core';
 import {
   AGE_RECIPIENT, generateProtectedIdentity, newPullToken, openIntake, purgeImported, serveIntake, type Intake,
 } from '@custodia/intake';
-import { printJson } from '../context.js';
+import { config, printJson } from '../context.js';
 import { readPassphrase } from '../passphrase-prompt.js';
 import { registerIntakeVault } from './intake-vault.command.js';
 
-/** The intake machine's settings: its own folder, never the vault's. */
+/** The intake's settings: its own folder ($CUSTODIA_INTAKE_HOME, default <CUSTODIA_HOME>/intake), never the vault's. */
 export function intakeHome(): { home: string; databaseUrl: string | undefined } {
-  const env = z
-    .object({ CUSTODIA_INTAKE_HOME: z.string().min(1).optional(), CUSTODIA_INTAKE_DATABASE_URL: z.string().url().optional() })
-    .safeParse(process.env);
-  if (!env.success) throw invalid(`bad intake settings: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { home: resolve(env.data.CUSTODIA_INTAKE_HOME ?? './data/intake'), databaseUrl: env.data.CUSTODIA_INTAKE_DATABASE_URL };
+  const { home, databaseUrl } = config().intake!;
+  return { home, databaseUrl };
 }
 
 async function withIntake<T>(fn: (intake: Intake) => Promise<T>): Promise<T> {
@@ -35,7 +30,7 @@ export function registerIntake(program: Command): void {
     .addHelpText(
       'after',
       `
-On the intake machine ($CUSTODIA_INTAKE_HOME, default ./data/intake; its own database and keys):
+On the intake machine ($CUSTODIA_INTAKE_HOME, default $CUSTODIA_HOME/intake; its own database and keys):
   custodia intake token                       make the vault's pull token (shown once)
   custodia intake channel create videos       a channel sources can send to
   custodia intake channel add-recipient videos age1…  --label "Analyst A"

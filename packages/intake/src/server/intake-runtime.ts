@@ -58,7 +58,7 @@ export async function serveIntake(intake: Intake, port: number, hostname = '127.
   await sweep();
   const timer = setInterval(() => void sweep(), 3600_000);
   timer.unref();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: intake.app.fetch, port, hostname }, (info) => {
       // Longer than clients' keep-alive, so the server is not the one closing a connection a client is about to reuse.
       (server as unknown as { keepAliveTimeout: number; headersTimeout: number }).keepAliveTimeout = 65_000;
@@ -73,6 +73,11 @@ export async function serveIntake(intake: Intake, port: number, hostname = '127.
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
+    });
+    // A port in use (or refused) is the caller's to report, not an unhandled error.
+    server.once('error', (e) => {
+      clearInterval(timer);
+      reject(e);
     });
   });
 }

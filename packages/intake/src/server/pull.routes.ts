@@ -25,6 +25,11 @@ export function pullRoutes(service: IntakeService, uploadsDir: string): Hono {
     await next();
   });
 
+  // Channels and who each encrypts to (labels and public keys only): what the staff inbox lists.
+  app.get('/pull/channels', async (c) => {
+    const all = await service.repo.channels();
+    return c.json(all.map((ch) => ({ name: ch.name, title: ch.title, recipients: ch.recipients.map((r) => ({ label: r.label, recipient: r.recipient })) })));
+  });
   app.get('/pull/submissions', async (c) => {
     const subs = await service.repo.submissions();
     return c.json(

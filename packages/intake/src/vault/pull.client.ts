@@ -23,11 +23,13 @@ const SubmissionRow = z.object({
   messages: z.number(),
   batches: z.array(BatchRow),
 });
+const ChannelRow = z.object({ name: z.string(), title: z.string(), recipients: z.array(z.object({ label: z.string(), recipient: z.string() })) });
 const EventRow = z.object({ id: z.number(), submissionId: z.string().nullable(), kind: z.string(), detail: z.unknown(), at: z.string() });
 const MessageRow = z.object({ id: z.number(), author: z.enum(['source', 'staff']), createdAt: z.string(), ciphertext: z.string() });
 
 export type PulledSubmission = z.infer<typeof SubmissionRow>;
 export type PulledBatch = z.infer<typeof BatchRow>;
+export type PulledChannel = z.infer<typeof ChannelRow>;
 export type PulledEvent = z.infer<typeof EventRow>;
 
 /** The vault's side of the pull API: everything it receives is validated, everything it fetches is ciphertext. */
@@ -36,6 +38,10 @@ export class PullClient {
     readonly baseUrl: string,
     private readonly token: string,
   ) {}
+
+  async channels(): Promise<PulledChannel[]> {
+    return z.array(ChannelRow).parse(await (await this.get('/pull/channels')).json());
+  }
 
   async submissions(): Promise<PulledSubmission[]> {
     return z.array(SubmissionRow).parse(await (await this.get('/pull/submissions')).json());
@@ -60,8 +66,10 @@ export class PullClient {
     return rows.map((m) => ({ ...m, ciphertext: new Uint8Array(Buffer.from(m.ciphertext, 'base64')) }));
   }
 
-  async reply(submissionId: string, ciphertext: Uint8Array): Promise<void> {
-    await this.send('POST', `/pull/submissions/${encodeURIComponent(submissionId)}/messages`, ciphertext, 'application/octet-stream');
+  /** Posts a staff message (an age file) to the submission; returns the intake's message id. */
+  async reply(submissionId: string, ciphertext: Uint8Array): Promise<number> {
+    const res = await this.send('POST', `/pull/submissions/${encodeURIComponent(submissionId)}/messages`, ciphertext, 'application/octet-stream');
+    return z.object({ id: z.number() }).parse(await res.json()).id;
   }
 
   async markImported(batches: string[], acquisition: string): Promise<void> {

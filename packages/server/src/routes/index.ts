@@ -15,6 +15,7 @@ import { registerViewRoutes } from './views.routes.js';
 import { registerLedgerRoutes } from './ledger.routes.js';
 import { registerAccountabilityRoutes } from './accountability.routes.js';
 import { registerRedactionRoutes } from './redactions.routes.js';
+import { registerIntakeRoutes } from './intake.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -38,4 +39,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerLedgerRoutes,
   registerAccountabilityRoutes,
   registerRedactionRoutes,
+  registerIntakeRoutes,
 ];

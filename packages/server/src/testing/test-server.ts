@@ -10,6 +10,7 @@ import { base32Decode, hotp, totpStep } from '../accounts/totp.js';
 import { listen } from '../server.js';
 import type { ServerSettings } from '../app-env.js';
 import type { UserWithSecrets } from '../accounts/pg-accounts.repo.js';
+import type { IntakeLink } from '../intake/intake-link.js';
 
 export interface TestServer {
   url: string;
@@ -28,10 +29,10 @@ export const TEST_PASSWORD = 'correct horse battery staple';
  * A real server on a loopback port over a throw-away instance (PGlite or PostgreSQL), with cheap
  * Argon2 parameters. Close it in `after`.
  */
-export async function startTestServer(kind: DbKind, opts: { settings?: Partial<ServerSettings>; webDist?: string | null } = {}): Promise<TestServer> {
+export async function startTestServer(kind: DbKind, opts: { settings?: Partial<ServerSettings>; webDist?: string | null; intake?: IntakeLink | null } = {}): Promise<TestServer> {
   const { config, cleanup } = await testConfig(kind);
   const { vault } = await initVault(config, { actor: 'test-operator' });
-  const deps = await composeServer(vault, { argon2: TEST_ARGON2, log: pino({ level: 'silent' }), ...(opts.settings ? { settings: opts.settings } : {}) });
+  const deps = await composeServer(vault, { argon2: TEST_ARGON2, log: pino({ level: 'silent' }), ...(opts.settings ? { settings: opts.settings } : {}), intake: opts.intake ?? null });
   const app = createApp(deps, { webDist: opts.webDist ?? null });
   const server = await listen(app, { host: '127.0.0.1', port: 0 });
   return {
