@@ -25,3 +25,4 @@ export * from './repo/pg-overlay.repo.js';
 export * from './repo/pg-faces.repo.js';
 export * from './repo/pg-duplicates.repo.js';
 export * from './documentation/index.js';
+export * from './publication/index.js';

@@ -8,6 +8,7 @@ import { PgLedgerViewRepo } from './pg-ledger-view.repo.js';
 import { PgPersonRepo } from './pg-person.repo.js';
 import { PgSavedViewRepo } from './pg-saved-view.repo.js';
 import { PgTaxonomyRepo } from './pg-taxonomy.repo.js';
+import { PgPublicationRepo } from '../publication/pg-publication.repo.js';
 
 export class PgItemLookup implements ItemLookup {
   constructor(private readonly db: Db) {}
@@ -61,6 +62,7 @@ export function documentationRepos(db: Db, ledger: PgLedger) {
     items: new PgItemLookup(db),
     clocks: new PgItemClocks(db),
     audit: new PgAuditLog(db, ledger),
+    publication: new PgPublicationRepo(db, ledger),
   };
 }
 export type DocumentationRepos = ReturnType<typeof documentationRepos>;

@@ -1,0 +1,1 @@
+export * from './pg-publication.repo.js';
