@@ -13,6 +13,7 @@ import { registerExport } from './commands/export.command.js';
 import { registerIntake } from './commands/intake.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerUser } from './commands/user.command.js';
+import { registerPublish } from './commands/publish.command.js';
 
 const program = new Command();
 program
@@ -43,6 +44,7 @@ registerLedger(program);
 registerWorker(program);
 registerJobs(program);
 registerExport(program);
+registerPublish(program);
 registerIntake(program);
 registerServe(program);
 registerUser(program);

@@ -12,3 +12,4 @@ export * from './thumbnails.js';
 export * from './nal-units.js';
 export * from './untrunc.js';
 export * from './salvage.js';
+export * from './poster-frame.js';
