@@ -13,6 +13,7 @@ import { registerAnnotationRoutes } from './annotations.routes.js';
 import { registerIncidentRoutes } from './incidents.routes.js';
 import { registerViewRoutes } from './views.routes.js';
 import { registerLedgerRoutes } from './ledger.routes.js';
+import { registerPublicationRoutes } from './publication.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -34,4 +35,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerIncidentRoutes,
   registerViewRoutes,
   registerLedgerRoutes,
+  registerPublicationRoutes,
 ];
