@@ -26,7 +26,7 @@ a{color:#1f5f8b}h1{font-size:1.5rem;line-height:1.25}h2{font-size:1.15rem;margin
 .card{background:#fff;border:1px solid #e1e1dc;border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}
 .meta{color:#555;font-size:.9rem}.tag{display:inline-block;background:#eef2f5;border-radius:3px;padding:0 .4rem;margin:0 .25rem .25rem 0;font-size:.85rem}
 video,img{max-width:100%;height:auto;background:#000}code,.hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem;word-break:break-all}
-dl.statement{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.25rem .75rem;font-size:.9rem}dl.statement dt{color:#555}dl.statement dd{margin:0}
+dl.statement{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.25rem .75rem;font-size:.9rem}dl.statement dt{color:#555}dl.statement dd{margin:0;min-width:0;overflow-wrap:anywhere}.card h2{margin-top:.25rem}main{overflow-wrap:anywhere}
 pre{background:#f0f0ec;padding:.5rem;overflow-x:auto;font-size:.8rem}footer{color:#666;font-size:.8rem;padding:2rem 1rem}
 @media (max-width:30rem){dl.statement{grid-template-columns:1fr}dl.statement dd{margin-bottom:.4rem}}`;
 
@@ -125,7 +125,7 @@ function videoBlock(v: VideoStatement, n: number, of: number): string {
 <dt>Checkpoint</dt><dd>tree size ${v.checkpoint.treeSize}, root <span class="hash">${v.checkpoint.rootHashHex}</span>, signed with the key <span class="hash">${esc(v.verifierKey)}</span></dd>
 <dt>Files</dt><dd><a href="../${v.folder}/statement.txt">statement</a> · <a href="../${v.folder}/ledger/entries.jsonl">ledger entry</a> · <a href="../${v.folder}/ledger/proofs.jsonl">inclusion proof</a> · <a href="../${v.folder}/ledger/checkpoint.txt">signed checkpoint</a>${v.render ? ` · <a href="../${v.folder}/render-entry.json">render proof</a>` : ''}</dd>
 </dl>
-<p>To check: <code>sha256sum ${esc(v.file)}</code> prints <span class="hash">${sha}</span>; <code>node verification/verify.js ${esc(v.folder.replace(/^verification\//, 'verification/'))}</code> proves the statement is in the signed ledger. <a href="../how-to-verify.html">Step by step</a>.</p>
+<p>To check: <code>sha256sum ${esc(v.file)}</code> prints <span class="hash">${sha}</span>; <code>node verification/verify.js ${esc(v.folder)}</code> proves the statement is in the signed ledger. <a href="../how-to-verify.html">Step by step</a>.</p>
 </section>`;
 }
 
