@@ -265,6 +265,28 @@ for (const kind of DB_KINDS) {
       assert.match(sums.stdout, new RegExp(`media/${approvedOutput}.mp4: FAILED`));
     });
 
+    it('refuses bad input with exit code 2 and says what is wrong; a second build reuses the statements', async () => {
+      const unknown = await runCli(['publish', '--case', 'No such case', '--out', join(work.path, 'x')], env);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /no case named "No such case"; cases: "Case-SECRET-Harrier"/);
+      const exists = await runCli(['publish', '--case', P.caseName, '--out', site], env);
+      assert.equal(exists.code, 2);
+      assert.match(exists.stderr, /already exists: choose a new folder/);
+      const noOut = await runCli(['publish', '--case', P.caseName], env);
+      assert.equal(noOut.code, 2);
+      assert.match(noOut.stderr, /--out/);
+      assert.ok(!existsSync(join(work.path, 'x')));
+
+      const again = join(work.path, 'site-2');
+      const r = await runCli(['publish', '--case', P.caseName, '--out', again, '--zip'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Public site written: .*site-2 \(and .*site-2\.zip\)/);
+      const first = (await readFile(join(site, 'verification', approvedOutput, 'ledger', 'entries.jsonl'), 'utf8'));
+      const second = (await readFile(join(again, 'verification', approvedOutput, 'ledger', 'entries.jsonl'), 'utf8'));
+      assert.equal(second, first, 'the same statement entry, not a new one per build');
+      assert.ok(existsSync(`${again}.zip`));
+    });
+
     it('pages are self-contained: no script, no external or absolute src/href, every link resolves', async () => {
       const files = await walk(site);
       for (const f of files.filter((x) => /\.(html|txt|json|jsonl)$/.test(x))) {

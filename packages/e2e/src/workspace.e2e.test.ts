@@ -235,7 +235,8 @@ for (const kind of kinds) {
       await pub.getByText('Marked public').waitFor();
       await pub.getByRole('button', { name: 'Publish site' }).click();
       const download = pub.getByTestId('site-download');
-      await download.waitFor();
+      await download.or(pub.locator('.note-error')).first().waitFor({ timeout: 120_000 });
+      if (await pub.locator('.note-error').count()) assert.fail(`Publish site failed: ${await pub.locator('.note-error').textContent()}`);
       await shot(a, 'incident-publication');
       const zip = await a.evaluate(async (href) => {
         const r = await fetch(href);

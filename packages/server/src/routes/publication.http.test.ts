@@ -100,6 +100,11 @@ for (const kind of DB_KINDS) {
       const empty = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
       assert.equal(empty.status, 400);
       assert.match(empty.body.error.message, /nothing to publish/);
+      // An incident may be published without a video.
+      assert.equal((await as.cora.json('PUT', `/api/incidents/${id}/publication`, { ...mark, redactionIds: [] })).status, 200);
+      const textOnly = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
+      assert.equal(textOnly.status, 201, JSON.stringify(textOnly.body));
+      assert.deepEqual([textOnly.body.site.incidents, textOnly.body.site.videos], [1, 0]);
     });
   });
 }

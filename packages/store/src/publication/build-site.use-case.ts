@@ -130,9 +130,11 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       });
       input.onProgress?.({ phase: 'videos', done: ++done, total: videos.length });
     }
-    await copyFile(input.verifierBundle, join(work, 'verification', 'verify.js'));
-    const v = await copyVerified(join(work, 'verification', 'verify.js'), null, null);
-    written.push({ path: 'verification/verify.js', ...v });
+    if (videos.length > 0) {
+      await copyFile(input.verifierBundle, join(work, 'verification', 'verify.js'));
+      const v = await copyVerified(join(work, 'verification', 'verify.js'), null, null);
+      written.push({ path: 'verification/verify.js', ...v });
+    }
 
     const html = (s: string) => Buffer.from(s, 'utf8');
     await add('index.html', html(indexPage(content.incidents, builtAt)));
@@ -178,7 +180,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
  */
 async function statementSeq(vault: Vault, tx: Queryable, incident: number, v: PublicVideo): Promise<number> {
   const found = await tx.query<{ seq: number; entry: string }>(
-    `SELECT seq, entry FROM ledger_entries WHERE action = $1 AND (entry::jsonb -> 'subjects') ? $2 ORDER BY seq`,
+    `SELECT seq, entry FROM ledger_entries WHERE seq IN (SELECT seq FROM ledger_refs WHERE sha256 = $2 AND action = $1) ORDER BY seq`,
     [STATEMENT_ACTION, v.derivativeSha256],
   );
   let render: { seq: number; leafHashHex: string } | null = null;

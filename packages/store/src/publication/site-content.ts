@@ -103,9 +103,14 @@ async function publicVideo(q: Queryable, caseId: number, redactionId: number): P
   );
   const row = r.rows[0];
   if (!row) return null;
+  // Candidates through ledger_refs (migration 016: an entry is indexed by its case, or else by its
+  // subjects), so that only the case's entries are parsed, not the whole ledger.
   const render = await q.query<{ seq: number }>(
-    `SELECT seq FROM ledger_entries WHERE (entry::jsonb -> 'subjects') ? $1 AND action <> 'publication-statement' ORDER BY seq LIMIT 1`,
-    [row.output_sha256],
+    `SELECT e.seq FROM ledger_entries e
+      WHERE e.seq IN (SELECT seq FROM ledger_refs WHERE case_id = $2 OR sha256 = $1)
+        AND (e.entry::jsonb -> 'subjects') ? $1 AND e.action <> 'publication-statement'
+      ORDER BY e.seq LIMIT 1`,
+    [row.output_sha256, caseId],
   );
   return {
     redactionId: Number(row.id),
