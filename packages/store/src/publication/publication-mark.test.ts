@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { addSegment, createIncident, getPublication, markPublic, submitIncident, unmarkPublic, verifyIncident, type Checklist } from '@custodia/core';
 import type { Db } from '../db/db.js';
 import { withDocWorld } from '../documentation/documentation-test.fixture.js';
+import { publicSiteContent } from './site-content.js';
 import { DB_KINDS } from '../testing/test-databases.js';
 
 const done: Checklist = { source: { done: true, note: 'ok' }, technical: { done: true, note: 'ok' }, content: { done: true, note: 'ok' } };
@@ -81,6 +82,17 @@ for (const kind of DB_KINDS) {
         assert.equal(entries[0]!.details.incident, inc.id);
         // The public text goes to the ledger as a hash, not as text.
         assert.ok(!JSON.stringify(entries).includes('corridor'));
+
+        // What the site reads: the public fields only, and only as the ledger recorded them.
+        await markPublic(deps, w.as.cora, inc.id, mark);
+        const content = await publicSiteContent(w.db, w.caseId);
+        assert.deepEqual(content.incidents.map((i) => [i.id, i.title, i.summary, i.detainees, i.videos.map((v) => v.derivativeSha256)]), [[inc.id, mark.title, mark.summary, 0, [approved.output]]]);
+        assert.ok(!JSON.stringify(content).includes('INTERNAL'), 'no internal field is read');
+        await w.db.query(`UPDATE publications SET public_summary = 'A text nobody approved' WHERE incident_id = $1`, [inc.id]);
+        await assert.rejects(publicSiteContent(w.db, w.caseId), { code: 'Integrity', message: /differs from what the ledger recorded/ });
+        await w.db.query(`UPDATE publications SET public_summary = $2 WHERE incident_id = $1`, [inc.id, mark.summary]);
+        await w.db.query(`UPDATE redactions SET status = 'rejected' WHERE id = $1`, [approved.id]);
+        assert.deepEqual((await publicSiteContent(w.db, w.caseId)).skipped, [{ incident: inc.id, redaction: approved.id, reason: 'the redaction is no longer approved' }]);
       }));
   });
 }

@@ -1,3 +1,5 @@
+import { contentHash, integrity } from '@custodia/core';
+import { canonicalJson } from '@custodia/ledger';
 import type { Queryable } from '../db/db.js';
 
 /**
@@ -51,14 +53,16 @@ export async function publicSiteContent(q: Queryable, caseId: number): Promise<P
   const skipped: PublicSiteContent['skipped'] = [];
   const marked = await q.query<{
     id: number; status: string; public_title: string; public_summary: string; occurred_from: Date | null; occurred_to: Date | null;
-    facility_id: number | null; term_ids: unknown[]; detainees: number; redaction_ids: unknown[];
+    facility_id: number | null; term_ids: unknown[]; detainees: number; redaction_ids: unknown[]; entry: string; marked_by: string;
   }>(
     `SELECT i.id, i.status, p.public_title, p.public_summary, i.occurred_from, i.occurred_to, i.facility_id, i.term_ids,
-            cardinality(i.victim_ids) AS detainees, p.redaction_ids
-       FROM publications p JOIN incidents i ON i.id = p.incident_id
+            cardinality(i.victim_ids) AS detainees, p.redaction_ids, e.entry, u.username AS marked_by
+       FROM publications p JOIN incidents i ON i.id = p.incident_id JOIN users u ON u.id = p.marked_by
+       JOIN ledger_entries e ON e.seq = p.ledger_seq
       WHERE p.case_id = $1 ORDER BY i.occurred_from NULLS LAST, i.id`,
     [caseId],
   );
+  for (const m of marked.rows) checkMark(m);
   const facilities = await facilityTree(q);
   const terms = new Map(
     (await q.query<{ id: number; key: string; labels: { en: string; ru: string } }>(`SELECT id, key, labels FROM taxonomy_terms WHERE kind = 'ill-treatment'`)).rows.map((t) => [
@@ -121,6 +125,19 @@ async function publicVideo(q: Queryable, caseId: number, redactionId: number): P
     recipeSha256: row.recipe_sha256,
     renderSeq: render.rows[0] ? Number(render.rows[0].seq) : null,
   };
+}
+
+/**
+ * The public text and the videos are published only as the ledger recorded them when the incident
+ * was marked: a row changed behind the application's back stops the build.
+ */
+function checkMark(m: { id: number; public_title: string; public_summary: string; redaction_ids: unknown[]; entry: string; marked_by: string }): void {
+  const e = JSON.parse(m.entry) as { actor: string; action: string; details: Record<string, unknown> };
+  const ok =
+    e.action === 'incident-marked-public' && e.actor === `user:${m.marked_by}` && e.details.incident === Number(m.id) &&
+    e.details.publicTextSha256 === contentHash({ title: m.public_title, summary: m.public_summary }) &&
+    canonicalJson(e.details.redactions) === canonicalJson(m.redaction_ids.map(Number));
+  if (!ok) throw integrity(`the publication of incident ${m.id} differs from what the ledger recorded when it was marked: mark it again in the workspace; nothing was published`);
 }
 
 /** A facility's public description: the facility (climbing from a unit or camera) and its region. */
