@@ -239,6 +239,12 @@ for (const kind of DB_KINDS) {
       assert.equal(render.treeSize, treeSize);
       assert.ok(page.includes(render.leafHashHex));
       assert.ok(!(await readFile(join(site, 'index.html'), 'utf8')).includes('UNMARKED'));
+      // The Russian edition: the same content, Russian words and taxonomy labels, the same shared video.
+      const ru = await readFile(join(site, 'ru', 'incidents', `${incidentId}.html`), 'utf8');
+      assert.match(ru, /<html lang="ru">/);
+      for (const s of ['Beating of a detainee in IK-6', 'Избиение', 'один задержанный', 'Заявление для проверки', `src="../../media/${approvedOutput}.mp4"`, `href="../../incidents/${incidentId}.html"`]) {
+        assert.ok(ru.includes(s), `the Russian page misses ${s}`);
+      }
     });
 
     it('each video verifies offline with sha256sum and the court verifier, and tampering is caught', async () => {
@@ -294,7 +300,7 @@ for (const kind of DB_KINDS) {
         const text = await readFile(f, 'utf8');
         assert.doesNotMatch(text, /https?:\/\//i, `${relative(site, f)} names an external URL`);
         if (!f.endsWith('.html')) continue;
-        assert.match(text, /^<!DOCTYPE html>\n<html lang="en">/);
+        assert.match(text, /^<!DOCTYPE html>\n<html lang="(en|ru)">/);
         assert.match(text, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
         assert.doesNotMatch(text, /<script|<link |<iframe|@import|url\(/i, `${relative(site, f)}`);
         for (const m of text.matchAll(/\b(?:src|href|poster)\s*=\s*"([^"]*)"/g)) {

@@ -29,7 +29,7 @@ export function registerPublish(program: Command): void {
       'after',
       `
 The site is plain HTML (no script, nothing loaded from elsewhere): index, timeline, a page per
-facility and per incident. It shows only what was written for publication — the public title and
+facility and per incident, in English and (under ru/) Russian. It shows only what was written for publication — the public title and
 summary, the facility and region, the time, the types of ill-treatment and the number of detainees —
 and the redacted videos approved by a second person, each with a poster taken from the redacted
 file and a folder verification/<sha256>/ that "node verification/verify.js" checks offline.

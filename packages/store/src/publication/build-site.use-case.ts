@@ -10,7 +10,7 @@ import { writeStoredZip } from '../export/stored-zip.writer.js';
 import type { Queryable } from '../db/db.js';
 import type { Vault } from '../vault.js';
 import { publicSiteContent, type PublicFacility, type PublicIncident, type PublicVideo } from './site-content.js';
-import { facilitiesIndexPage, facilityPage, howToVerifyPage, incidentPage, indexPage, timelinePage, type VideoStatement } from './site-html.js';
+import { facilitiesIndexPage, facilityPage, howToVerifyPage, incidentPage, indexPage, pageCtx, timelinePage, type VideoStatement } from './site-html.js';
 import { ledgerLines, STATEMENT_ACTION, STATEMENT_ACTOR, verificationFolder } from './site-verification.js';
 
 export interface SiteBuildInput {
@@ -137,9 +137,6 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
     }
 
     const html = (s: string) => Buffer.from(s, 'utf8');
-    await add('index.html', html(indexPage(content.incidents, builtAt)));
-    await add('timeline.html', html(timelinePage(content.incidents, builtAt)));
-    await add('how-to-verify.html', html(howToVerifyPage(vault.instance.verifierKey, builtAt)));
     const byFacility = new Map<number, { facility: PublicFacility; incidents: PublicIncident[] }>();
     for (const i of content.incidents) {
       if (!i.facility) continue;
@@ -148,10 +145,18 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       byFacility.set(i.facility.id, e);
     }
     const facilities = [...byFacility.values()].sort((a, b) => a.facility.name.localeCompare(b.facility.name));
-    await add('facilities/index.html', html(facilitiesIndexPage(facilities.map((f) => ({ facility: f.facility, count: f.incidents.length })), builtAt)));
-    for (const f of facilities) await add(`facilities/${f.facility.id}.html`, html(facilityPage(f.facility, f.incidents, builtAt)));
-    for (const i of content.incidents) {
-      await add(`incidents/${i.id}.html`, html(incidentPage(i, i.videos.map((v) => statementsBy.get(v.redactionId)!), builtAt)));
+    // English at the root, Russian under ru/.
+    for (const lang of ['en', 'ru'] as const) {
+      const at = (path: string) => pageCtx(lang, path, builtAt);
+      const out = (path: string) => (lang === 'en' ? path : `ru/${path}`);
+      await add(out('index.html'), html(indexPage(at('index.html'), content.incidents)));
+      await add(out('timeline.html'), html(timelinePage(at('timeline.html'), content.incidents)));
+      await add(out('how-to-verify.html'), html(howToVerifyPage(at('how-to-verify.html'), vault.instance.verifierKey)));
+      await add(out('facilities/index.html'), html(facilitiesIndexPage(at('facilities/index.html'), facilities.map((f) => ({ facility: f.facility, count: f.incidents.length })))));
+      for (const f of facilities) await add(out(`facilities/${f.facility.id}.html`), html(facilityPage(at(`facilities/${f.facility.id}.html`), f.facility, f.incidents)));
+      for (const i of content.incidents) {
+        await add(out(`incidents/${i.id}.html`), html(incidentPage(at(`incidents/${i.id}.html`), i, i.videos.map((v) => statementsBy.get(v.redactionId)!))));
+      }
     }
     input.onProgress?.({ phase: 'pages', done: 1, total: 1 });
     const sums = [...written].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => `${f.sha256}  ${f.path}\n`).join('');
