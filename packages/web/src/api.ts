@@ -110,7 +110,7 @@ export const api = {
   markPublic: (incidentId: Id, b: T.PublicationInput) => request<T.PublicationDetail>('PUT', `/api/incidents/${incidentId}/publication`, b),
   unmarkPublic: (incidentId: Id) => request<T.PublicationDetail>('DELETE', `/api/incidents/${incidentId}/publication`),
   publications: (caseId: Id) => request<{ publications: T.Publication[]; sites: T.SiteBuild[] }>('GET', `/api/cases/${caseId}/publications`),
-  buildSite: (caseId: Id) => request<{ site: T.SiteBuild; skipped: { incident: number; redaction: number | null; reason: string }[] }>('POST', `/api/cases/${caseId}/sites`),
+  buildSite: (caseId: Id) => request<{ site: T.SiteBuild; skipped: { incident: number; redaction: number | null; reason: string }[]; warnings: string[] }>('POST', `/api/cases/${caseId}/sites`),
 
   facilities: () =>
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),

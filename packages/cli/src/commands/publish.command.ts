@@ -70,6 +70,7 @@ Exit codes: 0 site written · 1 a stored blob failed its hash check (nothing wri
             `Public site written: ${r.dir}${r.zip ? ` (and ${r.zip})` : ''}`,
             `  ${r.incidents} incident(s), ${r.videos} redacted video(s), ${r.files} files, ${formatBytes(r.bytes)}`,
             `  statements proven against checkpoint ${r.checkpoint.id} (tree size ${r.checkpoint.treeSize}); recorded as ledger entry #${r.ledgerSeq}`,
+            ...r.warnings.map((w) => `  warning: ${w}`),
             ...r.skipped.map((s) => `  left out: incident ${s.incident}${s.redaction !== null ? `, redaction ${s.redaction}` : ''}: ${s.reason}`),
             `Open ${r.dir}/index.html; check a video with "node verification/verify.js verification/<sha256>" from inside it.`,
           ].join('\n') + '\n',

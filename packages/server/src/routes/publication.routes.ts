@@ -1,4 +1,4 @@
-import { existsSync, statSync, createReadStream } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,7 +15,8 @@ import {
 import { defineRoute } from '../http/define-route.js';
 import { idParam } from '../http/validate.js';
 
-const VERSION = '0.1.0';
+/** The tool version the site's manifests name (the server package's own). */
+const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** The offline verifier bundle (scripts/build-verifier.mjs, part of `npm run build`). */
 function verifierBundle(): string {
@@ -93,7 +94,7 @@ export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
     {
       method: 'post', path: '/api/cases/:caseId/sites',
       summary: 'Build the public static site of the case (coordinators) into the instance\'s data folder, with a zip to download; ledgered', tags: ['publication'], status: 201,
-      params: z.object({ caseId: idParam }), response: z.object({ site: siteBuildSchema, skipped: z.array(z.object({ incident: z.number(), redaction: z.number().nullable(), reason: z.string() })) }),
+      params: z.object({ caseId: idParam }), response: z.object({ site: siteBuildSchema, skipped: z.array(z.object({ incident: z.number(), redaction: z.number().nullable(), reason: z.string() })), warnings: z.array(z.string()) }),
     },
     async (_c, { params, auth }) => {
       await requireCaseRole(callerOf(deps, auth), params.caseId, 'coordinator');
@@ -114,7 +115,7 @@ export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
         [params.caseId, r.dir, r.zip, r.incidents, r.videos, auth.user.id, r.ledgerSeq],
       );
       const b: BuildRow = { id: row.rows[0]!.id, incidents: r.incidents, videos: r.videos, username: auth.user.username, built_at: new Date(), ledger_seq: r.ledgerSeq, zip: r.zip };
-      return { site: buildOut(b, params.caseId), skipped: r.skipped };
+      return { site: buildOut(b, params.caseId), skipped: r.skipped, warnings: r.warnings };
     },
   );
   defineRoute(

@@ -40,6 +40,8 @@ export interface SiteBuildResult {
   /** The `site-published` ledger entry recording this build. */
   ledgerSeq: number;
   skipped: { incident: number; redaction: number | null; reason: string }[];
+  /** What went wrong without stopping the build (a poster ffmpeg could not take). */
+  warnings: string[];
 }
 
 /**
@@ -97,6 +99,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
 
     // Videos: the redacted blob, re-hashed on the way out, named by its hash; the poster from it alone.
     const statementsBy = new Map<number, VideoStatement>();
+    const warnings: string[] = [];
     let done = 0;
     for (const { incident, video } of videos) {
       const sha = video.derivativeSha256;
@@ -112,8 +115,9 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
           await input.poster(join(work, file), join(work, poster));
           const bytes = await readFile(join(work, poster));
           written.push({ path: poster, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
-        } catch {
+        } catch (e) {
           await rm(join(work, poster), { force: true });
+          warnings.push(`no poster for ${file}: ${(e as Error).message}`);
           poster = null; // the video still plays; the browser shows its first frame
         }
       }
@@ -170,7 +174,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
     }
     return {
       dir: outDir, zip, incidents: content.incidents.length, videos: new Set(videos.map((x) => x.video.derivativeSha256)).size, files: written.length + 1,
-      bytes: written.reduce((s, f) => s + f.size, 0), checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize }, ledgerSeq, skipped: content.skipped,
+      bytes: written.reduce((s, f) => s + f.size, 0), checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize }, ledgerSeq, skipped: content.skipped, warnings,
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });

@@ -325,7 +325,7 @@ export const en = {
   'pub.build': "Publish site",
   'pub.building': "Building…",
   'pub.download': "Download the site (zip)",
-  'pub.skipped': "Left out",
+  'pub.skipped': "Left out or incomplete",
   'pub.lastBuild': "Last built: {incidents} incident(s), {videos} video(s), by {by} on {at}; ledger entry #{seq}.",
 } as const;
 

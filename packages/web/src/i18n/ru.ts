@@ -327,6 +327,6 @@ export const ru: Record<MessageKey, string> = {
   'pub.build': "Опубликовать сайт",
   'pub.building': "Сборка…",
   'pub.download': "Скачать сайт (zip)",
-  'pub.skipped': "Не вошли",
+  'pub.skipped': "Не вошло или неполно",
   'pub.lastBuild': "Последняя сборка: инцидентов — {incidents}, видео — {videos}; собрал(а) {by}, {at}; запись журнала №{seq}.",
 };

@@ -109,7 +109,7 @@ function SiteBuilder({ caseId }: { caseId: Id }) {
     setError(null);
     api
       .buildSite(caseId)
-      .then((r) => (setSkipped(r.skipped.map((s) => `#${s.incident}${s.redaction !== null ? ` / #${s.redaction}` : ''}: ${s.reason}`)), list.reload()), setError)
+      .then((r) => (setSkipped([...r.skipped.map((s) => `#${s.incident}${s.redaction !== null ? ` / #${s.redaction}` : ''}: ${s.reason}`), ...(r.warnings ?? [])]), list.reload()), setError)
       .finally(() => setBusy(false));
   };
   return (
