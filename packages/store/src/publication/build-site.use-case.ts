@@ -68,7 +68,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
   // The statements and the build are recorded first, so the checkpoint signed next covers them.
   const { ledgerSeq, statements } = await vault.db.transaction(async (tx) => {
     const statements = new Map<number, number>();
-    for (const { incident, video } of videos) statements.set(video.redactionId, await statementSeq(vault, tx, incident, video));
+    for (const { video } of videos) if (!statements.has(video.redactionId)) statements.set(video.redactionId, await statementSeq(vault, tx, video));
     const { seq } = await vault.ledger.append(tx, {
       actor: input.actor,
       action: 'site-published',
@@ -185,9 +185,10 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
 /**
  * The ledger entry that states a video's publication: by `publication` (not a person: its text is
  * published), naming the redacted file, its source, the original, the recipe and the render's entry.
- * A statement already made for the same redaction and render is reused.
+ * One per redaction (a video published with two incidents has one statement); a statement already
+ * made for the same redaction and render is reused by later builds.
  */
-async function statementSeq(vault: Vault, tx: Queryable, incident: number, v: PublicVideo): Promise<number> {
+async function statementSeq(vault: Vault, tx: Queryable, v: PublicVideo): Promise<number> {
   const found = await tx.query<{ seq: number; entry: string }>(
     `SELECT seq, entry FROM ledger_entries WHERE seq IN (SELECT seq FROM ledger_refs WHERE sha256 = $2 AND action = $1) ORDER BY seq`,
     [STATEMENT_ACTION, v.derivativeSha256],
@@ -198,7 +199,7 @@ async function statementSeq(vault: Vault, tx: Queryable, incident: number, v: Pu
     render = { seq: v.renderSeq, leafHashHex: Buffer.from(r.rows[0]!.leaf_hash).toString('hex') };
   }
   const details = {
-    redaction: v.redactionId, incident, derivative: v.derivativeSha256, source: v.sourceSha256, original: v.originalSha256, recipeSha256: v.recipeSha256, render,
+    redaction: v.redactionId, derivative: v.derivativeSha256, source: v.sourceSha256, original: v.originalSha256, recipeSha256: v.recipeSha256, render,
   };
   for (const row of found.rows) {
     const d = (JSON.parse(row.entry) as { details: Record<string, unknown> }).details;
