@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,18 @@ for (const kind of DB_KINDS) {
       const textOnly = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
       assert.equal(textOnly.status, 201, JSON.stringify(textOnly.body));
       assert.deepEqual([textOnly.body.site.incidents, textOnly.body.site.videos], [1, 0]);
+
+      // One video shown with two incidents: one statement, which both pages name.
+      const inc2 = (await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'Second', timeSource: 'manual', description: 'x' })).body.incident.id;
+      await as.ana.json('POST', `/api/incidents/${inc2}/segments`, { itemId: items[0]!.id, startSec: 0, endSec: 1 });
+      await as.ana.json('POST', `/api/incidents/${inc2}/review`, { action: 'submit' });
+      await as.rita.json('POST', `/api/incidents/${inc2}/review`, { action: 'verify', checklist: done, confidence: 'medium' });
+      for (const i of [id, inc2]) assert.equal((await as.cora.json('PUT', `/api/incidents/${i}/publication`, mark)).status, 200);
+      const both = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
+      assert.deepEqual([both.status, both.body.site.incidents, both.body.site.videos], [201, 2, 1]);
+      const dir = (await s.vault.db.query<{ dir: string }>('SELECT dir FROM site_builds WHERE id = $1', [both.body.site.id])).rows[0]!.dir;
+      const entry = JSON.parse(await readFile(join(dir, 'verification', put.sha256, 'ledger', 'entries.jsonl'), 'utf8'));
+      for (const i of [id, inc2]) assert.ok((await readFile(join(dir, 'incidents', `${i}.html`), 'utf8')).includes(`entry #${entry.seq}`));
     });
   });
 }
