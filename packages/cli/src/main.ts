@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve.command.js';
 import { registerUser } from './commands/user.command.js';
 import { registerAccountability } from './commands/accountability.command.js';
 import { registerDemo } from './demo/demo.command.js';
+import { registerPublish } from './commands/publish.command.js';
 
 const program = new Command();
 program
@@ -45,6 +46,7 @@ registerLedger(program);
 registerWorker(program);
 registerJobs(program);
 registerExport(program);
+registerPublish(program);
 registerIntake(program);
 registerServe(program);
 registerUser(program);

@@ -42,3 +42,7 @@ export * from './views/save-view.use-case.js';
 export * from './views/list-views.use-case.js';
 export * from './views/delete-view.use-case.js';
 export * from './ledger-view/case-ledger.use-case.js';
+export * from './publication/publication.types.js';
+export * from './publication/mark-public.use-case.js';
+export * from './publication/unmark-public.use-case.js';
+export * from './publication/get-publication.use-case.js';

@@ -223,6 +223,29 @@ for (const kind of kinds) {
       await verify.click();
       await c.getByTestId('incident-status').filter({ hasText: 'Verified' }).waitFor();
       await shot(c, 'incident-verified');
+      assert.equal(await c.getByRole('button', { name: 'Mark public' }).count(), 0, 'a reviewer cannot mark an incident public');
+
+      // Coordinator: marks the verified incident public with text written for the public, then builds the site.
+      await a.goto(incidentUrl.replace(inst.url, ''));
+      const pub = a.getByTestId('publication');
+      await pub.getByRole('button', { name: 'Mark public' }).click();
+      await pub.getByLabel('Public title').fill('A detainee is beaten in a corridor');
+      await pub.getByLabel('Public summary').fill('Guards beat a detainee in a corridor of the colony in March 2024.');
+      await pub.getByRole('button', { name: 'Mark public' }).click();
+      await pub.getByText('Marked public').waitFor();
+      await pub.getByRole('button', { name: 'Publish site' }).click();
+      const download = pub.getByTestId('site-download');
+      await download.or(pub.locator('.note-error')).first().waitFor({ timeout: 120_000 });
+      if (await pub.locator('.note-error').count()) assert.fail(`Publish site failed: ${await pub.locator('.note-error').textContent()}`);
+      await shot(a, 'incident-publication');
+      const zip = await a.evaluate(async (href) => {
+        const r = await fetch(href);
+        const b = new Uint8Array(await r.arrayBuffer());
+        return { status: r.status, type: r.headers.get('content-type'), magic: String.fromCharCode(b[0]!, b[1]!), text: new TextDecoder('latin1').decode(b) };
+      }, (await download.getAttribute('href'))!);
+      assert.deepEqual([zip.status, zip.type, zip.magic], [200, 'application/zip', 'PK']);
+      assert.ok(zip.text.includes('A detainee is beaten in a corridor') && zip.text.includes('index.html'));
+      assert.ok(!zip.text.includes('Clock overlay and camera label'), 'the review note is not published');
 
       // Observer: no edit controls, the API refuses writes, and no protected identity.
       const observer = await personContext(browser, inst.url);

@@ -14,3 +14,4 @@ export * from './nal-units.js';
 export * from './untrunc.js';
 export * from './salvage.js';
 export * from './redact.js';
+export * from './poster-frame.js';

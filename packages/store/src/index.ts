@@ -27,3 +27,4 @@ export * from './repo/pg-duplicates.repo.js';
 export * from './documentation/index.js';
 export * from './accountability/index.js';
 export * from './redaction/pg-redaction.repo.js';
+export * from './publication/index.js';

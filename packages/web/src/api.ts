@@ -111,6 +111,11 @@ export const api = {
   addSegment: (id: Id, b: { itemId: Id; startSec: number; endSec: number; annotationId?: Id; version?: number }) =>
     request<unknown>('POST', `/api/incidents/${id}/segments`, b),
   review: (id: Id, b: T.ReviewInput) => request<unknown>('POST', `/api/incidents/${id}/review`, b).then(one<T.Incident>('incident')),
+  publication: (incidentId: Id) => request<T.PublicationDetail>('GET', `/api/incidents/${incidentId}/publication`),
+  markPublic: (incidentId: Id, b: T.PublicationInput) => request<T.PublicationDetail>('PUT', `/api/incidents/${incidentId}/publication`, b),
+  unmarkPublic: (incidentId: Id) => request<T.PublicationDetail>('DELETE', `/api/incidents/${incidentId}/publication`),
+  publications: (caseId: Id) => request<{ publications: T.Publication[]; sites: T.SiteBuild[] }>('GET', `/api/cases/${caseId}/publications`),
+  buildSite: (caseId: Id) => request<{ site: T.SiteBuild; skipped: { incident: number; redaction: number | null; reason: string }[]; warnings: string[] }>('POST', `/api/cases/${caseId}/sites`),
 
   facilities: () =>
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),

@@ -16,6 +16,7 @@ import { registerLedgerRoutes } from './ledger.routes.js';
 import { registerAccountabilityRoutes } from './accountability.routes.js';
 import { registerRedactionRoutes } from './redactions.routes.js';
 import { registerIntakeRoutes } from './intake.routes.js';
+import { registerPublicationRoutes } from './publication.routes.js';
 
 export type RouteModule = (app: ServerApp, deps: AppDeps) => void;
 
@@ -40,4 +41,5 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerAccountabilityRoutes,
   registerRedactionRoutes,
   registerIntakeRoutes,
+  registerPublicationRoutes,
 ];

@@ -10,6 +10,7 @@ import { PgSavedViewRepo } from './pg-saved-view.repo.js';
 import { PgTaxonomyRepo } from './pg-taxonomy.repo.js';
 import { PgAccountabilityRepo } from '../accountability/pg-accountability.repo.js';
 import { PgAccountabilityImporter } from '../accountability/pg-accountability-import.repo.js';
+import { PgPublicationRepo } from '../publication/pg-publication.repo.js';
 
 export class PgItemLookup implements ItemLookup {
   constructor(private readonly db: Db) {}
@@ -65,6 +66,7 @@ export function documentationRepos(db: Db, ledger: PgLedger) {
     audit: new PgAuditLog(db, ledger),
     accountability: new PgAccountabilityRepo(db, ledger),
     importer: new PgAccountabilityImporter(db, ledger),
+    publication: new PgPublicationRepo(db, ledger),
   };
 }
 export type DocumentationRepos = ReturnType<typeof documentationRepos>;

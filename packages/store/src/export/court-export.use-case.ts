@@ -203,9 +203,9 @@ const CHUNK = 8 * 1024 * 1024;
  * Copies `src` to `dest` (created, never overwritten) while hashing it; with `expected`, refuses
  * a file whose SHA-256 differs. With `dest` null it only hashes.
  */
-async function copyVerified(src: string, dest: string, expected: string): Promise<number>;
-async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
-async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
+export async function copyVerified(src: string, dest: string, expected: string): Promise<number>;
+export async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
+export async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
   if (dest) await mkdir(dirname(dest), { recursive: true });
   const inp = await open(src, 'r').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' && expected !== null) {

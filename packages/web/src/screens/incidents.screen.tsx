@@ -9,6 +9,7 @@ import { can, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { ChipSelect, ErrorNote, Loading, PageHeader, Pill, statusTone } from '../components/ui.component.js';
 import { termLabel } from './annotation-panel.screen.js';
+import { PublicationPanel } from './publication-panel.screen.js';
 
 const EMPTY: IncidentInput = { title: '', timeSource: 'manual', victimIds: [], perpetratorIds: [], termIds: [], description: '', place: '', occurredFrom: null, occurredTo: null, facilityId: null };
 
@@ -248,6 +249,7 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
           )}
         </section>
       </div>
+      <PublicationPanel caseId={caseId} incidentId={i.id} role={role} />
     </div>
   );
 }

@@ -1,0 +1,3 @@
+export * from './pg-publication.repo.js';
+export * from './build-site.use-case.js';
+export * from './site-content.js';
