@@ -8,6 +8,7 @@ import {
   PasswordHasher,
   passwordSchema,
   PgAccountsRepo,
+  resetTotp,
   SecretBox,
   SetupCode,
   usernameSchema,
@@ -89,6 +90,26 @@ export function registerUser(program: Command): void {
         if (opts.json) printJson(users);
         else for (const x of users) process.stdout.write(`${x.id}\t${x.username}\t${x.isAdmin ? 'admin' : 'user'}\t${x.totpEnabled ? 'totp' : 'no-totp'}${x.disabled ? '\tdisabled' : ''}\n`);
       });
+    });
+
+  user
+    .command('reset-totp')
+    .description("clear a user's TOTP second factor (a lost phone): they enrol again at their next sign-in; every session of theirs ends; ledgered")
+    .requiredOption('--user <username>', 'the account')
+    .option('--json', 'machine-readable result')
+    .addHelpText('after', '\nExample: custodia user reset-totp --user ana')
+    .action(async (opts: { user: string; json?: boolean }) => {
+      await withVault(async (vault, cfg) => {
+        const r = await resetTotp({ db: vault.db, ledger: vault.ledger, accounts: new PgAccountsRepo(vault.db) }, opts.user, operator(cfg));
+        await vault.checkpoint();
+        if (opts.json) printJson(r);
+        else
+          process.stdout.write(
+            `${r.hadTotp ? 'Cleared the TOTP second factor of' : 'No TOTP second factor was set up for'} ${r.user.username}; ` +
+              `${r.sessionsEnded} session(s) ended. They set up TOTP again at their next sign-in.\n`,
+          );
+      });
+      process.exitCode = EXIT.ok;
     });
 
   user

@@ -149,6 +149,11 @@ export class PgAccountsRepo {
     );
   }
 
+  /** Forgets the second factor (confirmed and pending): the user enrols again. */
+  async clearTotp(tx: Queryable, id: number): Promise<void> {
+    await tx.query('UPDATE users SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1', [id]);
+  }
+
   /**
    * Records `step` as used, only if it is later than the last used one: the same code (or an
    * earlier one) is refused even when two requests race.
