@@ -84,6 +84,8 @@ export interface ItemList {
   items: ItemRow[];
   facets: Record<string, Record<string, number>>;
   total: number;
+  /** Counts estimated from a sample (a search matching very many items). */
+  estimated?: boolean;
   nextCursor?: string | null;
 }
 export interface Segment {

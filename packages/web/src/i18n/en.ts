@@ -107,6 +107,7 @@ export const en = {
   'items.title': 'Items',
   'items.search': 'Search paths, notes, annotations and on-screen text',
   'items.total': '{count} items',
+  'items.totalEstimated': 'about {count} items (estimated: the words match very many)',
   'items.grid': 'Thumbnails',
   'items.table': 'Table',
   'items.sort': 'Sort',

@@ -109,6 +109,7 @@ export const ru: Record<MessageKey, string> = {
   'items.title': 'Материалы',
   'items.search': 'Поиск по путям, заметкам, аннотациям и тексту на экране',
   'items.total': 'Материалов: {count}',
+  'items.totalEstimated': 'Материалов: около {count} (оценка: слова встречаются очень часто)',
   'items.grid': 'Миниатюры',
   'items.table': 'Таблица',
   'items.sort': 'Сортировка',

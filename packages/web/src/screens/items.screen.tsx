@@ -80,7 +80,7 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
                   <label key={v} className={`facet-value ${query[PARAM[f]] === v ? 'is-on' : ''}`}>
                     <input type="checkbox" checked={query[PARAM[f]] === v} onChange={() => toggle(f, v)} data-facet-value={`${f}:${v}`} />
                     <span className="facet-name">{facetLabel(f, v)}</span>
-                    <span className="facet-count">{num(n)}</span>
+                    <span className="facet-count">{list.data?.estimated ? '≈' : ''}{num(n)}</span>
                   </label>
                 ))}
             </fieldset>
@@ -114,7 +114,7 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
       </aside>
       <section className="results">
         <PageHeader title={t('items.title')}>
-          <span className="muted" data-testid="items-total">{t('items.total', { count: list.data?.total ?? 0 })}</span>
+          <span className="muted" data-testid="items-total">{t(list.data?.estimated ? 'items.totalEstimated' : 'items.total', { count: list.data?.total ?? 0 })}</span>
           <label className="inline">
             {t('items.sort')}{' '}
             <select name="sort" value={query.sort} onChange={(e) => setQuery({ ...query, sort: e.target.value })}>
