@@ -52,6 +52,18 @@ for (const kind of DB_KINDS) {
       assert.equal((await as.ana.json('POST', '/api/facilities', { kind: 'region', name: 'x' })).status, 403);
       const m = await as.olga.json('GET', `/api/facilities/match-camera?label=${encodeURIComponent('kamepa 3')}`);
       assert.equal(m.body.camera.id, cam.body.facility.id);
+      // Deleting: refused while something is under it (409, saying what), allowed for an unused node; ledgered.
+      assert.equal((await as.ana.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 403);
+      const inUse = await as.cora.json('DELETE', `/api/facilities/${colony.body.facility.id}`);
+      assert.equal(inUse.status, 409);
+      assert.match(inUse.body.error.message, /1 nodes under it/);
+      assert.equal((await as.cora.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 200);
+      assert.equal((await as.cora.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 404);
+      const left = (await as.olga.json('GET', '/api/facilities')).body.facilities.map((f: { id: number }) => f.id);
+      assert.ok(!left.includes(cam.body.facility.id) && left.includes(colony.body.facility.id));
+      const deleted = await s.vault.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE entry::jsonb->>'action' = 'facility-deleted'");
+      assert.equal(deleted.rows.length, 1);
+      assert.equal(JSON.parse(deleted.rows[0]!.entry).details.name, 'Cam 3');
     });
 
     test('protected identities: absent from every response without the grant, including search and the ledger view', async () => {
@@ -153,6 +165,14 @@ for (const kind of DB_KINDS) {
       assert.equal(v.status, 201, JSON.stringify(v.body));
       assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/views`)).body.views.map((x: { name: string }) => x.name), ['Active, cam 2']);
       assert.deepEqual((await as.ana.json('GET', `/api/cases/${caseId}/views`)).body.views, []);
+      assert.equal((await as.ana.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'mine now' })).status, 404);
+      const other = await as.olga.json('POST', `/api/cases/${caseId}/views`, { name: 'Other', query: {} });
+      assert.equal((await as.olga.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'Other' })).status, 409);
+      const renamed = await as.olga.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'Active on camera 2' });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.deepEqual(renamed.body.view.query, { hasActivity: true, camera: 'cam2' });
+      assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/views`)).body.views.map((x: { name: string }) => x.name), ['Active on camera 2', 'Other']);
+      assert.equal((await as.olga.json('DELETE', `/api/views/${other.body.view.id}`)).status, 200);
       assert.equal((await as.ana.json('DELETE', `/api/views/${v.body.view.id}`)).status, 404);
       assert.equal((await as.olga.json('DELETE', `/api/views/${v.body.view.id}`)).status, 200);
     });

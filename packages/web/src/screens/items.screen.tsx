@@ -95,9 +95,36 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
         <fieldset className="facet">
           <legend>{t('items.views')}</legend>
           {(views.data ?? []).map((v) => (
-            <button key={v.id} type="button" className="link view-link" onClick={() => (setSearch(v.query.q ?? ''), setQuery({ limit: 60, ...v.query }))}>
-              {v.name}
-            </button>
+            <div key={v.id} className="view-row" data-testid="saved-view">
+              <button type="button" className="link view-link" onClick={() => (setSearch(v.query.q ?? ''), setQuery({ limit: 60, ...v.query }))}>
+                {v.name}
+              </button>
+              <button
+                type="button"
+                className="link small"
+                aria-label={`${t('items.renameView')}: ${v.name}`}
+                onClick={() => {
+                  const name = prompt(t('items.renameView'), v.name)?.trim();
+                  if (!name || name === v.name) return;
+                  setError(null);
+                  api.renameView(v.id, name).then(() => views.reload(), setError);
+                }}
+              >
+                {t('common.rename')}
+              </button>
+              <button
+                type="button"
+                className="link small danger-link"
+                aria-label={`${t('items.deleteView')}: ${v.name}`}
+                onClick={() => {
+                  if (!confirm(t('items.confirmDeleteView', { name: v.name }))) return;
+                  setError(null);
+                  api.deleteView(v.id).then(() => views.reload(), setError);
+                }}
+              >
+                {t('common.delete')}
+              </button>
+            </div>
           ))}
           <form
             className="row"
