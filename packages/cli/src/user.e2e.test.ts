@@ -19,7 +19,7 @@ function runWithStdin(args: string[], env: NodeJS.ProcessEnv, input: string): Pr
   });
 }
 
-describe('custodia user reset-totp (embedded database)', () => {
+describe('custodia user reset-totp and reset-password (embedded database)', () => {
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
     for (const c of cleanups) await c();
@@ -72,6 +72,16 @@ describe('custodia user reset-totp (embedded database)', () => {
     assert.deepEqual(e.details, { user: ana.id, username: 'ana', hadTotp: true, sessionsEnded: 2 });
     // The unknown user left no entry.
     assert.equal(entries.filter((x) => x.action === 'user-totp-reset').length, 1);
+
+    // A password reset code: printed once, only its hash kept, never in the ledger.
+    assert.equal((await runCli(['user', 'reset-password', '--user', 'nobody'], env)).code, 2);
+    const issued = await runCli(['user', 'reset-password', '--user', 'ana'], env);
+    assert.equal(issued.code, 0, issued.stderr);
+    const code = /^\s+([2-9A-Z]{4}(?:-[2-9A-Z]{4}){3})$/m.exec(issued.stdout)?.[1];
+    assert.ok(code, issued.stdout);
+    const after = JSON.parse((await runCli(['ledger', 'show', '--json', '--limit', '1000'], env)).stdout) as { action: string; details: Record<string, unknown> }[];
+    assert.equal(after.filter((x) => x.action === 'password-reset-issued').length, 1);
+    assert.ok(!JSON.stringify(after).includes(code));
 
     // Again: nothing to clear, no session left; still ledgered (an administrator acted).
     const again = await runCli(['user', 'reset-totp', '--user', 'ana'], env);

@@ -61,6 +61,7 @@ export const api = {
   session: () => request<T.SessionInfo>('GET', '/api/session'),
   signIn: (b: { username: string; password: string; totp?: string }) => request<T.SessionInfo>('POST', '/api/session', b),
   signOut: () => request<void>('DELETE', '/api/session'),
+  resetPassword: (b: { username: string; code: string; password: string }) => request<unknown>('POST', '/api/password-reset', b),
   revokeAll: () => request<void>('POST', '/api/session/revoke-all', {}),
   totpEnrol: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/me/totp/enrol', {}),
   totpConfirm: (code: string) => request<unknown>('POST', '/api/me/totp/confirm', { code }),
