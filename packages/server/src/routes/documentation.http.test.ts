@@ -124,6 +124,17 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(inc.body.incident.allowedActions, ['submit']);
       const seg = await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: items[1]!.id, startSec: 3, endSec: 11, annotationId: a.body.annotation.id });
       assert.equal(seg.status, 201, JSON.stringify(seg.body));
+      // A segment linked by mistake is removed again; a removal based on a stale version is refused.
+      const extra = await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: items[0]!.id, startSec: 0, endSec: 2 });
+      assert.equal(extra.status, 201, JSON.stringify(extra.body));
+      const stale = await as.ana.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=1`);
+      assert.equal(stale.status, 409);
+      assert.equal(stale.body.error.where, 'version');
+      const now = (await as.ana.json('GET', `/api/incidents/${id}`)).body.incident.version;
+      assert.equal((await as.olga.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=${now}`)).status, 403);
+      const removed = await as.ana.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=${now}`);
+      assert.equal(removed.status, 200, JSON.stringify(removed.body));
+      assert.deepEqual(removed.body.incident.segments.map((x: { id: number }) => x.id), [seg.body.segment.id]);
       assert.equal((await as.olga.json('PATCH', `/api/incidents/${id}`, { title: 'x' })).status, 403);
       assert.equal((await as.ana.json('POST', `/api/incidents/${id}/review`, { action: 'submit' })).body.incident.status, 'in-review');
       assert.equal((await as.ana.json('POST', `/api/incidents/${id}/review`, { action: 'verify', checklist: done, confidence: 'high' })).status, 403);
@@ -144,7 +155,7 @@ for (const kind of DB_KINDS) {
 
       const ledger = await as.olga.json('GET', `/api/cases/${caseId}/ledger?limit=100`);
       const who = ledger.body.entries.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`);
-      for (const line of ['user:ana annotation-created', 'user:ana annotation-changed', 'user:ana incident-created', 'user:ana incident-evidence-added', 'user:ana incident-submitted', 'user:rita incident-verified']) {
+      for (const line of ['user:ana annotation-created', 'user:ana annotation-changed', 'user:ana incident-created', 'user:ana incident-evidence-added', 'user:ana incident-evidence-removed', 'user:ana incident-submitted', 'user:rita incident-verified']) {
         assert.ok(who.includes(line), `${line} in ${who.join(', ')}`);
       }
       const verifiedEntry = ledger.body.entries.find((e: { action: string }) => e.action === 'incident-verified');
