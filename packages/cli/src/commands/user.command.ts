@@ -95,7 +95,10 @@ export function registerUser(program: Command): void {
 
   user
     .command('reset-totp')
-    .description("clear a user's TOTP second factor (a lost phone): they enrol again at their next sign-in; every session of theirs ends; ledgered")
+    .description(
+      "clear a user's TOTP second factor (a lost phone): every session of theirs ends; they set up TOTP again " +
+        '(at the next sign-in when it is required of them: administrators, or everyone under the policy); ledgered',
+    )
     .requiredOption('--user <username>', 'the account')
     .option('--json', 'machine-readable result')
     .addHelpText('after', '\nExample: custodia user reset-totp --user ana')
@@ -107,7 +110,7 @@ export function registerUser(program: Command): void {
         else
           process.stdout.write(
             `${r.hadTotp ? 'Cleared the TOTP second factor of' : 'No TOTP second factor was set up for'} ${r.user.username}; ` +
-              `${r.sessionsEnded} session(s) ended. They set up TOTP again at their next sign-in.\n`,
+              `${r.sessionsEnded} session(s) ended. They set up TOTP again (at the next sign-in when it is required of them).\n`,
           );
       });
       process.exitCode = EXIT.ok;
