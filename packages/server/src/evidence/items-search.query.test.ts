@@ -87,6 +87,19 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(d.items.map((i) => i.id), byId.slice(0, 30).map((x) => x.item_id));
     });
 
+    test('a common word narrowed by filters to a few: listed and counted exactly', async () => {
+      // The browse index is derived: set a review state on 40 items as the documentation module would.
+      await vault.db.query("UPDATE item_index SET review_state = 'verified' WHERE case_id = $1 AND item_id % 60 = 1", [caseId]);
+      const ref = await reference('beatings', "AND i.review_state = 'verified'");
+      assert.ok(ref.length > 0 && ref.length < 100);
+      const r = await query({ q: 'beatings', review: ['verified'], sort: '-size', limit: 20 });
+      assert.equal(r.estimated, false);
+      assert.equal(r.total, ref.length);
+      assert.equal(r.facets.review.verified, ref.length);
+      const bySize = await reference('beatings', "AND i.review_state = 'verified'", 'i.size DESC, i.item_id DESC');
+      assert.deepEqual(r.items.map((i) => i.id), bySize.slice(0, 20).map((x) => x.item_id));
+    });
+
     test('a rarer word is counted exactly', async () => {
       const ref = await reference('yards');
       const r = await query({ q: 'yards', limit: 500 });

@@ -45,6 +45,8 @@ const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSO
  */
 /** A broad search's page walks at most about this many items of the case; else every match is listed. */
 const WALK_MAX = 5000;
+/** Fewer sampled matches than this (after the filters) are too few to estimate counts from. */
+const SAMPLE_MIN = 100;
 
 interface Facets {
   facets: ItemsPage['facets'];
@@ -119,18 +121,26 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     text = await textMatches(db, caseId, q.q);
     if (text.exact) where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
     else {
-      // Counted over the sample; the page then walks the case in sort order, testing each item,
-      // when matches are dense enough to meet `limit` of them soon; else every match is listed.
+      // Counted over the sample when it holds enough matches (after the filters) to estimate from;
+      // the page then walks the case in sort order, testing each item, when matches are dense
+      // enough to meet `limit` of them soon; else every match is listed.
       facetsOf = countFacets(db, `${baseFilter} AND i.item_id = ANY($${baseParams + 1}::bigint[])`, [...params, text.sampleIds]);
       const inSample = (await facetsOf).total;
-      // Only an indexed order can be walked (path, id); any other sort would test every item first.
-      const indexed = /^-?(path|id)$/.test(q.sort);
-      const walk = indexed && inSample > 0 && (q.limit * text.caseItems) / (inSample * text.scale) <= WALK_MAX;
-      where.push(
-        walk
-          ? `EXISTS (SELECT 1 FROM item_search s WHERE s.item_id = i.item_id AND s.tsv @@ custodia_search_query(${p(q.q)}))`
-          : `i.item_id = ANY(${p(await allTextMatches(db, caseId, q.q))}::bigint[])`,
-      );
+      if (inSample < SAMPLE_MIN) {
+        // Filters leave too few to estimate from: every match, counted exactly.
+        text = { exact: true, ids: await allTextMatches(db, caseId, q.q) };
+        facetsOf = null;
+        where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
+      } else {
+        // Only an indexed order can be walked (path, id); any other sort would test every item first.
+        const indexed = /^-?(path|id)$/.test(q.sort);
+        const walk = indexed && (q.limit * text.caseItems) / (inSample * text.scale) <= WALK_MAX;
+        where.push(
+          walk
+            ? `EXISTS (SELECT 1 FROM item_search s WHERE s.item_id = i.item_id AND s.tsv @@ custodia_search_query(${p(q.q)}))`
+            : `i.item_id = ANY(${p(await allTextMatches(db, caseId, q.q))}::bigint[])`,
+        );
+      }
     }
   }
   const filter = where.join(' AND ');
