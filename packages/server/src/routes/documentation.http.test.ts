@@ -61,6 +61,13 @@ for (const kind of DB_KINDS) {
       assert.equal((await as.cora.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 404);
       const left = (await as.olga.json('GET', '/api/facilities')).body.facilities.map((f: { id: number }) => f.id);
       assert.ok(!left.includes(cam.body.facility.id) && left.includes(colony.body.facility.id));
+      // A facility where a person held a position stays.
+      const sizo = await as.cora.json('POST', '/api/facilities', { kind: 'facility', name: 'СИЗО-2', parentId: region.body.facility.id });
+      const guard = await as.ana.json('POST', `/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Guard S-2', positions: [{ facilityId: sizo.body.facility.id, title: 'Duty officer' }] });
+      assert.equal(guard.status, 201, JSON.stringify(guard.body));
+      const held = await as.cora.json('DELETE', `/api/facilities/${sizo.body.facility.id}`);
+      assert.equal(held.status, 409);
+      assert.match(held.body.error.message, /1 person positions/);
       const deleted = await s.vault.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE entry::jsonb->>'action' = 'facility-deleted'");
       assert.equal(deleted.rows.length, 1);
       assert.equal(JSON.parse(deleted.rows[0]!.entry).details.name, 'Cam 3');
