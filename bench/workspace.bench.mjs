@@ -101,7 +101,7 @@ async function seed(vault) {
     [kase.id, ITEMS],
   );
   const tDocs = performance.now() - t1;
-  for (const t of ['item_index', 'search_docs']) await db.query(`${db.kind === 'postgres' ? 'VACUUM ' : ''}ANALYZE ${t}`);
+  for (const t of ['item_index', 'search_docs', 'item_search']) await db.query(`${db.kind === 'postgres' || t === 'item_search' ? 'VACUUM ' : ''}ANALYZE ${t}`);
   // A proxy: 8 MiB of bytes recorded as a derivative of the first item.
   const first = await db.query('SELECT sha256 FROM item_index WHERE case_id = $1 ORDER BY item_id LIMIT 1', [kase.id]);
   const bytes = randomBytes(8 << 20);

@@ -200,6 +200,28 @@ for (const kind of kinds) {
       await form.getByRole('button', { name: 'New incident from this segment' }).click();
       await b.getByTestId('incident-status').filter({ hasText: 'Unreviewed' }).waitFor();
       const incidentUrl = b.url();
+      // Back on the item: edit the annotation (a new version; the old one is kept).
+      await b.goBack();
+      const annotations = b.getByTestId('annotations');
+      await annotations.getByTestId('annotation-edit').first().click();
+      await b.getByTestId('annotation-editing').waitFor();
+      await form.getByLabel('Note').fill('Two officers drag a detainee along the corridor; blows at 0:03 and 0:04.');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await annotations.filter({ hasText: 'blows at 0:03 and 0:04' }).waitFor();
+      // A second incident from another segment, whose segment is then removed again.
+      await video.evaluate((v: HTMLVideoElement) => (v.currentTime = 6));
+      await b.locator('body').press('i');
+      await video.evaluate((v: HTMLVideoElement) => (v.currentTime = 8));
+      await b.locator('body').press('o');
+      await b.getByTestId('mark-out').filter({ hasText: '0:08.00' }).waitFor();
+      await form.getByRole('button', { name: 'New incident from this segment' }).click();
+      await b.getByTestId('incident-status').filter({ hasText: 'Unreviewed' }).waitFor();
+      await b.getByTestId('incident-segment').waitFor();
+      b.once('dialog', (dialog) => void dialog.accept());
+      await b.getByTestId('segment-remove').click();
+      await b.getByTestId('incident-segment').waitFor({ state: 'detached' });
+      await b.goto(incidentUrl);
+      await b.getByTestId('incident-status').filter({ hasText: 'Unreviewed' }).waitFor();
       // The author may submit, never verify their own incident.
       assert.equal(await b.getByRole('button', { name: 'Verify' }).count(), 0);
       await b.getByRole('button', { name: 'Submit for review' }).click();
@@ -328,6 +350,8 @@ for (const kind of kinds) {
       const all = rows.join('\n');
       assert.ok(who('boris', /annotat/i), `the analyst’s annotation is in the ledger:\n${all}`);
       assert.ok(who('boris', /incident/i), `the analyst’s incident is in the ledger:\n${all}`);
+      assert.ok(who('boris', /annotation-changed/), `the analyst’s annotation edit is in the ledger:\n${all}`);
+      assert.ok(who('boris', /incident-evidence-removed/), `the analyst’s segment removal is in the ledger:\n${all}`);
       assert.ok(who('chen', /verif/i), `the reviewer’s verification is in the ledger:\n${all}`);
       assert.ok(who('dana', /view/i), `the observer’s viewing is in the ledger:\n${all}`);
       // Facilities tree and the Russian interface, for the record.

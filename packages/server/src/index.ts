@@ -9,6 +9,8 @@ export * from './accounts/secret-box.js';
 export * from './accounts/setup-code.js';
 export * from './accounts/totp.js';
 export * from './accounts/create-user.use-case.js';
+export * from './accounts/reset-totp.use-case.js';
+export * from './accounts/password-reset.use-case.js';
 export * from './auth/access.js';
 export * from './http/http.errors.js';
 export * from './http/validate.js';

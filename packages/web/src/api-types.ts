@@ -84,6 +84,8 @@ export interface ItemList {
   items: ItemRow[];
   facets: Record<string, Record<string, number>>;
   total: number;
+  /** Counts estimated from a sample (a search matching very many items). */
+  estimated?: boolean;
   nextCursor?: string | null;
 }
 export interface Segment {
@@ -180,6 +182,9 @@ export interface Term {
   key: string;
   labels: { en: string; ru: string };
   parentId?: Id | null;
+  builtIn?: boolean;
+  /** Retired: kept on what it tags, offered no more for new tags. */
+  archived?: boolean;
 }
 export interface AnnotationInput {
   startSec: number;
@@ -247,6 +252,7 @@ export interface Facility {
   name: string;
   parentId?: Id | null;
   facilityTypeTermId?: Id | null;
+  overlayLabel?: string | null;
 }
 export interface PersonInput {
   role: 'victim' | 'perpetrator' | 'official' | 'witness' | 'other';
@@ -259,6 +265,7 @@ export interface PersonInput {
 export interface Person extends PersonInput {
   id: Id;
   caseId: Id;
+  version?: number;
 }
 export interface LedgerEntry {
   seq: number;

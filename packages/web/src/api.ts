@@ -66,6 +66,7 @@ export const api = {
   session: () => request<T.SessionInfo>('GET', '/api/session'),
   signIn: (b: { username: string; password: string; totp?: string }) => request<T.SessionInfo>('POST', '/api/session', b),
   signOut: () => request<void>('DELETE', '/api/session'),
+  resetPassword: (b: { username: string; code: string; password: string }) => request<unknown>('POST', '/api/password-reset', b),
   revokeAll: () => request<void>('POST', '/api/session/revoke-all', {}),
   totpEnrol: () => request<{ secret: string; otpauthUrl: string }>('POST', '/api/me/totp/enrol', {}),
   totpConfirm: (code: string) => request<unknown>('POST', '/api/me/totp/confirm', { code }),
@@ -92,16 +93,19 @@ export const api = {
   views: (caseId: Id) =>
     request<T.SavedView[] | { views: T.SavedView[] }>('GET', `/api/cases/${caseId}/views`).then(unwrap<T.SavedView>('views')),
   saveView: (caseId: Id, b: { name: string; query: T.ItemQuery }) => request<unknown>('POST', `/api/cases/${caseId}/views`, b).then(one<T.SavedView>('view')),
+  renameView: (id: Id, name: string) => request<unknown>('PATCH', `/api/views/${id}`, { name }).then(one<T.SavedView>('view')),
+  deleteView: (id: Id) => request<unknown>('DELETE', `/api/views/${id}`),
 
   taxonomy: () => request<T.Term[] | { terms: T.Term[] }>('GET', '/api/taxonomy').then(unwrap<T.Term>('terms')),
   createTerm: (b: { kind: T.Term['kind']; key: string; labels: { en: string; ru: string }; parentId?: string | null }) =>
     request<unknown>('POST', '/api/taxonomy', b).then(one<T.Term>('term')),
+  patchTerm: (id: Id, b: { labels?: { en: string; ru: string }; archived?: boolean }) => request<unknown>('PATCH', `/api/taxonomy/${id}`, b).then(one<T.Term>('term')),
 
   annotations: (itemId: Id) =>
     request<T.Annotation[] | { annotations: T.Annotation[] }>('GET', `/api/items/${itemId}/annotations`).then(unwrap<T.Annotation>('annotations')),
   createAnnotation: (itemId: Id, b: T.AnnotationInput) => request<unknown>('POST', `/api/items/${itemId}/annotations`, b).then(one<T.Annotation>('annotation')),
-  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput>) => request<unknown>('PATCH', `/api/annotations/${id}`, b).then(one<T.Annotation>('annotation')),
-  deleteAnnotation: (id: Id) => request<unknown>('DELETE', `/api/annotations/${id}`),
+  patchAnnotation: (id: Id, b: Partial<T.AnnotationInput> & { version?: number }) => request<unknown>('PATCH', `/api/annotations/${id}`, b).then(one<T.Annotation>('annotation')),
+  deleteAnnotation: (id: Id, version?: number) => request<unknown>('DELETE', `/api/annotations/${id}${qs({ version })}`),
 
   incidents: (caseId: Id) =>
     request<T.Incident[] | { incidents: T.Incident[] }>('GET', `/api/cases/${caseId}/incidents`).then(unwrap<T.Incident>('incidents')),
@@ -110,6 +114,7 @@ export const api = {
   patchIncident: (id: Id, b: Partial<T.IncidentInput>) => request<unknown>('PATCH', `/api/incidents/${id}`, b).then(one<T.Incident>('incident')),
   addSegment: (id: Id, b: { itemId: Id; startSec: number; endSec: number; annotationId?: Id; version?: number }) =>
     request<unknown>('POST', `/api/incidents/${id}/segments`, b),
+  removeSegment: (id: Id, segmentId: Id, version?: number) => request<unknown>('DELETE', `/api/incidents/${id}/segments/${segmentId}${qs({ version })}`),
   review: (id: Id, b: T.ReviewInput) => request<unknown>('POST', `/api/incidents/${id}/review`, b).then(one<T.Incident>('incident')),
   publication: (incidentId: Id) => request<T.PublicationDetail>('GET', `/api/incidents/${incidentId}/publication`),
   markPublic: (incidentId: Id, b: T.PublicationInput) => request<T.PublicationDetail>('PUT', `/api/incidents/${incidentId}/publication`, b),
@@ -121,10 +126,15 @@ export const api = {
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),
   createFacility: (b: { kind: T.Facility["kind"]; name: string; parentId?: Id | null; facilityTypeTermId?: Id | null }) =>
     request<unknown>('POST', '/api/facilities', b).then(one<T.Facility>('facility')),
+  patchFacility: (id: Id, b: { name?: string; parentId?: Id | null; overlayLabel?: string | null }) =>
+    request<unknown>('PATCH', `/api/facilities/${id}`, b).then(one<T.Facility>('facility')),
+  deleteFacility: (id: Id) => request<unknown>('DELETE', `/api/facilities/${id}`),
 
   persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),
   createPerson: (caseId: Id, b: T.PersonInput) => request<unknown>('POST', `/api/cases/${caseId}/persons`, b).then(one<T.Person>('person')),
+  patchPerson: (id: Id, b: Partial<Pick<T.PersonInput, 'role' | 'pseudonym' | 'positions'>> & { version?: number }) =>
+    request<unknown>('PATCH', `/api/persons/${id}`, b).then(one<T.Person>('person')),
 
   proceedings: (caseId: Id, q: T.ProceedingQuery = {}) =>
     request<{ proceedings: T.Proceeding[] }>('GET', `/api/cases/${caseId}/proceedings${qs({ ...q })}`).then((r) => r.proceedings),

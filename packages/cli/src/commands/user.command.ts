@@ -4,10 +4,12 @@ import { invalid } from '@custodia/core';
 import {
   createUser,
   displayNameSchema,
+  issuePasswordReset,
   otpauthUrl,
   PasswordHasher,
   passwordSchema,
   PgAccountsRepo,
+  resetTotp,
   SecretBox,
   SetupCode,
   usernameSchema,
@@ -89,6 +91,52 @@ export function registerUser(program: Command): void {
         if (opts.json) printJson(users);
         else for (const x of users) process.stdout.write(`${x.id}\t${x.username}\t${x.isAdmin ? 'admin' : 'user'}\t${x.totpEnabled ? 'totp' : 'no-totp'}${x.disabled ? '\tdisabled' : ''}\n`);
       });
+    });
+
+  user
+    .command('reset-totp')
+    .description(
+      "clear a user's TOTP second factor (a lost phone): every session of theirs ends; they set up TOTP again " +
+        '(at the next sign-in when it is required of them: administrators, or everyone under the policy); ledgered',
+    )
+    .requiredOption('--user <username>', 'the account')
+    .option('--json', 'machine-readable result')
+    .addHelpText('after', '\nExample: custodia user reset-totp --user ana')
+    .action(async (opts: { user: string; json?: boolean }) => {
+      await withVault(async (vault, cfg) => {
+        const r = await resetTotp({ db: vault.db, ledger: vault.ledger, accounts: new PgAccountsRepo(vault.db) }, opts.user, operator(cfg));
+        await vault.checkpoint();
+        if (opts.json) printJson(r);
+        else
+          process.stdout.write(
+            `${r.hadTotp ? 'Cleared the TOTP second factor of' : 'No TOTP second factor was set up for'} ${r.user.username}; ` +
+              `${r.sessionsEnded} session(s) ended. They set up TOTP again (at the next sign-in when it is required of them).\n`,
+          );
+      });
+      process.exitCode = EXIT.ok;
+    });
+
+  user
+    .command('reset-password')
+    .description(
+      'issue a one-time code (valid 24 hours) with which the user sets a new password on the sign-in page ("I have a reset code"); ' +
+        'the old password works until then; ledgered (never the code)',
+    )
+    .requiredOption('--user <username>', 'the account')
+    .option('--json', 'machine-readable result')
+    .addHelpText('after', '\nExample: custodia user reset-password --user ana   (give the printed code to ana by a safe channel)')
+    .action(async (opts: { user: string; json?: boolean }) => {
+      await withVault(async (vault, cfg) => {
+        const r = await issuePasswordReset({ db: vault.db, ledger: vault.ledger, accounts: new PgAccountsRepo(vault.db) }, opts.user, operator(cfg));
+        await vault.checkpoint();
+        if (opts.json) printJson({ user: r.user, code: r.code, expiresAt: r.expiresAt.toISOString() });
+        else
+          process.stdout.write(
+            `Password reset code for ${r.user.username} (once, until ${r.expiresAt.toISOString()}):\n  ${r.code}\n` +
+              `They enter it with a new password under "I have a reset code" on the sign-in page. A new code replaces this one.\n`,
+          );
+      });
+      process.exitCode = EXIT.ok;
     });
 
   user

@@ -28,6 +28,12 @@ export interface FacilityChange {
   overlayLabel?: string | null;
 }
 
+export interface FacilityUses {
+  'nodes under it': number;
+  'person positions': number;
+  incidents: number;
+}
+
 export interface FacilityRepo {
   facilities(): Promise<Facility[]>;
   facility(id: number): Promise<Facility | null>;
@@ -35,6 +41,9 @@ export interface FacilityRepo {
   camerasByLabel(norm: string): Promise<Facility[]>;
   createFacility(f: NewFacility & { overlayLabelNorm: string | null }, actor: string, note: (id: number) => LedgerNote): Promise<Facility>;
   updateFacility(id: number, change: FacilityChange & { overlayLabelNorm?: string | null }, actor: string, note: LedgerNote): Promise<Facility>;
+  /** How many of each thing refer to the node (nodes under it, positions, incidents). */
+  facilityUses(id: number): Promise<FacilityUses>;
+  deleteFacility(id: number, actor: string, note: LedgerNote): Promise<void>;
 }
 
 /** Which kinds may hold which: cameras may hang off a facility directly when it has no units. */

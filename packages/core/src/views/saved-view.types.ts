@@ -14,4 +14,5 @@ export interface SavedViewRepo {
   /** Saves under the name, replacing the user's view of the same name. */
   saveView(v: Omit<SavedView, 'id' | 'createdAt'>): Promise<SavedView>;
   deleteView(id: number): Promise<void>;
+  renameView(id: number, name: string): Promise<SavedView>;
 }

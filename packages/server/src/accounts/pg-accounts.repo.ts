@@ -149,6 +149,31 @@ export class PgAccountsRepo {
     );
   }
 
+  /** A password reset code's SHA-256 and expiry (replacing an earlier one). */
+  async setPasswordReset(tx: Queryable, id: number, sha256: Buffer, expiresAt: Date): Promise<void> {
+    await tx.query('UPDATE users SET password_reset_sha256 = $2, password_reset_expires_at = $3, updated_at = now() WHERE id = $1', [id, sha256, expiresAt]);
+  }
+
+  async passwordReset(id: number): Promise<{ sha256: Buffer; expiresAt: Date } | null> {
+    const r = await this.db.query<{ h: Buffer | null; e: Date | null }>('SELECT password_reset_sha256 AS h, password_reset_expires_at AS e FROM users WHERE id = $1', [id]);
+    const row = r.rows[0];
+    return row?.h && row.e ? { sha256: Buffer.from(row.h), expiresAt: new Date(row.e) } : null;
+  }
+
+  /** Spends the code if it is still the one given; false if it was used (or replaced) meanwhile. */
+  async takePasswordReset(tx: Queryable, id: number, sha256: Buffer): Promise<boolean> {
+    const r = await tx.query(
+      'UPDATE users SET password_reset_sha256 = NULL, password_reset_expires_at = NULL WHERE id = $1 AND password_reset_sha256 = $2 RETURNING id',
+      [id, sha256],
+    );
+    return r.rows.length === 1;
+  }
+
+  /** Forgets the second factor (confirmed and pending): the user enrols again. */
+  async clearTotp(tx: Queryable, id: number): Promise<void> {
+    await tx.query('UPDATE users SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_last_step = NULL, updated_at = now() WHERE id = $1', [id]);
+  }
+
   /**
    * Records `step` as used, only if it is later than the last used one: the same code (or an
    * earlier one) is refused even when two requests race.

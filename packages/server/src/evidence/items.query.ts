@@ -1,6 +1,7 @@
 import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
+import { allTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
 export interface SearchSources {
@@ -38,9 +39,50 @@ const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSO
 
 /**
  * The items of a case with filters, full-text search, sort, keyset pagination and facet counts
- * over the whole filtered set. Reads `item_index` (one row per item, kept by triggers) and
- * `search_docs` (documents of every source, kept by triggers).
+ * over the whole filtered set (estimated for a search matching more than SEARCH_EXACT items).
+ * Reads `item_index` (one row per item, kept by triggers) and `item_search` (one merged search
+ * document per item, kept by triggers from `search_docs`).
  */
+/** A broad search's page walks at most about this many items of the case; else every match is listed. */
+const WALK_MAX = 5000;
+/** Fewer sampled matches than this (after the filters) are too few to estimate counts from. */
+const SAMPLE_MIN = 100;
+
+interface Facets {
+  facets: ItemsPage['facets'];
+  total: number;
+}
+
+/** Facet counts (GROUPING SETS over the index's facet columns) and tag counts of the filtered items. */
+async function countFacets(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
+  const facets = db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; g: number; n: number }>(
+    `SELECT kind, status, camera, has, dup, review, GROUPING(kind, status, camera, has, dup, review) AS g, count(*)::int AS n
+     FROM (SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review
+           FROM item_index i WHERE ${filter}) f
+     GROUP BY GROUPING SETS ((kind), (status), (camera), (has), (dup), (review), ())`,
+    params,
+  );
+  const tags = db.query<{ t: number; n: number }>(
+    `SELECT t, count(*)::int AS n FROM item_index i CROSS JOIN LATERAL unnest(i.tags) AS t WHERE ${filter} AND i.tags <> '{}' GROUP BY t`,
+    params,
+  );
+  const [fr, tr] = await Promise.all([facets, tags]);
+  const out: ItemsPage['facets'] = { kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} };
+  let total = 0;
+  // GROUPING bits, leftmost argument highest: 0b011111 = grouped by kind only, and so on.
+  for (const r of fr.rows) {
+    if (r.g === 0b111111) total = r.n;
+    else if (r.g === 0b011111) out.kind[r.kind ?? ''] = r.n;
+    else if (r.g === 0b101111) out.status[r.status ?? ''] = r.n;
+    else if (r.g === 0b110111) out.camera[r.camera ?? '(unknown)'] = r.n;
+    else if (r.g === 0b111011) out.hasActivity[String(r.has)] = r.n;
+    else if (r.g === 0b111101) out.duplicate[String(r.dup)] = r.n;
+    else if (r.g === 0b111110) out.review[r.review ?? 'none'] = r.n;
+  }
+  for (const r of tr.rows) out.tag[String(r.t)] = r.n;
+  return { facets: out, total };
+}
+
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
   const params: unknown[] = [caseId];
   const p = (v: unknown): string => {
@@ -48,17 +90,6 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     return `$${params.length}`;
   };
   const where: string[] = ['i.case_id = $1'];
-  // Every source (paths, annotation notes, incident texts, OCR) writes its documents to search_docs.
-  // The matching item ids are fetched first, through the GIN index, and passed as an array: left to
-  // itself the planner walked the items in sort order testing each one's documents, or hashed the
-  // whole case, for a handful of matches.
-  if (q.q) {
-    const hits = await db.query<{ item_id: number }>(
-      'SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2)',
-      [caseId, q.q],
-    );
-    where.push(`i.item_id = ANY(${p(hits.rows.map((r) => r.item_id))}::bigint[])`);
-  }
   if (q.kind?.length) where.push(`i.kind = ANY(${p(q.kind)}::text[])`);
   if (q.status?.length) where.push(`i.status = ANY(${p(q.status)}::text[])`);
   if (q.camera?.length) where.push(`i.camera = ANY(${p(q.camera)}::text[])`);
@@ -77,6 +108,41 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   else if (q.duplicateGroup) where.push(`i.duplicate_group = ${p(q.duplicateGroup)}`);
   if (q.tag?.length) where.push(`i.tags && ${p(q.tag)}::bigint[]`);
   if (q.review?.length) where.push(`i.review_state = ANY(${p(q.review)}::text[])`);
+  // Full text last: its one parameter comes after the filters' (the facet counts of a broad search
+  // put their sample there). Every source (paths, annotation notes, incident texts, OCR) writes its
+  // documents to search_docs, merged per item into item_search (migration 028). The matching ids
+  // are read first, through the GIN index (left to itself the planner walked the items in sort
+  // order testing each, or hashed the whole case, for a handful of matches); see textMatches.
+  const baseFilter = where.join(' AND ');
+  const baseParams = params.length;
+  let text: TextMatches | null = null;
+  let facetsOf: Promise<Facets> | null = null;
+  if (q.q) {
+    text = await textMatches(db, caseId, q.q);
+    if (text.exact) where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
+    else {
+      // Counted over the sample when it holds enough matches (after the filters) to estimate from;
+      // the page then walks the case in sort order, testing each item, when matches are dense
+      // enough to meet `limit` of them soon; else every match is listed.
+      facetsOf = countFacets(db, `${baseFilter} AND i.item_id = ANY($${baseParams + 1}::bigint[])`, [...params, text.sampleIds]);
+      const inSample = (await facetsOf).total;
+      if (inSample < SAMPLE_MIN) {
+        // Filters leave too few to estimate from: every match, counted exactly.
+        text = { exact: true, ids: await allTextMatches(db, caseId, q.q) };
+        facetsOf = null;
+        where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
+      } else {
+        // Only an indexed order can be walked (path, id); any other sort would test every item first.
+        const indexed = /^-?(path|id)$/.test(q.sort);
+        const walk = indexed && (q.limit * text.caseItems) / (inSample * text.scale) <= WALK_MAX;
+        where.push(
+          walk
+            ? `EXISTS (SELECT 1 FROM item_search s WHERE s.item_id = i.item_id AND s.tsv @@ custodia_search_query(${p(q.q)}))`
+            : `i.item_id = ANY(${p(await allTextMatches(db, caseId, q.q))}::bigint[])`,
+        );
+      }
+    }
+  }
   const filter = where.join(' AND ');
   const filterParams = params.length;
 
@@ -112,33 +178,16 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
      ORDER BY ${sort.expr} ${dir}, i.item_id ${dir} LIMIT ${limit}`,
     params,
   );
-  const fparams = params.slice(0, filterParams);
-  const facets = db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; g: number; n: number }>(
-    `SELECT kind, status, camera, has, dup, review, GROUPING(kind, status, camera, has, dup, review) AS g, count(*)::int AS n
-     FROM (SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review
-           FROM item_index i WHERE ${filter}) f
-     GROUP BY GROUPING SETS ((kind), (status), (camera), (has), (dup), (review), ())`,
-    fparams,
-  );
-  const tags = db.query<{ t: number; n: number }>(
-    `SELECT t, count(*)::int AS n FROM item_index i CROSS JOIN LATERAL unnest(i.tags) AS t WHERE ${filter} AND i.tags <> '{}' GROUP BY t`,
-    fparams,
-  );
-  const [pr, fr, tr] = await Promise.all([page, facets, tags]);
-
-  const out: ItemsPage['facets'] = { kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} };
-  let total = 0;
-  // GROUPING bits, leftmost argument highest: 0b011111 = grouped by kind only, and so on.
-  for (const r of fr.rows) {
-    if (r.g === 0b111111) total = r.n;
-    else if (r.g === 0b011111) out.kind[r.kind ?? ''] = r.n;
-    else if (r.g === 0b101111) out.status[r.status ?? ''] = r.n;
-    else if (r.g === 0b110111) out.camera[r.camera ?? '(unknown)'] = r.n;
-    else if (r.g === 0b111011) out.hasActivity[String(r.has)] = r.n;
-    else if (r.g === 0b111101) out.duplicate[String(r.dup)] = r.n;
-    else if (r.g === 0b111110) out.review[r.review ?? 'none'] = r.n;
+  const [pr, counted] = await Promise.all([page, facetsOf ?? countFacets(db, filter, params.slice(0, filterParams))]);
+  const { facets: out } = counted;
+  let total = counted.total;
+  const estimated = text !== null && !text.exact;
+  if (text && !text.exact) {
+    // Scaled up from the sample. Without other filters the total is the estimated number of matches.
+    const up = (n: number) => Math.round(n * text.scale);
+    for (const f of Object.values(out)) for (const k of Object.keys(f)) f[k] = up(f[k]!);
+    total = baseFilter === 'i.case_id = $1' ? text.matches : up(total);
   }
-  for (const r of tr.rows) out.tag[String(r.t)] = r.n;
 
   const rows = pr.rows.slice(0, q.limit);
   const last = pr.rows.length > q.limit ? rows[rows.length - 1] : undefined;
@@ -159,5 +208,5 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     tags: (r.tags ?? []).map(Number),
     reviewState: r.review_state,
   }));
-  return { items, facets: out, total, nextCursor: last ? encodeCursor(last.sort_key, last.item_id) : null };
+  return { items, facets: out, total, estimated, nextCursor: last ? encodeCursor(last.sort_key, last.item_id) : null };
 }

@@ -52,6 +52,11 @@ export const itemsPageSchema = z.object({
   /** Counts over the whole filtered set (every filter applied), per facet value. */
   facets: z.object({ kind: counts, status: counts, camera: counts, hasActivity: counts, duplicate: counts, tag: counts, review: counts }),
   total: z.number().int(),
+  /**
+   * True when the words match more than 2,000 items: the facet counts (and, with other filters, the
+   * total) are then estimated from an even sample of the matches, not counted one by one.
+   */
+  estimated: z.boolean(),
   nextCursor: z.string().nullable(),
 });
 export type ItemsPage = z.output<typeof itemsPageSchema>;

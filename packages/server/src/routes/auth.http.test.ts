@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DB_KINDS } from '@custodia/store/testing';
 import { startTestServer, totpNow, TEST_PASSWORD, type TestServer } from '../testing/test-server.js';
+import { PgAccountsRepo } from '../accounts/pg-accounts.repo.js';
+import { issuePasswordReset } from '../accounts/password-reset.use-case.js';
 
 const actions = async (s: TestServer) =>
   (await s.vault.db.query<{ entry: string }>('SELECT entry FROM ledger_entries ORDER BY seq')).rows.map((r) => JSON.parse(r.entry) as { actor: string; action: string });
@@ -70,6 +72,39 @@ for (const kind of DB_KINDS) {
       assert.equal(me.body.user.username, 'ana');
       assert.equal(me.body.restricted, false);
       assert.ok((await actions(s)).some((e) => e.action === 'signed-in' && e.actor === 'user:ana'));
+    });
+
+    test('password reset: a one-time code from the server machine sets a new password and ends the sessions', async () => {
+      await s.addUser({ username: 'pavel' });
+      const old = s.client();
+      await old.signIn('pavel');
+      const deps = { db: s.vault.db, ledger: s.vault.ledger, accounts: new PgAccountsRepo(s.vault.db) };
+      await assert.rejects(issuePasswordReset(deps, 'nobody', 'operator'), { code: 'NotFound' });
+      const { code } = await issuePasswordReset(deps, 'pavel', 'operator');
+      assert.match(code, /^[2-9A-Z]{4}(-[2-9A-Z]{4}){3}$/);
+      const c = s.client();
+      const next = 'a brand new passphrase';
+      const wrong = await c.json('POST', '/api/password-reset', { username: 'pavel', code: 'AAAA-BBBB-CCCC-DDDD', password: next });
+      assert.equal(wrong.status, 403);
+      assert.equal(wrong.body.error.where, 'body.code');
+      const unknown = await c.json('POST', '/api/password-reset', { username: 'nobody', code, password: next });
+      assert.deepEqual({ ...unknown.body.error, requestId: 0 }, { ...wrong.body.error, requestId: 0 });
+      const weak = await c.json('POST', '/api/password-reset', { username: 'pavel', code, password: 'short' });
+      assert.equal(weak.status, 400);
+      assert.equal(weak.body.error.where, 'body.password');
+      // The old password works until the code is used.
+      assert.equal((await s.client().json('POST', '/api/session', { username: 'pavel', password: TEST_PASSWORD })).status, 200);
+      const ok = await c.json('POST', '/api/password-reset', { username: 'pavel', code: code.toLowerCase(), password: next });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal((await old.json('GET', '/api/session')).status, 401, 'the old session ended');
+      assert.equal((await c.json('POST', '/api/password-reset', { username: 'pavel', code, password: 'yet another passphrase' })).status, 403, 'a code works once');
+      assert.equal((await s.client().json('POST', '/api/session', { username: 'pavel', password: TEST_PASSWORD })).status, 401);
+      assert.equal((await s.client().json('POST', '/api/session', { username: 'pavel', password: next })).status, 200);
+      const log = await actions(s);
+      assert.ok(log.some((e) => e.action === 'password-reset-issued' && e.actor === 'operator'));
+      assert.ok(log.some((e) => e.action === 'password-reset' && e.actor === 'user:pavel'));
+      const raw = (await s.vault.db.query<{ entry: string }>('SELECT entry FROM ledger_entries')).rows.map((r) => r.entry).join('\n');
+      assert.ok(!raw.includes(code) && !raw.includes(next), 'neither the code nor the password is in the ledger');
     });
 
     test('throttling per username: locked after N failures, even with the right password', async () => {

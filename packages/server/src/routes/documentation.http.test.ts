@@ -52,6 +52,25 @@ for (const kind of DB_KINDS) {
       assert.equal((await as.ana.json('POST', '/api/facilities', { kind: 'region', name: 'x' })).status, 403);
       const m = await as.olga.json('GET', `/api/facilities/match-camera?label=${encodeURIComponent('kamepa 3')}`);
       assert.equal(m.body.camera.id, cam.body.facility.id);
+      // Deleting: refused while something is under it (409, saying what), allowed for an unused node; ledgered.
+      assert.equal((await as.ana.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 403);
+      const inUse = await as.cora.json('DELETE', `/api/facilities/${colony.body.facility.id}`);
+      assert.equal(inUse.status, 409);
+      assert.match(inUse.body.error.message, /1 nodes under it/);
+      assert.equal((await as.cora.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 200);
+      assert.equal((await as.cora.json('DELETE', `/api/facilities/${cam.body.facility.id}`)).status, 404);
+      const left = (await as.olga.json('GET', '/api/facilities')).body.facilities.map((f: { id: number }) => f.id);
+      assert.ok(!left.includes(cam.body.facility.id) && left.includes(colony.body.facility.id));
+      // A facility where a person held a position stays.
+      const sizo = await as.cora.json('POST', '/api/facilities', { kind: 'facility', name: 'СИЗО-2', parentId: region.body.facility.id });
+      const guard = await as.ana.json('POST', `/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Guard S-2', positions: [{ facilityId: sizo.body.facility.id, title: 'Duty officer' }] });
+      assert.equal(guard.status, 201, JSON.stringify(guard.body));
+      const held = await as.cora.json('DELETE', `/api/facilities/${sizo.body.facility.id}`);
+      assert.equal(held.status, 409);
+      assert.match(held.body.error.message, /1 person positions/);
+      const deleted = await s.vault.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE entry::jsonb->>'action' = 'facility-deleted'");
+      assert.equal(deleted.rows.length, 1);
+      assert.equal(JSON.parse(deleted.rows[0]!.entry).details.name, 'Cam 3');
     });
 
     test('protected identities: absent from every response without the grant, including search and the ledger view', async () => {
@@ -112,6 +131,17 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(inc.body.incident.allowedActions, ['submit']);
       const seg = await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: items[1]!.id, startSec: 3, endSec: 11, annotationId: a.body.annotation.id });
       assert.equal(seg.status, 201, JSON.stringify(seg.body));
+      // A segment linked by mistake is removed again; a removal based on a stale version is refused.
+      const extra = await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: items[0]!.id, startSec: 0, endSec: 2 });
+      assert.equal(extra.status, 201, JSON.stringify(extra.body));
+      const stale = await as.ana.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=1`);
+      assert.equal(stale.status, 409);
+      assert.equal(stale.body.error.where, 'version');
+      const now = (await as.ana.json('GET', `/api/incidents/${id}`)).body.incident.version;
+      assert.equal((await as.olga.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=${now}`)).status, 403);
+      const removed = await as.ana.json('DELETE', `/api/incidents/${id}/segments/${extra.body.segment.id}?version=${now}`);
+      assert.equal(removed.status, 200, JSON.stringify(removed.body));
+      assert.deepEqual(removed.body.incident.segments.map((x: { id: number }) => x.id), [seg.body.segment.id]);
       assert.equal((await as.olga.json('PATCH', `/api/incidents/${id}`, { title: 'x' })).status, 403);
       assert.equal((await as.ana.json('POST', `/api/incidents/${id}/review`, { action: 'submit' })).body.incident.status, 'in-review');
       assert.equal((await as.ana.json('POST', `/api/incidents/${id}/review`, { action: 'verify', checklist: done, confidence: 'high' })).status, 403);
@@ -132,7 +162,7 @@ for (const kind of DB_KINDS) {
 
       const ledger = await as.olga.json('GET', `/api/cases/${caseId}/ledger?limit=100`);
       const who = ledger.body.entries.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`);
-      for (const line of ['user:ana annotation-created', 'user:ana annotation-changed', 'user:ana incident-created', 'user:ana incident-evidence-added', 'user:ana incident-submitted', 'user:rita incident-verified']) {
+      for (const line of ['user:ana annotation-created', 'user:ana annotation-changed', 'user:ana incident-created', 'user:ana incident-evidence-added', 'user:ana incident-evidence-removed', 'user:ana incident-submitted', 'user:rita incident-verified']) {
         assert.ok(who.includes(line), `${line} in ${who.join(', ')}`);
       }
       const verifiedEntry = ledger.body.entries.find((e: { action: string }) => e.action === 'incident-verified');
@@ -153,6 +183,14 @@ for (const kind of DB_KINDS) {
       assert.equal(v.status, 201, JSON.stringify(v.body));
       assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/views`)).body.views.map((x: { name: string }) => x.name), ['Active, cam 2']);
       assert.deepEqual((await as.ana.json('GET', `/api/cases/${caseId}/views`)).body.views, []);
+      assert.equal((await as.ana.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'mine now' })).status, 404);
+      const other = await as.olga.json('POST', `/api/cases/${caseId}/views`, { name: 'Other', query: {} });
+      assert.equal((await as.olga.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'Other' })).status, 409);
+      const renamed = await as.olga.json('PATCH', `/api/views/${v.body.view.id}`, { name: 'Active on camera 2' });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.deepEqual(renamed.body.view.query, { hasActivity: true, camera: 'cam2' });
+      assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/views`)).body.views.map((x: { name: string }) => x.name), ['Active on camera 2', 'Other']);
+      assert.equal((await as.olga.json('DELETE', `/api/views/${other.body.view.id}`)).status, 200);
       assert.equal((await as.ana.json('DELETE', `/api/views/${v.body.view.id}`)).status, 404);
       assert.equal((await as.olga.json('DELETE', `/api/views/${v.body.view.id}`)).status, 200);
     });

@@ -1,4 +1,4 @@
-import { createFacility, listFacilities, matchCamera, updateFacility } from '@custodia/core';
+import { createFacility, deleteFacility, listFacilities, matchCamera, updateFacility } from '@custodia/core';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -41,5 +41,17 @@ export function registerFacilityRoutes(app: ServerApp, deps: AppDeps): void {
       params: z.object({ facilityId: idParam }), body: facilityChangeSchema, response: z.object({ facility: facilitySchema }),
     },
     async (_c, { params, body, auth }) => ({ facility: await updateFacility(repos, callerOf(deps, auth), params.facilityId, stripUndefined(body)) }),
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'delete', path: '/api/facilities/:facilityId', summary: 'Delete a facility node nothing refers to (409 with what uses it otherwise; coordinators and administrators); ledgered', tags: ['facilities'],
+      params: z.object({ facilityId: idParam }), response: z.object({ ok: z.literal(true) }),
+    },
+    async (_c, { params, auth }) => {
+      await deleteFacility(repos, callerOf(deps, auth), params.facilityId);
+      return { ok: true as const };
+    },
   );
 }

@@ -84,12 +84,13 @@ export function registerIncidentRoutes(app: ServerApp, deps: AppDeps): void {
     app,
     deps,
     {
-      method: 'delete', path: '/api/incidents/:incidentId/segments/:segmentId', summary: 'Unlink an evidence segment from an unreviewed incident; ledgered', tags: ['incidents'],
-      params: z.object({ incidentId: idParam, segmentId: idParam }), response: z.object({ incident: incidentDetailSchema }),
+      method: 'delete', path: '/api/incidents/:incidentId/segments/:segmentId', summary: 'Unlink an evidence segment from an unreviewed incident (send version to refuse a stale edit); ledgered', tags: ['incidents'],
+      params: z.object({ incidentId: idParam, segmentId: idParam }), query: z.object({ version: z.coerce.number().int().positive().optional() }),
+      response: z.object({ incident: incidentDetailSchema }),
     },
-    async (_c, { params, auth }) => {
+    async (_c, { params, query, auth }) => {
       const caller = callerOf(deps, auth);
-      await removeSegment(repos, caller, params.incidentId, params.segmentId);
+      await removeSegment(repos, caller, params.incidentId, params.segmentId, query.version);
       return { incident: await detail(caller, params.incidentId) };
     },
   );

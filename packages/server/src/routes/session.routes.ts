@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
-import { actorOf } from '../accounts/account.types.js';
+import { actorOf, passwordSchema } from '../accounts/account.types.js';
+import { redeemPasswordReset } from '../accounts/password-reset.use-case.js';
 import { signIn } from '../accounts/sign-in.use-case.js';
 import { requireSession } from '../auth/access.js';
 import { defineRoute } from '../http/define-route.js';
@@ -78,6 +79,24 @@ export function registerSessionRoutes(app: ServerApp, deps: AppDeps): void {
       });
       clearSessionCookie(c);
       return { revoked };
+    },
+  );
+
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'post',
+      path: '/api/password-reset',
+      summary: 'Set a new password with the one-time reset code an administrator issued (custodia user reset-password); ends every session of the user',
+      tags: ['auth'],
+      auth: 'public',
+      body: z.object({ username: z.string().min(1).max(64), code: z.string().min(1).max(100), password: passwordSchema }),
+      response: okResponse,
+    },
+    async (_c, { body }) => {
+      await redeemPasswordReset(deps, body);
+      return { ok: true as const };
     },
   );
 }

@@ -1,4 +1,4 @@
-import { deleteView, listViews, saveView } from '@custodia/core';
+import { deleteView, listViews, renameView, saveView } from '@custodia/core';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -36,5 +36,14 @@ export function registerViewRoutes(app: ServerApp, deps: AppDeps): void {
       await deleteView(views, callerOf(deps, auth), params.viewId);
       return { ok: true as const };
     },
+  );
+  defineRoute(
+    app,
+    deps,
+    {
+      method: 'patch', path: '/api/views/:viewId', summary: 'Rename one of the caller\'s saved views (409 if they have one of that name)', tags: ['views'],
+      params: z.object({ viewId: idParam }), body: z.object({ name: z.string().trim().min(1).max(200) }), response: z.object({ view: savedViewSchema }),
+    },
+    async (_c, { params, body, auth }) => ({ view: savedViewOut(await renameView(views, callerOf(deps, auth), params.viewId, body.name)) }),
   );
 }

@@ -178,11 +178,18 @@ for (const kind of DB_KINDS) {
         await w.db.query('UPDATE annotation_versions SET note = $1 WHERE annotation_id = $2 AND version = 2', [b.note, a.id]);
         await w.db.exec('ALTER TABLE annotation_versions ENABLE TRIGGER annotation_versions_append_only');
 
-        // The items browser's index follows: notes are search documents of their item; tags are the live annotations' terms.
-        const itemsFound = async (q: string) =>
-          (await w.db.query<{ item_id: number }>(
-            `SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2)`, [w.caseId, q],
-          )).rows.map((r) => r.item_id);
+        // The items browser's index follows: notes are search documents of their item, merged into
+        // the item's one search document (what the items browser searches); tags are the live annotations' terms.
+        const itemsFound = async (q: string) => {
+          const merged = (await w.db.query<{ item_id: number }>(
+            `SELECT item_id FROM item_search WHERE case_id = $1 AND tsv @@ custodia_search_query($2) ORDER BY item_id`, [w.caseId, q],
+          )).rows.map((r) => Number(r.item_id));
+          const perSource = (await w.db.query<{ item_id: number }>(
+            `SELECT DISTINCT item_id FROM search_docs WHERE case_id = $1 AND tsv @@ custodia_search_query($2) ORDER BY item_id`, [w.caseId, q],
+          )).rows.map((r) => Number(r.item_id));
+          assert.deepEqual(merged, perSource, `merged and per-source documents agree on "${q}"`);
+          return merged;
+        };
         assert.deepEqual(await itemsFound('prisoners'), [item.id]); // English stem of "prisoner"
         assert.deepEqual(await itemsFound('стены'), []); // the current version no longer says it
         assert.deepEqual(await itemsFound('охранники'), []); // Russian stem of «Охранник», but that annotation was deleted
@@ -211,6 +218,17 @@ for (const kind of DB_KINDS) {
         assert.deepEqual((await caseLedger(deps.ledgerView, w.as.olga, w.caseId, { limit: 2, before: view[1]!.seq })).map((e) => e.seq), [view[2]!.seq, view[3]!.seq]);
         assert.deepEqual((await caseLedger(deps.ledgerView, w.as.olga, w.caseId, { actor: 'user:bob' })).map((e) => e.action), ['annotation-changed']);
         await assert.rejects(caseLedger(deps.ledgerView, w.as.stranger, w.caseId), { code: 'NotFound' });
+
+        // A note edited or deleted leaves the item's merged search document at once.
+        assert.ok((await itemsFound('prisoners')).includes(item.id));
+        const third = await createAnnotation(deps, w.as.alice, item.id, { ...base, startSec: 60, endSec: 65, note: 'Электрошокер в руке охранника' });
+        assert.deepEqual(await itemsFound('электрошокер'), [item.id]);
+        const third2 = await updateAnnotation(deps, w.as.alice, third.id, { note: 'Дубинка в руке охранника' }, 1);
+        assert.deepEqual(await itemsFound('электрошокер'), []);
+        assert.deepEqual(await itemsFound('дубинкой'), [item.id]);
+        await deleteAnnotation(deps, w.as.alice, third2.id);
+        assert.deepEqual(await itemsFound('дубинкой'), []);
+        assert.deepEqual(await itemsFound('prisoners'), [item.id]);
       }));
   });
 }

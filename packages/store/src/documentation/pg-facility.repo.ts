@@ -1,4 +1,4 @@
-import { notFound, type Facility, type FacilityChange, type FacilityKind, type FacilityRepo, type LedgerNote, type NewFacility } from '@custodia/core';
+import { conflict, notFound, type Facility, type FacilityChange, type FacilityKind, type FacilityRepo, type FacilityUses, type LedgerNote, type NewFacility } from '@custodia/core';
 import type { Db } from '../db/db.js';
 import type { PgLedger } from '../repo/pg-ledger.repo.js';
 
@@ -78,6 +78,34 @@ export class PgFacilityRepo implements FacilityRepo {
       if (!r.rows[0]) throw notFound(`no facility ${id}`);
       await this.ledger.append(tx, { actor, ...note });
       return toFacility(r.rows[0]);
+    });
+  }
+
+  async facilityUses(id: number): Promise<FacilityUses> {
+    const r = await this.db.query<{ nodes: number; positions: number; incidents: number }>(
+      `SELECT (SELECT count(*) FROM facilities WHERE parent_id = $1)::int AS nodes,
+              (SELECT count(*) FROM person_positions WHERE facility_id = $1)::int AS positions,
+              -- An incident that named it in any version (its history must keep resolving).
+              (SELECT count(*) FROM incidents i WHERE i.facility_id = $1 OR i.camera_id = $1 OR EXISTS (
+                 SELECT 1 FROM incident_versions v WHERE v.incident_id = i.id
+                   AND (v.content->>'facilityId' = $1::text OR v.content->>'cameraId' = $1::text)))::int AS incidents`,
+      [id],
+    );
+    const u = r.rows[0]!;
+    return { 'nodes under it': u.nodes, 'person positions': u.positions, incidents: u.incidents };
+  }
+
+  async deleteFacility(id: number, actor: string, note: LedgerNote): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      try {
+        const r = await tx.query('DELETE FROM facilities WHERE id = $1 RETURNING id', [id]);
+        if (!r.rows[0]) throw notFound(`no facility ${id}`);
+      } catch (e) {
+        // Something came to refer to it since it was checked (a foreign key says so).
+        if ((e as { code?: string }).code === '23503') throw conflict(`facility ${id} is in use: rename or move it instead`, { where: 'facility' });
+        throw e;
+      }
+      await this.ledger.append(tx, { actor, ...note });
     });
   }
 }

@@ -33,6 +33,11 @@ export class PgSavedViewRepo implements SavedViewRepo {
     return toView(r.rows[0]!);
   }
 
+  async renameView(id: number, name: string): Promise<SavedView> {
+    const r = await this.db.query<ViewRow>('UPDATE saved_views SET name = $2 WHERE id = $1 RETURNING *', [id, name]);
+    return toView(r.rows[0]!);
+  }
+
   async deleteView(id: number): Promise<void> {
     await this.db.query('DELETE FROM saved_views WHERE id = $1', [id]);
   }

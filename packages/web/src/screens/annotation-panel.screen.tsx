@@ -1,4 +1,5 @@
-// Marks a time range on the item, tags it with taxonomy terms, links persons and an incident.
+// Marks a time range on the item, tags it with taxonomy terms, links persons and an incident; edits
+// (a new version, the old kept) and deletes annotations. Every change is ledgered by the server.
 import { useState } from 'react';
 import { api } from '../api.js';
 import type { Annotation, Id, Term } from '../api-types.js';
@@ -35,15 +36,61 @@ export function AnnotationPanel(p: {
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const ill = (terms.data ?? []).filter((x) => x.kind === 'ill-treatment');
+  // The annotation being edited (the form then saves a new version of it), or null for a new one.
+  const [editing, setEditing] = useState<Annotation | null>(null);
+  // Retired terms are offered no more, except where they already tag this annotation.
+  const ill = (terms.data ?? []).filter((x) => x.kind === 'ill-treatment' && (!x.archived || termIds.includes(x.id)));
   const byId = new Map((terms.data ?? []).map((x) => [String(x.id), x]));
   const valid = p.markIn !== null && p.markOut !== null && p.markOut > p.markIn;
+
+  function reset() {
+    setEditing(null);
+    setTermIds([]);
+    setPersonIds([]);
+    setIncidentId('');
+    setNote('');
+    p.setMarkIn(null);
+    p.setMarkOut(null);
+  }
+
+  function startEdit(a: Annotation) {
+    setError(null);
+    setEditing(a);
+    setTermIds(a.termIds);
+    setPersonIds(a.personIds ?? []);
+    setIncidentId(a.incidentId ? String(a.incidentId) : '');
+    setNote(a.note ?? '');
+    p.setMarkIn(a.startSec);
+    p.setMarkOut(a.endSec);
+    p.onSeek(a.startSec);
+  }
+
+  async function remove(a: Annotation) {
+    if (!confirm(t('ann.confirmDelete'))) return;
+    setError(null);
+    try {
+      await api.deleteAnnotation(a.id, a.version);
+      if (editing?.id === a.id) reset();
+      p.onSaved();
+    } catch (e) {
+      setError(e);
+    }
+  }
 
   async function save(newIncident: boolean) {
     if (!valid) return setError(new Error(t('ann.invalidRange')));
     setBusy(true);
     setError(null);
     try {
+      if (editing) {
+        await api.patchAnnotation(editing.id, {
+          startSec: p.markIn!, endSec: p.markOut!, termIds, personIds, incidentId: incidentId ? Number(incidentId) : null, note,
+          ...(editing.version !== undefined ? { version: editing.version } : {}),
+        });
+        reset();
+        p.onSaved();
+        return;
+      }
       let inc: Id | null = incidentId ? Number(incidentId) : null;
       if (newIncident) {
         // The segment's time by the overlay clock (or the file's metadata) when known; else the analyst sets it.
@@ -90,11 +137,22 @@ export function AnnotationPanel(p: {
             {a.termIds.map((id) => <Pill key={id} tone="info">{termLabel(byId.get(String(id)), locale)}</Pill>)}
             {a.incidentId && <a href={href.incident(p.caseId, a.incidentId)} className="small">{t('ann.incident')}</a>}
             {a.note && <p className="ann-note">{a.note}</p>}
+            {!p.readOnly && (
+              <span className="row-actions">
+                <button type="button" className="link small" onClick={() => startEdit(a)} aria-label={t('ann.edit')} data-testid="annotation-edit">{t('common.edit')}</button>
+                <button type="button" className="link small danger-link" onClick={() => void remove(a)} aria-label={t('ann.delete')} data-testid="annotation-delete">{t('common.delete')}</button>
+              </span>
+            )}
           </li>
         ))}
       </ul>
       {!p.readOnly && (
         <form className="stack ann-form" onSubmit={(e) => (e.preventDefault(), void save(false))} data-testid="annotation-form">
+          {editing && (
+            <p className="note" data-testid="annotation-editing">
+              {t('ann.editing', { start: formatClock(editing.startSec, true), end: formatClock(editing.endSec, true) })}
+            </p>
+          )}
           <div className="row">
             <button type="button" className="secondary" onClick={() => p.setMarkIn(p.current())}>{t('ann.setIn')}</button>
             <span className="timecode" data-testid="mark-in">{t('ann.in')}: {formatClock(p.markIn, true)}</span>
@@ -118,8 +176,12 @@ export function AnnotationPanel(p: {
           </label>
           <ErrorNote error={error ?? terms.error} />
           <div className="row">
-            <button type="submit" disabled={busy || !valid}>{t('ann.save')}</button>
-            <button type="button" className="secondary" disabled={busy || !valid} onClick={() => void save(true)}>{t('ann.newIncident')}</button>
+            <button type="submit" disabled={busy || !valid}>{editing ? t('ann.update') : t('ann.save')}</button>
+            {editing ? (
+              <button type="button" className="secondary" disabled={busy} onClick={reset}>{t('common.cancel')}</button>
+            ) : (
+              <button type="button" className="secondary" disabled={busy || !valid} onClick={() => void save(true)}>{t('ann.newIncident')}</button>
+            )}
           </div>
         </form>
       )}

@@ -1,4 +1,5 @@
-// Sign-in (password, then the TOTP step when asked), first-run setup, and TOTP enrolment.
+// Sign-in (password, then the TOTP step when asked), a new password with a reset code, first-run
+// setup, and TOTP enrolment.
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.js';
 import type { SessionInfo } from '../api-types.js';
@@ -43,6 +44,10 @@ export function SignInScreen({ onSignedIn, initialUsername }: { onSignedIn: (s: 
   const [step, setStep] = useState<'password' | 'totp'>('password');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [resetting, setResetting] = useState(false);
+  const [resetDone, setResetDone] = useState(false);
+
+  if (resetting) return <PasswordResetForm initialUsername={username} onDone={(u) => (setUsername(u), setPassword(''), setResetting(false), setResetDone(true))} onCancel={() => setResetting(false)} />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -67,6 +72,7 @@ export function SignInScreen({ onSignedIn, initialUsername }: { onSignedIn: (s: 
 
   return (
     <AuthFrame title={t('auth.signIn')}>
+      {resetDone && <p className="note" role="status">{t('reset.done')}</p>}
       <form onSubmit={submit} className="stack" aria-label={t('auth.signIn')}>
         {step === 'password' ? (
           <>
@@ -110,6 +116,62 @@ export function SignInScreen({ onSignedIn, initialUsername }: { onSignedIn: (s: 
           <button type="submit" disabled={busy}>
             {step === 'password' ? t('auth.continue') : t('auth.signIn')}
           </button>
+        </div>
+        {step === 'password' && (
+          <button type="button" className="link small" onClick={() => (setError(null), setResetting(true))}>
+            {t('reset.link')}
+          </button>
+        )}
+      </form>
+    </AuthFrame>
+  );
+}
+
+/** A new password with the one-time code an administrator issued on the server's machine. */
+function PasswordResetForm({ initialUsername, onDone, onCancel }: { initialUsername: string; onDone: (username: string) => void; onCancel: () => void }) {
+  const t = useT();
+  const [f, setF] = useState({ username: initialUsername, code: '', password: '', again: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (f.password !== f.again) return setError(new Error(t('reset.mismatch')));
+    setBusy(true);
+    setError(null);
+    try {
+      await api.resetPassword({ username: f.username.trim(), code: f.code.trim(), password: f.password });
+      onDone(f.username.trim());
+    } catch (err) {
+      setError(err instanceof ApiError && err.code === 'throttled' ? new Error(t('auth.throttled')) : err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <AuthFrame title={t('reset.title')}>
+      <p className="muted">{t('reset.intro')}</p>
+      <form onSubmit={submit} className="stack" aria-label={t('reset.title')}>
+        <label>
+          {t('auth.username')}
+          <input name="username" autoComplete="username" value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} required />
+        </label>
+        <label>
+          {t('reset.code')}
+          <input name="code" autoComplete="off" value={f.code} onChange={(e) => setF({ ...f, code: e.target.value })} required autoFocus />
+        </label>
+        <label>
+          {t('reset.password')}
+          <input name="password" type="password" autoComplete="new-password" minLength={10} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} required />
+          <small className="muted">{t('setup.passwordHint')}</small>
+        </label>
+        <label>
+          {t('reset.again')}
+          <input name="again" type="password" autoComplete="new-password" value={f.again} onChange={(e) => setF({ ...f, again: e.target.value })} required />
+        </label>
+        <ErrorNote error={error} />
+        <div className="row">
+          <button type="button" className="secondary" onClick={onCancel}>{t('auth.back')}</button>
+          <button type="submit" disabled={busy}>{t('reset.submit')}</button>
         </div>
       </form>
     </AuthFrame>

@@ -107,7 +107,7 @@ function IncidentForm({ caseId, initial, onDone }: { caseId: Id; initial?: Incid
           <input type="datetime-local" value={fromIso(f.occurredTo)} onChange={(e) => setF({ ...f, occurredTo: toIso(e.target.value) })} />
         </label>
       </div>
-      <ChipSelect label={t('inc.types')} options={(terms.data ?? []).filter((x) => x.kind === 'ill-treatment')} value={f.termIds} onChange={(termIds) => setF({ ...f, termIds })} render={(x) => termLabel(x, locale)} />
+      <ChipSelect label={t('inc.types')} options={(terms.data ?? []).filter((x) => x.kind === 'ill-treatment' && (!x.archived || f.termIds.includes(x.id)))} value={f.termIds} onChange={(termIds) => setF({ ...f, termIds })} render={(x) => termLabel(x, locale)} />
       {victims.length > 0 && <ChipSelect label={t('inc.victims')} options={victims} value={f.victimIds} onChange={(victimIds) => setF({ ...f, victimIds })} render={(x) => x.pseudonym} />}
       {perps.length > 0 && <ChipSelect label={t('inc.perpetrators')} options={perps} value={f.perpetratorIds} onChange={(perpetratorIds) => setF({ ...f, perpetratorIds })} render={(x) => x.pseudonym} />}
       <label>
@@ -182,8 +182,22 @@ export function IncidentScreen({ caseId, incidentId, role }: { caseId: string; i
           <h3>{t('inc.segments')}</h3>
           <ul className="plain">
             {(i.segments ?? []).map((s, k) => (
-              <li key={k}>
+              <li key={k} data-testid="incident-segment">
                 <a href={href.item(caseId, s.itemId, s.startSec)}>{formatClock(s.startSec, true)} – {formatClock(s.endSec, true)}</a>
+                {s.id != null && (i.canEdit ?? (can.edit(role) && i.status === 'unreviewed')) && (
+                  <button
+                    type="button"
+                    className="link small danger-link"
+                    data-testid="segment-remove"
+                    onClick={() => {
+                      if (!confirm(t('inc.confirmRemoveSegment'))) return;
+                      setError(null);
+                      api.removeSegment(i.id, s.id!, i.version).then(() => inc.reload(), setError);
+                    }}
+                  >
+                    {t('inc.removeSegment')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>

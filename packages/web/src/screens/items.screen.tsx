@@ -80,7 +80,7 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
                   <label key={v} className={`facet-value ${query[PARAM[f]] === v ? 'is-on' : ''}`}>
                     <input type="checkbox" checked={query[PARAM[f]] === v} onChange={() => toggle(f, v)} data-facet-value={`${f}:${v}`} />
                     <span className="facet-name">{facetLabel(f, v)}</span>
-                    <span className="facet-count">{num(n)}</span>
+                    <span className="facet-count">{list.data?.estimated ? '≈' : ''}{num(n)}</span>
                   </label>
                 ))}
             </fieldset>
@@ -95,9 +95,36 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
         <fieldset className="facet">
           <legend>{t('items.views')}</legend>
           {(views.data ?? []).map((v) => (
-            <button key={v.id} type="button" className="link view-link" onClick={() => (setSearch(v.query.q ?? ''), setQuery({ limit: 60, ...v.query }))}>
-              {v.name}
-            </button>
+            <div key={v.id} className="view-row" data-testid="saved-view">
+              <button type="button" className="link view-link" onClick={() => (setSearch(v.query.q ?? ''), setQuery({ limit: 60, ...v.query }))}>
+                {v.name}
+              </button>
+              <button
+                type="button"
+                className="link small"
+                aria-label={`${t('items.renameView')}: ${v.name}`}
+                onClick={() => {
+                  const name = prompt(t('items.renameView'), v.name)?.trim();
+                  if (!name || name === v.name) return;
+                  setError(null);
+                  api.renameView(v.id, name).then(() => views.reload(), setError);
+                }}
+              >
+                {t('common.rename')}
+              </button>
+              <button
+                type="button"
+                className="link small danger-link"
+                aria-label={`${t('items.deleteView')}: ${v.name}`}
+                onClick={() => {
+                  if (!confirm(t('items.confirmDeleteView', { name: v.name }))) return;
+                  setError(null);
+                  api.deleteView(v.id).then(() => views.reload(), setError);
+                }}
+              >
+                {t('common.delete')}
+              </button>
+            </div>
           ))}
           <form
             className="row"
@@ -114,7 +141,7 @@ export function ItemsScreen({ caseId }: { caseId: Id }) {
       </aside>
       <section className="results">
         <PageHeader title={t('items.title')}>
-          <span className="muted" data-testid="items-total">{t('items.total', { count: list.data?.total ?? 0 })}</span>
+          <span className="muted" data-testid="items-total">{t(list.data?.estimated ? 'items.totalEstimated' : 'items.total', { count: list.data?.total ?? 0 })}</span>
           <label className="inline">
             {t('items.sort')}{' '}
             <select name="sort" value={query.sort} onChange={(e) => setQuery({ ...query, sort: e.target.value })}>

@@ -1,5 +1,6 @@
 // The taxonomy: built-in terms of ill-treatment and facility types, in English and Russian, and
-// new terms added by coordinators and administrators (the server refuses others).
+// new terms added by coordinators and administrators (the server refuses others), who also rename
+// and translate terms and retire them (a retired term stays on what it tags, offered no more).
 import { useState } from 'react';
 import { api } from '../api.js';
 import type { Term } from '../api-types.js';
@@ -14,6 +15,12 @@ export function TaxonomyScreen() {
   const terms = useLoad(() => api.taxonomy(), []);
   const [f, setF] = useState<{ kind: Term['kind']; key: string; en: string; ru: string }>({ kind: 'ill-treatment', key: '', en: '', ru: '' });
   const [error, setError] = useState<unknown>(null);
+  const [edit, setEdit] = useState<{ id: Term['id']; en: string; ru: string } | null>(null);
+  const editor = session.user.isAdmin;
+  const patch = (x: Term, b: { labels?: { en: string; ru: string }; archived?: boolean }) => {
+    setError(null);
+    api.patchTerm(x.id, b).then(() => (setEdit(null), terms.reload()), setError);
+  };
   const keyOf = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return (
     <>
@@ -67,13 +74,33 @@ export function TaxonomyScreen() {
               <tbody>
                 {(terms.data ?? [])
                   .filter((x) => x.kind === kind)
-                  .map((x) => (
-                    <tr key={x.id}>
-                      <td>{x.labels.en}</td>
-                      <td lang="ru">{x.labels.ru}</td>
-                      <td>{(x as Term & { builtIn?: boolean }).builtIn && <Pill>{t('tax.builtIn')}</Pill>}</td>
-                    </tr>
-                  ))}
+                  .map((x) =>
+                    edit && String(edit.id) === String(x.id) ? (
+                      <tr key={x.id} data-testid="term-editing">
+                        <td><input aria-label="English" value={edit.en} onChange={(e) => setEdit({ ...edit, en: e.target.value })} required /></td>
+                        <td><input aria-label="Русский" lang="ru" value={edit.ru} onChange={(e) => setEdit({ ...edit, ru: e.target.value })} required /></td>
+                        <td className="row-actions">
+                          <button type="button" className="small" disabled={!edit.en.trim() || !edit.ru.trim()} onClick={() => patch(x, { labels: { en: edit.en.trim(), ru: edit.ru.trim() } })}>{t('common.save')}</button>
+                          <button type="button" className="secondary small" onClick={() => setEdit(null)}>{t('common.cancel')}</button>
+                        </td>
+                      </tr>
+                    ) : (
+                      <tr key={x.id} className={x.archived ? 'is-retired' : ''}>
+                        <td>{x.labels.en}</td>
+                        <td lang="ru">{x.labels.ru}</td>
+                        <td>
+                          {x.builtIn && <Pill>{t('tax.builtIn')}</Pill>}
+                          {x.archived && <Pill tone="warn">{t('tax.retired')}</Pill>}
+                          {editor && (
+                            <span className="row-actions">
+                              <button type="button" className="link small" onClick={() => setEdit({ id: x.id, en: x.labels.en, ru: x.labels.ru })}>{t('tax.renameTranslate')}</button>
+                              <button type="button" className="link small" onClick={() => patch(x, { archived: !x.archived })}>{x.archived ? t('tax.restore') : t('tax.retire')}</button>
+                            </span>
+                          )}
+                        </td>
+                      </tr>
+                    ),
+                  )}
               </tbody>
             </table>
           </section>
