@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -105,7 +106,8 @@ export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
       const media = await tools;
       const root = join(deps.vault.config.home, 'sites');
       await mkdir(root, { recursive: true });
-      const name = `case-${params.caseId}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${auth.user.id}`;
+      // Two builds within the same second (a double click, two coordinators) get folders of their own.
+      const name = `case-${params.caseId}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${auth.user.id}-${randomBytes(4).toString('hex')}`;
       const r = await buildPublicSite(deps.vault, {
         caseId: params.caseId, outDir: join(root, name), zip: true, actor: `user:${auth.user.username}`, verifierBundle: verifierBundle(), toolVersion: VERSION,
         poster: (video, out) => posterFrame(media, video, out),
