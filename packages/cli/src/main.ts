@@ -20,7 +20,7 @@ import { registerPublish } from './commands/publish.command.js';
 const program = new Command();
 program
   .name('custodia')
-  .description('Custodia: receive, preserve, triage and document video evidence of abuse in places of detention.')
+  .description('Custodia: receive, preserve, triage, document, redact, publish and act on video evidence of abuse in places of detention.')
   .version(VERSION)
   .showHelpAfterError()
   .exitOverride()
@@ -35,7 +35,12 @@ Environment:
   CUSTODIA_OPERATOR     who is acting (recorded in the ledger); default the OS user
   CUSTODIA_PUBLIC_URL   the workspace's https:// origin behind a TLS proxy (serve)
   CUSTODIA_SECURE_COOKIES  1: session cookies marked Secure (serve)
-  CUSTODIA_LOG_LEVEL    the server's log level (serve; default info)`,
+  CUSTODIA_LOG_LEVEL    the server's log level (serve; default info)
+  CUSTODIA_PIPELINE_STEPS  the pipeline steps to run after the probe (default all)
+  CUSTODIA_FACES_PROFILE, CUSTODIA_FACES_FPS  the faces step's detector profile and rate
+  CUSTODIA_INTAKE, CUSTODIA_INTAKE_HOME, CUSTODIA_INTAKE_PORT  the embedded source intake (serve)
+  CUSTODIA_INTAKE_URL, CUSTODIA_INTAKE_TOKEN  a remote intake and its pull token
+  (every setting: README, "Configuration")`,
   );
 
 registerInit(program);
