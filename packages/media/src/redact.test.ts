@@ -50,15 +50,16 @@ describe('redaction render', () => {
     const lerp = (a: number, b: number, f: number) => a + (b - a) * f;
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const W = 1280;
-    const H = 720;
-    for (let trial = 0; trial < 20; trial++) {
+    for (let trial = 0; trial < 30; trial++) {
+      // Even and odd frame sizes; on odd ones the frame is padded to even and boxes often touch the far edges.
+      const [W, H] = trial % 2 === 0 ? [1280, 720] : [641 + 2 * (trial % 5), 361 + 2 * (trial % 3)];
       let at = rnd() * 3;
       const keyframes = Array.from({ length: 2 + Math.floor(rnd() * 90) }, () => {
         const w = 0.03 + rnd() * 0.3;
         const h = 0.03 + rnd() * 0.3;
         at += 0.05 + rnd();
-        return { t: Math.round(at * 1000) / 1000, x: rnd() * (1 - w), y: rnd() * (1 - h), w, h };
+        const edge = trial % 2 === 1 && rnd() < 0.5;
+        return { t: Math.round(at * 1000) / 1000, x: edge ? 1 - w : rnd() * (1 - w), y: edge ? 1 - h : rnd() * (1 - h), w, h };
       });
       const offset = trial % 3 === 0 ? 1.5 : 0;
       const segs = effectSegments({ boxes: [{ effect: 'blur', colour: '#000000', keyframes }] }, W, H, offset, 0.04);
@@ -76,7 +77,7 @@ describe('redaction render', () => {
         });
         assert.ok(covering, `trial ${trial}, t=${t.toFixed(3)}: box ${JSON.stringify(box)} not covered`);
       }
-      assert.ok(segs.every((s) => s.w % 2 === 0 && s.h % 2 === 0 && s.w <= W && s.h <= H));
+      assert.ok(segs.every((s) => s.w % 2 === 0 && s.h % 2 === 0 && s.w <= W + (W % 2) && s.h <= H + (H % 2)));
     }
   });
 
@@ -146,5 +147,40 @@ describe('redaction render', () => {
     assert.ok(maskedCompare(original[n]!, frames[n]!, C.width, (x, y) => inKeep(x, y) && inSquare(n / C.fps)(x, y)).psnr > 35);
     // Later it has moved out of it and is covered.
     assert.ok(maskedCompare(original[75]!, frames[75]!, C.width, inSquare(3)).meanAbs > 25);
+  });
+
+  it('renders an odd frame size: padded to even, a box touching the far edges covers the last column and row', async () => {
+    // libx264 4:2:0 needs even sizes; an odd source (4:4:4 here) is padded by one column and row.
+    const odd = join(dir, 'odd-321x181.mkv');
+    const made = await runTool(tools.ffmpeg, ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=1', '-vf', 'scale=321:181',
+      '-pix_fmt', 'yuv444p', '-c:v', 'libx264', '-preset', 'ultrafast', '-y', odd], { timeoutMs: 60_000 });
+    assert.equal(made.code, 0, made.stderrTail);
+    const p = await probe(tools, odd);
+    assert.deepEqual([p.video?.width, p.video?.height], [321, 181]);
+    const out = join(dir, 'odd.mp4');
+    const still = (x: number, y: number, w: number, h: number) => [{ t: 0, x, y, w, h }, { t: 1, x, y, w, h }];
+    const plan: RedactionPlan = {
+      boxes: [
+        { effect: 'fill', colour: '#ffffff', keyframes: still(0.8, 0.1, 0.2, 0.2) }, // touches the right edge
+        { effect: 'fill', colour: '#ffffff', keyframes: still(0.1, 0.8, 0.2, 0.2) }, // touches the bottom edge
+      ],
+      audio: { mute: [], bleep: false }, clip: null, keep: [],
+    };
+    const r = await renderRedaction(tools, odd, out, plan, { probe: p });
+    assert.deepEqual([r.width, r.height], [322, 182]);
+    const frames = await decodeGreyFrames(tools, out, 322, 182);
+    const source = await decodeGreyFrames(tools, odd, 321, 181);
+    assert.ok(frames.length >= 20);
+    for (const n of [0, Math.floor(frames.length / 2), frames.length - 1]) {
+      const f = frames[n]!;
+      const at = (x: number, y: number) => f[y * 322 + x]!;
+      // Inside each box, up to and including source column 320 / row 180: white.
+      for (let y = 20; y < 54; y++) for (let x = 258; x <= 320; x++) assert.ok(at(x, y) > 230, `frame ${n}: (${x}, ${y}) is covered (${at(x, y)})`);
+      for (let y = 146; y <= 180; y++) for (let x = 34; x < 64; x++) assert.ok(at(x, y) > 230, `frame ${n}: (${x}, ${y}) is covered (${at(x, y)})`);
+      // Elsewhere the source picture is kept (a mid-frame patch compared with the source).
+      let diff = 0;
+      for (let y = 80; y < 120; y++) for (let x = 100; x < 200; x++) diff += Math.abs(at(x, y) - source[n]![y * 321 + x]!);
+      assert.ok(diff / 4000 < 6, `frame ${n}: the rest of the picture is the source's (mean difference ${(diff / 4000).toFixed(1)})`);
+    }
   });
 });

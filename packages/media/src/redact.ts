@@ -106,9 +106,15 @@ export interface EffectSegment {
   y: string;
 }
 
-/** The effect segments of a plan for a W×H frame; `offset` is the clip start (t = source seconds − offset). */
+/**
+ * The effect segments of a plan for a W×H frame; `offset` is the clip start (t = source seconds − offset).
+ * Fractions map to pixels of the W×H picture; regions may reach the padded frame (an odd size is padded
+ * by one column or row, see `paddedSize`), so a box touching the far edge covers the last column and row.
+ */
 export function effectSegments(plan: Pick<RedactionPlan, 'boxes'>, W: number, H: number, offset: number, frameSec: number): EffectSegment[] {
   const out: EffectSegment[] = [];
+  const FW = evenUp(W);
+  const FH = evenUp(H);
   const T = offset > 0 ? `(t+${num(offset)})` : 't';
   for (const box of plan.boxes) {
     const ks = box.keyframes;
@@ -132,8 +138,8 @@ export function effectSegments(plan: Pick<RedactionPlan, 'boxes'>, W: number, H:
       const span = ks.slice(i, j + 1);
       // +4 px: the corner is moved down to even (and by a hair, for the expression's rounding of
       // its numbers), so the far edge needs that much more to stay covered.
-      const w = Math.min(evenUp(maxW * W + 4), 2 * Math.floor(W / 2));
-      const h = Math.min(evenUp(maxH * H + 4), 2 * Math.floor(H / 2));
+      const w = Math.min(evenUp(maxW * W + 4), FW);
+      const h = Math.min(evenUp(maxH * H + 4), FH);
       const corner = (pts: { t: number; v: number }[], size: number, full: number) =>
         `clip(2*floor((${piecewiseExpr(pts, T)}-0.01)/2),0,${2 * Math.floor((full - size) / 2)})`;
       out.push({
@@ -144,8 +150,8 @@ export function effectSegments(plan: Pick<RedactionPlan, 'boxes'>, W: number, H:
         end: span[span.length - 1]!.t,
         w: Math.max(2, w),
         h: Math.max(2, h),
-        x: corner(span.map((k) => ({ t: k.t, v: k.x * W })), w, W),
-        y: corner(span.map((k) => ({ t: k.t, v: k.y * H })), h, H),
+        x: corner(span.map((k) => ({ t: k.t, v: k.x * W })), w, FW),
+        y: corner(span.map((k) => ({ t: k.t, v: k.y * H })), h, FH),
       });
       i = j;
     }
@@ -173,6 +179,15 @@ function effectFilter(s: EffectSegment, enable: string): string {
 const rangesExpr = (ranges: readonly { start: number; end: number }[], offset: number): string =>
   ranges.map((r) => `between(t,${num(Math.max(0, r.start - offset))},${num(r.end - offset)})`).join('+');
 
+/**
+ * The frame the graph draws on and encodes: the decoded picture padded to even width and height
+ * (H.264 4:2:0 needs both even; libx264 refuses an odd size), one black column or row on the far
+ * side, so no pixel of the source is lost and effect regions can reach the last source column/row.
+ */
+export function paddedSize(W: number, H: number): { width: number; height: number } {
+  return { width: evenUp(W), height: evenUp(H) };
+}
+
 /** The -filter_complex graph and the output labels to map. */
 export function buildRedactionGraph(plan: RedactionPlan, probe: Pick<MediaProbe, 'video' | 'audio' | 'durationSec'>, W: number, H: number): { graph: string; video: string; audio: string | null; segments: number } {
   const offset = plan.clip?.start ?? 0;
@@ -181,10 +196,11 @@ export function buildRedactionGraph(plan: RedactionPlan, probe: Pick<MediaProbe,
   const keep = plan.keep.map((k) => {
     const x = 2 * Math.floor((k.x * W) / 2);
     const y = 2 * Math.floor((k.y * H) / 2);
-    return { x, y, w: Math.min(evenUp((k.x + k.w) * W) - x, W - x), h: Math.min(evenUp((k.y + k.h) * H) - y, H - y) };
+    return { x, y, w: Math.min(evenUp((k.x + k.w) * W) - x, evenUp(W) - x), h: Math.min(evenUp((k.y + k.h) * H) - y, evenUp(H) - y) };
   }).filter((k) => k.w >= 2 && k.h >= 2);
   const chains: string[] = [];
-  const pre = [...(probe.video?.interlaced ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []), 'setsar=1', 'format=yuv420p'];
+  const pad = W % 2 === 1 || H % 2 === 1 ? [`pad=w=${evenUp(W)}:h=${evenUp(H)}:x=0:y=0:color=black`] : [];
+  const pre = [...(probe.video?.interlaced ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []), 'setsar=1', ...pad, 'format=yuv420p'];
   const branches = segments.length + keep.length;
   if (branches === 0) chains.push(`[0:v:0]${pre.join(',')}[vout]`);
   else {
@@ -271,7 +287,8 @@ export async function renderRedaction(tools: MediaTools, input: string, output: 
       throw new MediaProcessError(`the rendered redaction does not play: ${check.failure?.message ?? `codec ${check.video?.codec ?? 'none'}`}`, 'ffmpeg', args, r.code, lastLines(r.stderrTail));
     }
     await rename(tmp, output);
-    return { width, height, durationSec: check.durationSec, hasAudio: check.audio !== null, segments: g.segments, graph: g.graph, args: args.map((a) => (a === fileUrl(tmp) ? fileUrl(output) : a === script ? '<graph>' : a)) };
+    const frame = paddedSize(width, height);
+    return { width: frame.width, height: frame.height, durationSec: check.durationSec, hasAudio: check.audio !== null, segments: g.segments, graph: g.graph, args: args.map((a) => (a === fileUrl(tmp) ? fileUrl(output) : a === script ? '<graph>' : a)) };
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
