@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
-import { closePipelineResources, createMediaSteps, enabledSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp, type StepName } from '@custodia/pipeline';
+import { closePipelineResources, createMediaSteps, createRedactionJobs, enabledSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp, type StepName } from '@custodia/pipeline';
 import { isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
 
 export interface PipelineRuntime {
@@ -46,7 +46,11 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
   const id = workerId();
   return new Worker({
     queue: rt.queue,
-    handlers: createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps, faces: vault.config.faces }),
+    handlers: {
+      ...createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps, faces: vault.config.faces }),
+      // Redaction renders asked for in the workspace or with `custodia redaction render` (ADR 0027).
+      ...createRedactionJobs({ vault, tools: rt.tools, actor: `worker ${id}` }),
+    },
     workerId: id,
     concurrency: opts.concurrency ?? 2,
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),

@@ -39,7 +39,7 @@ export async function overlayRegions(vault: Vault, sha256: string, probe: MediaP
 
 export function createRedactionRenderer(vault: Vault, tools: MediaTools): RedactionRenderer {
   return {
-    async render(sourceSha256: string, recipe: RedactionRecipe, signal?: AbortSignal): Promise<RenderedOutput> {
+    async render(sourceSha256: string, recipe: RedactionRecipe, signal?: AbortSignal, onProgress?: (fraction: number) => void): Promise<RenderedOutput> {
       const stored = await vault.media.probeOf(sourceSha256);
       if (!stored || stored.status !== 'ok') throw new Error(`the source ${sourceSha256.slice(0, 12)}… has no successful probe yet: wait for the media pipeline, then render again`);
       const probe = stored.facts as unknown as MediaProbe;
@@ -56,7 +56,10 @@ export function createRedactionRenderer(vault: Vault, tools: MediaTools): Redact
       const dir = await mkdtemp(join(tmpRoot, `job-${process.pid}-redaction-`));
       try {
         const out = join(dir, 'redacted.mp4');
-        const r = await renderRedaction(tools, input, out, plan, { probe, ...(signal ? { signal } : {}) });
+        // Seconds of output written over seconds to write (the clip, or the whole source).
+        const total = recipe.clip ? recipe.clip.end - recipe.clip.start : (probe.durationSec ?? 0);
+        const progress = onProgress && total > 0 ? { onProgress: (sec: number) => onProgress(Math.min(1, sec / total)) } : {};
+        const r = await renderRedaction(tools, input, out, plan, { probe, ...(signal ? { signal } : {}), ...progress });
         const put = await vault.blobs.put(createReadStream(out, { highWaterMark: 1 << 20 }));
         return {
           sha256: put.sha256,

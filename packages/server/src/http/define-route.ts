@@ -19,7 +19,7 @@ export interface RouteDef<P, Q, B, R> {
   /** The JSON response's schema. Leave out when the handler returns its own Response (bytes, 204). */
   response?: R;
   /** Success status for JSON responses (default 200). */
-  status?: 200 | 201;
+  status?: 200 | 201 | 202;
   /**
    * `user` (default): a signed-in user with a full session. `session`: a restricted session is
    * enough (second-factor enrolment). `public`: no session needed (setup, sign-in).

@@ -1,6 +1,5 @@
-import { roleRank, unavailable, type Caller, type CaseAccess, type Redaction, type RedactionRenderer } from '@custodia/core';
+import { roleRank, unavailable, type Caller, type CaseAccess, type Redaction } from '@custodia/core';
 import { locateMediaTools } from '@custodia/media';
-import { createRedactionRenderer } from '@custodia/pipeline';
 import { PgFaceDetectionsSource, PgItemLookup, PgRedactionRepo } from '@custodia/store';
 import type { AppDeps } from '../app-env.js';
 
@@ -8,8 +7,8 @@ export interface RedactionContext {
   redactions: PgRedactionRepo;
   items: PgItemLookup;
   faces: PgFaceDetectionsSource;
-  /** Found on first use (ffmpeg is looked up once; a missing ffmpeg is reported when rendering). */
-  renderer(): Promise<RedactionRenderer>;
+  /** The ffmpeg version renders are keyed by, found on first use (a missing ffmpeg is reported when asked to render). */
+  tool(): Promise<string>;
 }
 
 const byDeps = new WeakMap<AppDeps, RedactionContext>();
@@ -18,21 +17,21 @@ const byDeps = new WeakMap<AppDeps, RedactionContext>();
 export function redactionContext(deps: AppDeps): RedactionContext {
   let ctx = byDeps.get(deps);
   if (!ctx) {
-    let renderer: Promise<RedactionRenderer> | null = null;
+    let tool: Promise<string> | null = null;
     ctx = {
       redactions: new PgRedactionRepo(deps.vault.db, deps.vault.ledger),
       items: new PgItemLookup(deps.vault.db),
       faces: new PgFaceDetectionsSource(deps.vault.db),
-      renderer: () => {
+      tool: () => {
         // A missing ffmpeg is the server's state, not the request's fault: 503 with what to install.
-        renderer ??= locateMediaTools().then(
-          (tools) => createRedactionRenderer(deps.vault, tools),
+        tool ??= locateMediaTools().then(
+          (tools) => tools.version,
           (e: Error) => {
             throw unavailable(`cannot render: ${e.message}`);
           },
         );
-        renderer.catch(() => (renderer = null));
-        return renderer;
+        tool.catch(() => (tool = null));
+        return tool;
       },
     };
     byDeps.set(deps, ctx);
@@ -48,5 +47,6 @@ export async function permissions(caller: Caller, r: Redaction): Promise<{ edit:
   const analyst = rank >= roleRank('analyst');
   const review =
     rank >= roleRank('reviewer') && r.status === 'rendered' && r.createdBy !== caller.userId && !r.authors.includes(caller.userId) && r.renderedBy !== caller.userId;
-  return { edit: analyst && r.status !== 'rendering', render: analyst && r.status !== 'rendering' && r.status !== 'approved', review };
+  const busy = r.status === 'queued' || r.status === 'rendering';
+  return { edit: analyst && r.status !== 'rendering', render: analyst && !busy && r.status !== 'approved', review };
 }

@@ -21,12 +21,24 @@ export const redactionSchema = z.object({
   recipe: recipeSchema,
   recipeSha256: sha,
   version: z.number().int(),
-  status: z.enum(['draft', 'rendering', 'rendered', 'approved', 'rejected', 'failed']),
+  status: z.enum(['draft', 'queued', 'rendering', 'rendered', 'approved', 'rejected', 'failed']),
   failure: z.string().nullable(),
   outputSha256: sha.nullable(),
   outputFacts: z.record(z.string(), z.unknown()).nullable(),
   /** The ledger entry of this version's render: what publication cites. */
   renderLedgerSeq: z.number().int().nullable(),
+  /** The queue job of the last render request: its state, attempts (a worker that died counts one), last error and progress. */
+  renderJob: z
+    .object({
+      jobId: id,
+      state: z.enum(['queued', 'running', 'done', 'failed', 'skipped']),
+      attempts: z.number().int(),
+      maxAttempts: z.number().int(),
+      lastError: z.string().nullable(),
+      progress: z.number().min(0).max(1).nullable(),
+      runAfter: z.string(),
+    })
+    .nullable(),
   createdBy: z.string(),
   renderedBy: z.string().nullable(),
   renderedAt: when,
@@ -63,6 +75,7 @@ export const redactionOut = (r: Redaction, can: { edit: boolean; render: boolean
   outputSha256: r.outputSha256,
   outputFacts: r.outputFacts,
   renderLedgerSeq: r.renderLedgerSeq,
+  renderJob: r.renderJob ? { ...r.renderJob, runAfter: new Date(r.renderJob.runAfter).toISOString() } : null,
   createdBy: r.createdByName,
   renderedBy: r.renderedByName,
   renderedAt: iso(r.renderedAt),

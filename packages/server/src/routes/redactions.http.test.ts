@@ -11,6 +11,8 @@ import { RECIPE_FORMAT } from '@custodia/core';
 import { decodeEntry } from '@custodia/ledger';
 import { locateMediaTools, probe, type MediaTools } from '@custodia/media';
 import { makeRedactionClip, REDACTION_CLIP as C, squareAt } from '@custodia/media/testing';
+import { createRedactionJobs } from '@custodia/pipeline';
+import { PgJobQueue, Worker } from '@custodia/store';
 import { DB_KINDS } from '@custodia/store/testing';
 import { startTestServer, type TestClient, type TestServer } from '../testing/test-server.js';
 import { seedCase } from '../testing/evidence-seed.js';
@@ -62,6 +64,11 @@ for (const kind of DB_KINDS) {
     });
     after(() => s?.close());
 
+    /** What `custodia serve`/`custodia worker` do: run the queued redaction renders. */
+    const runRenders = async (opts: { leaseMs?: number } = {}) =>
+      new Worker({ queue: new PgJobQueue(s.vault.db), handlers: createRedactionJobs({ vault: s.vault, tools, actor: 'worker test/1' }), workerId: 'test/1', pollMs: 20, ...opts }).runUntilIdle();
+    const get = async (id: number) => (await as.olga.json('GET', `/api/redactions/${id}`)).body.redaction;
+
     const ledgerEntry = async (seq: number) => {
       const r = await s.vault.db.query<{ entry: string }>('SELECT entry FROM ledger_entries WHERE seq = $1', [seq]);
       return decodeEntry(Buffer.from(r.rows[0]!.entry, 'utf8')) as { action: string; actor: string; subjects: string[]; details: Record<string, unknown> };
@@ -92,10 +99,19 @@ for (const kind of DB_KINDS) {
       assert.match(r1.recipeSha256, /^[0-9a-f]{64}$/);
 
       assert.equal((await as.olga.json('POST', `/api/redactions/${r1.id}/render`, {})).status, 403);
-      const rendered = await as.rob.json('POST', `/api/redactions/${r1.id}/render`, {});
-      assert.equal(rendered.status, 200, JSON.stringify(rendered.body));
-      const r2 = rendered.body.redaction;
+      const queued = await as.rob.json('POST', `/api/redactions/${r1.id}/render`, {});
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      assert.equal(queued.body.redaction.status, 'queued');
+      assert.equal(queued.body.redaction.renderJob.state, 'queued');
+      assert.equal(queued.body.redaction.can.render, false);
+      assert.equal(queued.body.redaction.can.edit, true, 'a queued version can still be edited');
+      const twice = await as.rob.json('POST', `/api/redactions/${r1.id}/render`, {});
+      assert.equal(twice.status, 202);
+      assert.equal(twice.body.redaction.renderJob.jobId, queued.body.redaction.renderJob.jobId, 'asking again changes nothing');
+      assert.equal((await runRenders()).succeeded, 1);
+      const r2 = await get(r1.id);
       assert.equal(r2.status, 'rendered', r2.failure);
+      assert.deepEqual([r2.renderJob.state, r2.renderJob.attempts, r2.renderJob.progress], ['done', 1, 1]);
       assert.match(r2.outputSha256, /^[0-9a-f]{64}$/);
       assert.notEqual(r2.outputSha256, item.sha256);
       assert.equal(r2.renderedBy, 'rob');
@@ -155,7 +171,9 @@ for (const kind of DB_KINDS) {
       assert.equal(r3.renderLedgerSeq, null);
       assert.notEqual(r3.recipeSha256, r1.recipeSha256);
       assert.deepEqual((await as.olga.json('GET', `/api/cases/${caseId}/redactions?publishable=true`)).body.redactions, []);
-      const again = (await as.ana.json('POST', `/api/redactions/${r1.id}/render`, { version: 2 })).body.redaction;
+      assert.equal((await as.ana.json('POST', `/api/redactions/${r1.id}/render`, { version: 2 })).body.redaction.status, 'queued');
+      await runRenders();
+      const again = await get(r1.id);
       assert.equal(again.status, 'rendered');
       assert.equal(again.outputFacts.keptRegions, 0, 'keepOverlay off: nothing put back');
       const byEditor = await as.rita.json('POST', `/api/redactions/${r1.id}/approve`, {});
@@ -184,16 +202,66 @@ for (const kind of DB_KINDS) {
       const recipe = { format: RECIPE_FORMAT, boxes: [], clip: { start: 60, end: 70 } };
       const created = await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe });
       const blobsBefore = (await s.vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs')).rows[0]!.n;
-      const r = await as.ana.json('POST', `/api/redactions/${created.body.redaction.id}/render`, {});
-      assert.equal(r.status, 200);
+      assert.equal((await as.ana.json('POST', `/api/redactions/${created.body.redaction.id}/render`, {})).status, 202);
+      assert.equal((await runRenders()).failed, 1);
+      const r = { body: { redaction: await get(created.body.redaction.id) } };
       assert.equal(r.body.redaction.status, 'failed');
       assert.match(r.body.redaction.failure, /clip starts at 60 s, after the end of the video/);
       assert.equal(r.body.redaction.outputSha256, null);
+      assert.equal(r.body.redaction.renderJob.state, 'failed', 'failed for good: no retries of a render that cannot succeed');
+      assert.equal(r.body.redaction.renderJob.attempts, 1);
+      const failedEntry = await s.vault.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_refs WHERE case_id = $1 AND action = 'redaction-render-failed'`, [caseId]);
+      assert.equal(failedEntry.rows[0]!.n, 1);
       assert.equal((await s.vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs')).rows[0]!.n, blobsBefore);
       assert.equal((await as.rita.json('POST', `/api/redactions/${created.body.redaction.id}/approve`, {})).status, 409);
       assert.equal((await as.olga.req('GET', `/api/redactions/${created.body.redaction.id}/output`)).status, 404);
+      // Asking again re-queues the failed job (attempts reset); it fails again the same way.
+      const retried = await as.ana.json('POST', `/api/redactions/${created.body.redaction.id}/render`, {});
+      assert.equal(retried.body.redaction.status, 'queued');
+      assert.equal(retried.body.redaction.renderJob.attempts, 0);
+      await runRenders();
+      assert.equal((await get(created.body.redaction.id)).status, 'failed');
       const list = await as.olga.json('GET', `/api/items/${item.id}/redactions`);
       assert.deepEqual(list.body.redactions.map((x: { status: string }) => x.status), ['rejected', 'failed']);
+    });
+
+    test('a worker that dies mid-render loses its lease; the next worker renders the job and it can be approved', async () => {
+      const recipe = { format: RECIPE_FORMAT, boxes: [{ id: 'guard', effect: 'pixelate', keyframes: [{ t: 0, x: 0.1, y: 0.3, w: 0.3, h: 0.3 }, { t: 4, x: 0.6, y: 0.3, w: 0.3, h: 0.3 }] }] };
+      const created = (await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe })).body.redaction;
+      assert.equal((await as.ana.json('POST', `/api/redactions/${created.id}/render`, {})).status, 202);
+      // A worker claims the job with a short lease, starts rendering and is killed (-9): it never heartbeats nor finishes.
+      const queue = new PgJobQueue(s.vault.db);
+      const claimed = await queue.claim('dead-host/999', ['redaction-render'], 300);
+      assert.ok(claimed);
+      const handler = createRedactionJobs({ vault: s.vault, tools, actor: 'worker dead-host/999' })['redaction-render'];
+      const killed = new AbortController();
+      const dying = handler(claimed, { signal: killed.signal, heartbeat: async () => {} });
+      for (let i = 0; i < 400 && (await get(created.id)).status !== 'rendering'; i++) await new Promise((r) => setTimeout(r, 10));
+      const mid = await get(created.id);
+      assert.equal(mid.status, 'rendering');
+      assert.deepEqual([mid.renderJob.state, mid.renderJob.attempts], ['running', 1]);
+      killed.abort(); // ffmpeg is killed with it; what the dead worker would have written is never written
+      await assert.rejects(dying);
+      assert.equal((await get(created.id)).status, 'rendering', 'nothing recorded by the dead worker');
+      await new Promise((r) => setTimeout(r, 400)); // its lease runs out
+      const sum = await runRenders();
+      assert.equal(sum.succeeded, 1);
+      const done = await get(created.id);
+      assert.equal(done.status, 'rendered', done.failure);
+      assert.equal(done.renderJob.attempts, 2, 'the lease expiry counted as an attempt');
+      assert.match(done.renderJob.lastError ?? '', /dead-host\/999/);
+      const entry = await ledgerEntry(done.renderLedgerSeq);
+      assert.equal(entry.actor, 'user:ana');
+      assert.equal(entry.details.attempt, 2);
+      assert.equal((await as.rob.json('POST', `/api/redactions/${created.id}/approve`, { note: 'ok' })).body.redaction.status, 'approved');
+
+      // The same recipe in a new redaction of the same item: the stored render is reused, no job runs.
+      const twin = (await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe })).body.redaction;
+      const reused = await as.rob.json('POST', `/api/redactions/${twin.id}/render`, {});
+      assert.equal(reused.body.redaction.status, 'rendered');
+      assert.equal(reused.body.redaction.outputSha256, done.outputSha256);
+      assert.equal(reused.body.redaction.renderJob.jobId, done.renderJob.jobId);
+      assert.equal((await ledgerEntry(reused.body.redaction.renderLedgerSeq)).details.reused, true);
     });
   });
 }

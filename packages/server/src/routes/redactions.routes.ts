@@ -4,7 +4,7 @@ import {
   listRedactions,
   notFound,
   invalid,
-  renderRedaction,
+  requestRedactionRender,
   requireCaseRole,
   reviewRedaction,
   suggestRedactionBoxes,
@@ -118,13 +118,14 @@ export function registerRedactionRoutes(app: ServerApp, deps: AppDeps): void {
     app,
     deps,
     {
-      method: 'post', path: '/api/redactions/:redactionId/render', summary: 'Render the current version with ffmpeg and wait for it (status rendered, or failed with the reason); the output is a new blob; ledgered', tags: ['redactions'],
+      method: 'post', path: '/api/redactions/:redactionId/render',
+      summary: 'Queue the render of the current version (202, status queued; a worker renders it: poll the redaction for rendering, rendered or failed with the reason); the same recipe, source and ffmpeg reuse one render; the output is a new blob; ledgered',
+      tags: ['redactions'], status: 202,
       params: z.object({ redactionId: idParam }), body: renderSchema, response: one,
     },
-    async (c, { params, body, auth }) => {
+    async (_c, { params, body, auth }) => {
       const caller = callerOf(deps, auth);
-      const renderer = await ctx.renderer();
-      const r = await renderRedaction({ redactions: ctx.redactions, renderer }, caller, params.redactionId, { ...(body.version !== undefined ? { version: body.version } : {}), signal: c.req.raw.signal });
+      const r = await requestRedactionRender({ redactions: ctx.redactions, tool: ctx.tool }, caller, params.redactionId, body.version !== undefined ? { version: body.version } : {});
       return { redaction: await out(caller, r) };
     },
   );
