@@ -16,6 +16,7 @@ import { registerUser } from './commands/user.command.js';
 import { registerAccountability } from './commands/accountability.command.js';
 import { registerDemo } from './demo/demo.command.js';
 import { registerPublish } from './commands/publish.command.js';
+import { registerRedaction } from './commands/redaction.command.js';
 
 const program = new Command();
 program
@@ -52,6 +53,7 @@ registerWorker(program);
 registerJobs(program);
 registerExport(program);
 registerPublish(program);
+registerRedaction(program);
 registerIntake(program);
 registerServe(program);
 registerUser(program);

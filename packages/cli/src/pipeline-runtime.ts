@@ -34,7 +34,7 @@ export function workerId(): string {
   return `${hostname()}/${process.pid}`;
 }
 
-export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { concurrency?: number; leaseMs?: number } = {}): Promise<Worker> {
+export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { concurrency?: number; leaseMs?: number; names?: string[] } = {}): Promise<Worker> {
   if (!rt.tools) throw new Error(rt.unavailable ?? 'ffmpeg is not available');
   await sweepDeadWorkerTemp(vault.config.home);
   // Jobs held by a worker process of this machine that no longer exists (kill -9, crash) are free now.
@@ -54,6 +54,7 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
     workerId: id,
     concurrency: opts.concurrency ?? 2,
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+    ...(opts.names ? { names: opts.names } : {}),
   });
 }
 
