@@ -11,7 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { locateMediaTools, probe, renderProxy } from '@custodia/media';
 import { makeRedactionClip, REDACTION_CLIP as C, squareAt } from '@custodia/media/testing';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '@custodia/server/testing';
+import { redactionWorker } from '@custodia/server/testing/redaction-worker';
 import { seedCase } from '@custodia/server/testing/seed';
+import type { Worker } from '@custodia/store';
 import { DB_KINDS } from '@custodia/store/testing';
 import { launchChromium, personContext, screenshot } from './testing/browser.js';
 import { WEB_DIST } from './testing/instance.js';
@@ -33,6 +35,7 @@ for (const kind of kinds) {
     let dir: string;
     let caseId: number;
     let itemId: number;
+    let worker: Worker | undefined;
 
     before(async () => {
       const tools = await locateMediaTools();
@@ -57,6 +60,7 @@ for (const kind of kinds) {
       browser = await launchChromium();
     });
     after(async () => {
+      await worker?.stop();
       await browser?.close();
       await s?.close();
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -96,6 +100,11 @@ for (const kind of kinds) {
       await a.getByTestId('add-mute').click();
       await a.getByTestId('redaction-title').fill('For publication');
       await a.getByTestId('redaction-render').click();
+      // The request only queues the render: the studio says so and follows the job until a worker is done.
+      await a.getByText('queued for rendering').first().waitFor();
+      await a.getByTestId('render-progress').waitFor();
+      worker = await redactionWorker(s.vault);
+      worker.start();
       await a.getByTestId('redaction-output').waitFor({ timeout: 120_000 }).catch(async (e) => { throw new Error(`${(e as Error).message}\n${await a.locator('.meta-col').innerText()}`); });
       await a.getByText('rendered, awaiting review').first().waitFor();
       assert.equal(await a.getByTestId('redaction-review').count(), 0, 'the one who made it is not offered the approval');

@@ -163,6 +163,7 @@ export const api = {
     request<{ redaction: T.Redaction }>('POST', `/api/items/${itemId}/redactions`, b).then((r) => r.redaction),
   patchRedaction: (id: Id, b: { title?: string; recipe?: T.RedactionRecipe; version: number }) =>
     request<{ redaction: T.Redaction }>('PATCH', `/api/redactions/${id}`, b).then((r) => r.redaction),
+  redaction: (id: Id) => request<{ redaction: T.Redaction }>('GET', `/api/redactions/${id}`).then((r) => r.redaction),
   renderRedaction: (id: Id, version: number) => request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/render`, { version }).then((r) => r.redaction),
   reviewRedaction: (id: Id, decision: 'approve' | 'reject', b: { note: string; version: number }) =>
     request<{ redaction: T.Redaction }>('POST', `/api/redactions/${id}/${decision}`, b).then((r) => r.redaction),

@@ -24,7 +24,17 @@ export interface RedactionRecipe {
   clip: { start: number; end: number } | null;
   keepOverlay: boolean;
 }
-export type RedactionStatus = 'draft' | 'rendering' | 'rendered' | 'approved' | 'rejected' | 'failed';
+export type RedactionStatus = 'draft' | 'queued' | 'rendering' | 'rendered' | 'approved' | 'rejected' | 'failed';
+/** The queue job rendering the current version (ADR 0027): the studio polls while it is queued or running. */
+export interface RedactionRenderJob {
+  jobId: Id;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'skipped';
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  progress: number | null;
+  runAfter: string;
+}
 export interface Redaction {
   id: Id;
   caseId: Id;
@@ -39,6 +49,7 @@ export interface Redaction {
   outputSha256: string | null;
   outputFacts: Record<string, unknown> | null;
   renderLedgerSeq: number | null;
+  renderJob: RedactionRenderJob | null;
   createdBy: string;
   renderedBy: string | null;
   renderedAt: string | null;

@@ -69,4 +69,4 @@ export function freshId(recipe: RedactionRecipe, prefix = 'box'): string {
 }
 
 export const statusToneOf = (s: Redaction['status']): 'ok' | 'bad' | 'info' | 'quiet' =>
-  s === 'approved' ? 'ok' : s === 'failed' || s === 'rejected' ? 'bad' : s === 'rendering' || s === 'rendered' ? 'info' : 'quiet';
+  s === 'approved' ? 'ok' : s === 'failed' || s === 'rejected' ? 'bad' : s === 'queued' || s === 'rendering' || s === 'rendered' ? 'info' : 'quiet';

@@ -148,6 +148,13 @@ export function RedactionSidePanels(p: {
             {saved.reviewedBy && <div className="kv-row"><dt>{t('redact.reviewedBy')}</dt><dd>{saved.reviewedBy}{saved.reviewNote ? ` — ${saved.reviewNote}` : ''}</dd></div>}
           </dl>
         )}
+        {(saved?.status === 'queued' || saved?.status === 'rendering') && (
+          <p className="note note-info" data-testid="render-progress" aria-live="polite">
+            {saved.status === 'queued' ? t('redact.queued') : t('redact.renderingProgress', { pct: Math.round((saved.renderJob?.progress ?? 0) * 100) })}
+            {saved.renderJob && saved.renderJob.attempts > 1 && <> {t('redact.attempt', { n: saved.renderJob.attempts, max: saved.renderJob.maxAttempts })}</>}
+            {saved.renderJob?.lastError && <span className="muted small"> {t('redact.lastAttempt', { reason: saved.renderJob.lastError })}</span>}
+          </p>
+        )}
         {saved?.status === 'failed' && <p className="note note-error" data-testid="render-failure">{t('redact.failed', { reason: saved.failure ?? '' })}</p>}
         {p.outputUrl && (
           <Reveal className="player output-player">

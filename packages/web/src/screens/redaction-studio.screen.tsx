@@ -142,9 +142,28 @@ function Studio({
     if (dirty) r = await save();
     if (!r) return;
     const target = r;
-    setSaved({ ...target, status: 'rendering' });
+    // Answers at once (queued); a worker renders it and the effect below follows it until it is done.
     await run('render', () => api.renderRedaction(target.id, target.version));
   };
+  const pending = saved?.status === 'queued' || saved?.status === 'rendering';
+  useEffect(() => {
+    if (!pending || !saved) return;
+    let stop = false;
+    const timer = setTimeout(() => {
+      api.redaction(saved.id).then(
+        (r) => {
+          if (stop || r.version !== saved.version) return;
+          setSaved(r);
+          if (r.status !== 'queued' && r.status !== 'rendering') onChanged(r);
+        },
+        (e: unknown) => !stop && setError(e),
+      );
+    }, 1500);
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+  }, [pending, saved, onChanged]);
   const review = (decision: 'approve' | 'reject', note: string) => saved && run('review', () => api.reviewRedaction(saved.id, decision, { note, version: saved.version }));
 
   const name = (d.item.paths?.[0] ?? d.item.path ?? '').split(/[\\/]/).pop();
