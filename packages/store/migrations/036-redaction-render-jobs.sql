@@ -14,3 +14,8 @@ ALTER TABLE redactions ADD COLUMN render_job_id bigint;
 ALTER TABLE redactions ADD COLUMN render_progress real CHECK (render_progress IS NULL OR (render_progress >= 0 AND render_progress <= 1));
 
 CREATE INDEX redactions_render_job ON redactions (render_job_id) WHERE render_job_id IS NOT NULL;
+
+-- A render left 'rendering' by the in-request renderer of before (its process died) has no job to
+-- finish it: it failed; rendering it again queues a job.
+UPDATE redactions SET status = 'failed', failure = 'the render was interrupted (the process rendering it stopped): render it again', updated_at = now()
+  WHERE status = 'rendering';
