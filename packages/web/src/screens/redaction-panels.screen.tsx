@@ -132,7 +132,7 @@ export function RedactionSidePanels(p: {
         {saved?.status === 'approved' && p.dirty && <p className="note note-info">{t('redact.editResets')}</p>}
         <div className="row wrap">
           <button type="button" disabled={!editable || !p.dirty} onClick={p.onSave} data-testid="redaction-save">{p.busy === 'save' ? t('redact.saving') : t('common.save')}</button>
-          <button type="button" disabled={!editable || saved?.status === 'approved' && !p.dirty || recipe.boxes.length + recipe.audio.mute.length === 0 && !recipe.clip} onClick={p.onRender} data-testid="redaction-render">
+          <button type="button" disabled={!editable || (saved?.status === 'approved' || saved?.status === 'queued') && !p.dirty || recipe.boxes.length + recipe.audio.mute.length === 0 && !recipe.clip} onClick={p.onRender} data-testid="redaction-render">
             {p.busy === 'render' ? t('redact.rendering') : t('redact.render')}
           </button>
         </div>
