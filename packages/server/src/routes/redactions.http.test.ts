@@ -225,6 +225,25 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(list.body.redactions.map((x: { status: string }) => x.status), ['rejected', 'failed']);
     });
 
+    test('editing a queued version: the render that was queued is not recorded for the new version', async () => {
+      const recipe = { format: RECIPE_FORMAT, boxes: [{ id: 'wall', effect: 'fill', keyframes: [{ t: 0, x: 0.5, y: 0.5, w: 0.2, h: 0.2 }, { t: 1, x: 0.5, y: 0.5, w: 0.2, h: 0.2 }] }] };
+      const created = (await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe })).body.redaction;
+      const queued = (await as.ana.json('POST', `/api/redactions/${created.id}/render`, {})).body.redaction;
+      assert.equal(queued.status, 'queued');
+      const edited = await as.ana.json('PATCH', `/api/redactions/${created.id}`, { version: 1, title: 'renamed' });
+      assert.equal(edited.status, 200, JSON.stringify(edited.body));
+      assert.deepEqual([edited.body.redaction.status, edited.body.redaction.version, edited.body.redaction.renderJob], ['draft', 2, null]);
+      assert.equal((await runRenders()).succeeded, 1, 'the job still runs (its output may serve another request)');
+      const after = await get(created.id);
+      assert.deepEqual([after.status, after.outputSha256, after.renderLedgerSeq], ['draft', null, null]);
+      // Version 2 has the same recipe: its render reuses the stored output at once.
+      const v2 = (await as.ana.json('POST', `/api/redactions/${created.id}/render`, { version: 2 })).body.redaction;
+      assert.equal(v2.status, 'rendered');
+      assert.equal(v2.renderJob.jobId, queued.renderJob.jobId);
+      const entry = await ledgerEntry(v2.renderLedgerSeq);
+      assert.deepEqual([entry.details.version, entry.details.reused], [2, true]);
+    });
+
     test('a worker that dies mid-render loses its lease; the next worker renders the job and it can be approved', async () => {
       const recipe = { format: RECIPE_FORMAT, boxes: [{ id: 'guard', effect: 'pixelate', keyframes: [{ t: 0, x: 0.1, y: 0.3, w: 0.3, h: 0.3 }, { t: 4, x: 0.6, y: 0.3, w: 0.3, h: 0.3 }] }] };
       const created = (await as.ana.json('POST', `/api/items/${item.id}/redactions`, { recipe })).body.redaction;

@@ -233,12 +233,14 @@ export class PgRedactionRepo implements RedactionRepo {
   }
 
   /**
-   * Records the job's output for every version waiting for it, each with its ledger entry (`note`
-   * builds it; the actor is the user who asked for the render). Use in the job's `commit(tx)`.
+   * Records the job's output (its blob row) and, for every version waiting for it, its ledger entry
+   * (`note` builds it; the actor is the user who asked for the render). Use in the job's `commit(tx)`.
    */
   async finishRenderJob(tx: Queryable, jobId: number, out: RenderedOutput, note: (r: Redaction) => { actor: string } & LedgerNote): Promise<number> {
     const waiting = await this.waitingFor(jobId, tx);
-    if (waiting.length > 0) await tx.query('INSERT INTO blobs (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [out.sha256, out.size]);
+    // The output's bytes are stored and checked: their row too, even when no version waits any more
+    // (edited meanwhile), so that a later request for the same recipe reuses them.
+    await tx.query('INSERT INTO blobs (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [out.sha256, out.size]);
     for (const r of waiting) {
       const { seq } = await this.ledger.append(tx, note(r));
       await markRendered(tx, r.id, out, seq);
