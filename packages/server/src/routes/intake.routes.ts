@@ -20,7 +20,7 @@ const identitySchema = z.object({ recipient: z.string(), protectedIdentity: z.st
 const channelSchema = z.object({ name: z.string(), title: z.string(), recipients: z.array(z.object({ label: z.string(), recipient: z.string() })) });
 const jobSchema = z.object({
   id: z.string(), submissionId: z.string(), caseId: z.number(), caseName: z.string(), actor: z.string(),
-  state: z.enum(['running', 'done', 'failed']), startedAt: z.string(), finishedAt: z.string().nullable(),
+  state: z.enum(['running', 'done', 'failed', 'interrupted']), startedAt: z.string(), finishedAt: z.string().nullable(),
   progress: z.object({ batches: z.number(), files: z.number(), bytes: z.number(), plannedFiles: z.number(), plannedBytes: z.number() }),
   result: z.unknown().nullable(), error: z.string().nullable(),
 });
@@ -150,7 +150,7 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (c, { auth }) => {
       const link = await requireIntakeStaff(c, auth);
-      const jobs = parts(deps).jobs!.list();
+      const jobs = await parts(deps).jobs!.list();
       const subs = await pullOrUnavailable(() => link.pull.submissions());
       const running = new Set(jobs.filter((j) => j.state === 'running').map((j) => j.submissionId));
       return { submissions: subs.map((s) => summarise(s, running.has(s.id))).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), jobs };
@@ -217,7 +217,7 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
       const caseName = (await deps.vault.db.query<{ name: string }>('SELECT name FROM cases WHERE id = $1', [body.caseId])).rows[0]!.name;
       const sub = await findSubmission(link, body.submissionId);
       if (!sub.batches.some((b) => b.sealedAt && !b.importedAt && !b.purgedAt)) throw invalid(`submission ${sub.id} has no sealed batch waiting to be imported`, { where: 'body.submissionId' });
-      return { job: parts(deps).jobs!.start(sub, body.identity, { caseId: body.caseId, caseName }, actorOf(auth.user), body.again) };
+      return { job: await parts(deps).jobs!.start(sub, body.identity, { caseId: body.caseId, caseName }, actorOf(auth.user), body.again) };
     },
   );
 
@@ -225,13 +225,13 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
     app,
     deps,
     {
-      method: 'get', path: '/api/intake/imports/:jobId', summary: 'An import job started here: running, done (with what was imported and any problems) or failed', tags: ['intake'],
+      method: 'get', path: '/api/intake/imports/:jobId', summary: 'An import job started here: running, done (with what was imported and any problems), failed, or interrupted (its server stopped: import again to resume)', tags: ['intake'],
       params: z.object({ jobId: z.string().regex(/^imp-[0-9a-f]{16}$/) }),
       response: z.object({ job: jobSchema }),
     },
     async (c, { auth, params }) => {
       await requireIntakeStaff(c, auth);
-      return { job: parts(deps).jobs!.get(params.jobId) };
+      return { job: await parts(deps).jobs!.get(params.jobId) };
     },
   );
 }

@@ -62,7 +62,7 @@ export interface IntakeImportJob {
   caseId: number;
   caseName: string;
   actor: string;
-  state: 'running' | 'done' | 'failed';
+  state: 'running' | 'done' | 'failed' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   progress: { batches: number; files: number; bytes: number; plannedFiles: number; plannedBytes: number };

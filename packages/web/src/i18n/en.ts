@@ -554,6 +554,7 @@ export const en = {
   'intake.job.progress': 'batch {batch}: {files} of {of} files, {size} of {total}',
   'intake.job.failed': 'The import failed: {message}',
   'intake.job.done': 'Imported {files} file(s), {size}, into {case}.',
+  'intake.job.interrupted': 'The import into {case} was interrupted when the server stopped ({files} of {of} files of its last batch were in). Import again to resume: files already in the vault are not taken twice.',
   'intake.job.open': 'Open the items',
   'intake.conversation': 'Conversation',
   'intake.needKeyToRead': 'Unlock your key above to read the messages.',

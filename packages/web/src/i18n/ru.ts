@@ -556,6 +556,7 @@ export const ru: Record<MessageKey, string> = {
   'intake.job.progress': 'партия {batch}: файлов {files} из {of}, {size} из {total}',
   'intake.job.failed': 'Импорт не удался: {message}',
   'intake.job.done': 'Импортировано файлов: {files}, {size}, в «{case}».',
+  'intake.job.interrupted': 'Импорт в «{case}» прерван остановкой сервера (из последней партии получено файлов: {files} из {of}). Запустите импорт снова, чтобы продолжить: файлы, уже находящиеся в хранилище, повторно не загружаются.',
   'intake.job.open': 'Открыть материалы',
   'intake.conversation': 'Переписка',
   'intake.needKeyToRead': 'Чтобы прочитать сообщения, разблокируйте ключ выше.',

@@ -265,6 +265,14 @@ function JobNote({ job }: { job: IntakeImportJob }) {
     );
   }
   if (job.state === 'failed') return <p className="note note-error" role="alert">{t('intake.job.failed', { message: job.error ?? '' })}</p>;
+  if (job.state === 'interrupted') {
+    const p = job.progress;
+    return (
+      <p className="note note-warn" role="status" data-testid="intake-job-interrupted">
+        {t('intake.job.interrupted', { case: job.caseName, files: p.files, of: p.plannedFiles })}
+      </p>
+    );
+  }
   const r = job.result!;
   return (
     <div className={`note ${r.problems.length ? 'note-error' : 'note-ok'}`} data-testid="intake-job-done">
