@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { conflict, notFound } from '@custodia/core';
-import { importSubmission, ledgerIntakeDeletions, type PulledSubmission } from '@custodia/intake';
+import { importSubmission, ledgerIntakeDeletions, type FileKeyRing, type PulledSubmission } from '@custodia/intake';
 import { isProcessAlive, type Vault } from '@custodia/store';
 import type { Logger } from 'pino';
 import type { IntakeLink } from './intake-link.js';
@@ -30,9 +30,9 @@ const publicJob = (j: StoredImportJob | IntakeImportJob): IntakeImportJob => ({
 });
 
 /**
- * Imports started from the web app, run in this process one submission at a time. The staff
- * member's unlocked identity is given to the job alone: held in the job's closure while it runs,
- * never written anywhere and not kept on the job record (ADR 0022). Jobs are recorded in the
+ * Imports started from the web app, run in this process one submission at a time. The job gets
+ * the per-file keys the staff member's browser unwrapped (never the identity, ADR 0028): held in
+ * the job's closure while it runs, zeroed when it ends, never written anywhere. Jobs are recorded in the
  * vault's database (migration 038) so their status survives a restart: a job whose process died
  * is shown as `interrupted`, and importing the submission again resumes its acquisition.
  */
@@ -70,7 +70,7 @@ export class IntakeImportJobs {
     return (await this.repo.recent()).map((j) => publicJob(this.live.get(j.id) ?? j));
   }
 
-  async start(sub: PulledSubmission, identity: string, target: { caseId: number; caseName: string }, actor: string, again: boolean): Promise<IntakeImportJob> {
+  async start(sub: PulledSubmission, keys: FileKeyRing, target: { caseId: number; caseName: string }, actor: string, again: boolean): Promise<IntakeImportJob> {
     await this.settle();
     const running = (await this.repo.running()).find((j) => j.submissionId === sub.id);
     if (running) throw conflict(`submission ${sub.id} is being imported already (job ${running.id})`, { job: running.id });
@@ -89,12 +89,11 @@ export class IntakeImportJobs {
     };
     await this.repo.insert({ ...job, again, runner: RUNNER });
     this.live.set(job.id, job);
-    void this.run(job, sub, identity, again);
+    void this.run(job, sub, keys, again);
     return publicJob(job);
   }
 
-  private async run(job: IntakeImportJob, sub: PulledSubmission, identity: string, again: boolean): Promise<void> {
-    const ids = [identity];
+  private async run(job: IntakeImportJob, sub: PulledSubmission, keys: FileKeyRing, again: boolean): Promise<void> {
     let last = 0;
     const write = () => {
       last = Date.now();
@@ -107,7 +106,7 @@ export class IntakeImportJobs {
     try {
       job.result = await importSubmission(sub, {
         pull: this.link.pull,
-        identities: ids,
+        identities: keys,
         ingest: this.link.ingestBatch({
           caseName: job.caseName,
           actor: job.actor,
@@ -138,7 +137,7 @@ export class IntakeImportJobs {
       this.log.error({ job: job.id, submission: sub.id, err: job.error }, 'intake import failed');
     } finally {
       clearInterval(beat);
-      ids.length = 0;
+      keys.clear();
       job.finishedAt = new Date().toISOString();
       try {
         await this.repo.finish(job);

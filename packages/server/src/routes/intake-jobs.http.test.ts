@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
-import { generateCodename, IntakeClient, nodeChunkSeal, nodeUploadBody, PullClient, type IngestBatch } from '@custodia/intake';
+import { generateCodename, IntakeClient, nodeChunkSeal, nodeUploadBody, PullClient, unwrapFileKeys, type IngestBatch } from '@custodia/intake';
 import { deterministicReader, startHarness, type Harness } from '@custodia/intake/testing';
 import { DB_KINDS } from '@custodia/store/testing';
 import { TEST_ARGON2 } from '../accounts/password-hasher.js';
@@ -89,18 +89,32 @@ for (const kind of DB_KINDS) {
       assert.equal((await admin.json('PUT', `/api/cases/${caseId}/members/${cora.user.id}`, { role: 'coordinator', grants: [] })).status, 200);
       const first = s.client();
       await first.signIn('cora');
-      const started = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity: h.identity });
+      // The browser's part: the headers to unwrap, then only the file keys go back.
+      const listed = await first.json('GET', `/api/intake/submissions/${subId}/headers`);
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.body.headers.map((x: { uploadId: string | null }) => x.uploadId === null), [true, false], 'the manifest and the one upload');
+      const fileKeys = await unwrapFileKeys(listed.body.headers, h.identity);
+      const none = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: fileKeys.slice(0, 1) });
+      assert.equal(none.status, 400);
+      assert.equal(none.body.error.where, 'body.fileKeys');
+      assert.match(none.body.error.message, /no file key for 1 file/);
+      const swapped = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: [fileKeys[0], { header: fileKeys[1]!.header, key: fileKeys[0]!.key }] });
+      assert.equal(swapped.status, 400);
+      assert.match(swapped.body.error.message, /does not open it/);
+      const started = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys });
       assert.equal(started.status, 201, JSON.stringify(started.body));
       const jobId = started.body.job.id as string;
       const running = await until(() => first.json('GET', `/api/intake/imports/${jobId}`), (r) => r.body.job.progress.plannedFiles === 2);
       assert.equal(running.body.job.state, 'running');
-      const twice = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity: h.identity });
+      const twice = await first.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys });
       assert.equal(twice.status, 409, 'one import of a submission at a time');
       assert.equal((await first.json('GET', '/api/intake/submissions')).body.submissions[0].importStatus, 'importing');
       // What the database holds about the job: counts, never the identity.
       await until(() => s.vault.db.query<{ progress: { plannedFiles: number } }>('SELECT progress FROM intake_import_jobs WHERE id = $1', [jobId]), (r) => r.rows[0]?.progress.plannedFiles === 2);
       const rows = await s.vault.db.query<{ t: string }>('SELECT row_to_json(j)::text AS t FROM intake_import_jobs j');
-      assert.doesNotMatch(rows.rows.map((r) => r.t).join('\n'), /AGE-SECRET-KEY/);
+      const stored = rows.rows.map((r) => r.t).join('\n');
+      assert.doesNotMatch(stored, /AGE-SECRET-KEY/);
+      for (const k of fileKeys) assert.ok(!stored.includes(k.key), 'no file key either');
 
       // The server stops in the middle of the import; a new one starts on the same vault.
       const second = await restart(false);
@@ -113,7 +127,7 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(list.body.jobs.map((j: { id: string; state: string }) => [j.id, j.state]), [[jobId, 'interrupted']]);
 
       // Importing again runs to the end.
-      const again = await second.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity: h.identity });
+      const again = await second.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys });
       assert.equal(again.status, 201, JSON.stringify(again.body));
       const done = await until(() => second.json('GET', `/api/intake/imports/${again.body.job.id}`), (r) => r.body.job.state !== 'running');
       assert.equal(done.body.job.state, 'done', JSON.stringify(done.body.job));

@@ -69,3 +69,12 @@ export interface IntakeImportJob {
   result: IntakeImportResult | null;
   error: string | null;
 }
+
+/** An age header an import needs opened; the browser unwraps its file key (ADR 0028). */
+export interface IntakeImportHeader {
+  batchId: string;
+  uploadId: string | null;
+  /** base64 */
+  header: string;
+  sha256: string;
+}

@@ -549,7 +549,7 @@ export const en = {
   'intake.noTargetCase': 'You coordinate no case to import into.',
   'intake.intoCase': 'Case',
   'intake.importButton': 'Import',
-  'intake.importExplain': 'The server decrypts the files as they stream into the vault, with your key given for this import only and never stored. Each file is checked against the source\'s manifest.',
+  'intake.importExplain': 'Your browser unwraps each file\'s key with your key; only those file keys go to the server, which decrypts the files as they stream into the vault and forgets the keys when the import ends. Your key itself never leaves this page. Each file is checked against the source\'s manifest.',
   'intake.job.running': 'Importing into {case}…',
   'intake.job.progress': 'batch {batch}: {files} of {of} files, {size} of {total}',
   'intake.job.failed': 'The import failed: {message}',

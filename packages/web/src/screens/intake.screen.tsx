@@ -9,7 +9,7 @@ import { useLoad, type Loaded } from '../use-load.js';
 import { href } from '../route.js';
 import { useSession } from '../session.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
-import { openMessage, sealReply } from '../intake-crypto.js';
+import { openMessage, sealReply, unwrapFileKeys } from '../intake-crypto.js';
 import { KeyCard, type UnlockedKey } from '../components/intake-key.component.js';
 
 const STATUS_TONE: Record<IntakeSubmission['importStatus'], 'ok' | 'info' | 'warn' | 'quiet'> = {
@@ -200,7 +200,12 @@ function SubmissionPanel({ sub, unlocked, cases, jobs, onChanged }: { sub: Intak
           onSubmit={(e) => {
             e.preventDefault();
             setError(null);
-            api.intakeImport({ submissionId: sub.id, caseId: Number(caseId), identity: unlocked.identity }).then((j) => (setJob(j), onChanged()), setError);
+            // Only per-file keys leave the page: the identity stays here (ADR 0028).
+            api
+              .intakeImportHeaders(sub.id)
+              .then((headers) => unwrapFileKeys(headers, unlocked.identity))
+              .then((fileKeys) => api.intakeImport({ submissionId: sub.id, caseId: Number(caseId), fileKeys }))
+              .then((j) => (setJob(j), onChanged()), setError);
           }}
         >
           <label>
