@@ -132,6 +132,9 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     // Staff: setup with TOTP, a case to import into.
     const staff = await personContext(browser, url);
     const a = staff.page;
+    // Everything the staff member's browser sends to the workspace server, to show the identity never goes.
+    const sent: { url: string; body: string }[] = [];
+    a.on('request', (r) => sent.push({ url: r.url(), body: r.postData() ?? '' }));
     await a.goto('/');
     await a.getByLabel('Setup code').fill(setupCode);
     await a.getByLabel('Username').fill('amira');
@@ -173,13 +176,20 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     await panel.getByTestId('intake-messages').getByText('The files are from the duty room DVR.').waitFor({ timeout: 60_000 });
     await screenshot(a, shots, 'intake-inbox');
 
-    // Import into the case: the server decrypts as it ingests, with the key for this job only.
+    // Import into the case: the browser unwraps each file's key; the server decrypts as it ingests
+    // with those file keys, for this job only (ADR 0028).
     await panel.getByLabel('Case').selectOption({ label: CASE });
     await panel.getByRole('button', { name: 'Import', exact: true }).click();
     await panel.getByTestId('intake-job-done').waitFor({ timeout: 5 * 60_000 });
     assert.match((await panel.getByTestId('intake-job-done').textContent())!, /Imported 3 file\(s\)/);
     assert.doesNotMatch((await panel.getByTestId('intake-job-done').textContent())!, /:/, 'no problem listed');
     await a.getByTestId('intake-submissions').getByText('Imported').waitFor();
+    const importRequests = sent.filter((r) => r.url.endsWith('/api/intake/imports'));
+    assert.equal(importRequests.length, 1);
+    const importBody = JSON.parse(importRequests[0]!.body) as Record<string, unknown> & { fileKeys: { header: string; key: string }[] };
+    assert.deepEqual(Object.keys(importBody).sort(), ['caseId', 'fileKeys', 'submissionId'], 'no identity in the import request');
+    assert.equal(importBody.fileKeys.length, 4, 'one key per file and one for the manifest');
+    assert.ok(importBody.fileKeys.every((k) => Buffer.from(k.key, 'base64').length === 16));
 
     // Reply, encrypted in the browser to the source and the channel's recipients.
     await panel.getByLabel('Reply to the source').fill('Received, thank you. Please keep the DVR as it is.');
@@ -216,6 +226,8 @@ describe('source intake: portal and staff inbox in one process, in Chromium', ()
     };
     assert.deepEqual(await scan(config.home), [], 'no identity in the clear on disk');
     assert.doesNotMatch(out, /AGE-SECRET-KEY-1/i, 'nor in the server output');
+    assert.ok(sent.length > 10);
+    assert.deepEqual(sent.filter((r) => /AGE-SECRET-KEY-1/i.test(r.body)).map((r) => r.url), [], 'the identity never left the browser');
 
     // The source comes back with the codename and reads the reply.
     const back = await personContext(browser, portal);

@@ -18,3 +18,6 @@ export * from './vault/pull.client.js';
 export * from './vault/intake-import.use-case.js';
 export * from './vault/intake-evidence-source.js';
 export * from './vault/intake-deletions.use-case.js';
+export * from './node/file-keys.js';
+export * from './vault/intake-file-keys.use-case.js';
+export * from './crypto/unwrap-file-keys.js';

@@ -178,7 +178,9 @@ export const api = {
     request<{ messages: T.IntakeMessage[] }>('GET', `/api/intake/submissions/${encodeURIComponent(submissionId)}/messages`).then((r) => r.messages),
   intakeReply: (submissionId: string, ciphertext: string) =>
     request<{ id: number; sha256: string }>('POST', `/api/intake/submissions/${encodeURIComponent(submissionId)}/messages`, { ciphertext }),
-  intakeImport: (b: { submissionId: string; caseId: number; identity: string; again?: boolean }) =>
+  intakeImportHeaders: (submissionId: string) =>
+    request<{ headers: T.IntakeImportHeader[] }>('GET', `/api/intake/submissions/${encodeURIComponent(submissionId)}/headers`).then((r) => r.headers),
+  intakeImport: (b: { submissionId: string; caseId: number; fileKeys: { header: string; key: string }[]; again?: boolean }) =>
     request<{ job: T.IntakeImportJob }>('POST', '/api/intake/imports', b).then((r) => r.job),
   intakeImportJob: (id: string) => request<{ job: T.IntakeImportJob }>('GET', `/api/intake/imports/${encodeURIComponent(id)}`).then((r) => r.job),
 };

@@ -56,3 +56,19 @@ export async function sealReply(text: string, recipients: readonly string[]): Pr
   for (const r of new Set(recipients)) e.addRecipient(r);
   return toB64(await e.encrypt(text));
 }
+
+/**
+ * A web import (ADR 0028): each age header the server lists (manifests and uploads of the batches
+ * to import) is unwrapped here with the identity; only the 16-byte file keys, named by the SHA-256
+ * of their header, go to the server. The identity never leaves the page.
+ */
+export async function unwrapFileKeys(headers: { header: string; sha256: string }[], identity: string): Promise<{ header: string; key: string }[]> {
+  const d = new Decrypter();
+  d.addIdentity(identity);
+  const out: { header: string; key: string }[] = [];
+  for (const h of headers) {
+    const key = await d.decryptHeader(fromB64(h.header));
+    out.push({ header: h.sha256, key: toB64(key) });
+  }
+  return out;
+}

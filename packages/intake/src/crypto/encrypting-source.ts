@@ -1,4 +1,4 @@
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createSHA256 } from 'hash-wasm';
 import { AGE_CHUNK, AgeChunkCipher, ageSize, type AgeFileSecret, type ChunkSeal } from './age-resumable.js';
 import { paddedLength } from './padding.js';
 
@@ -6,6 +6,12 @@ import { paddedLength } from './padding.js';
 export interface PlainReader {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A running SHA-256 of the plaintext (hash-wasm's in the browser; Node's `createHash('sha256')` fits too). */
+export interface PlainHasher {
+  update(bytes: Uint8Array): unknown;
+  digest(encoding: 'hex'): string;
 }
 
 const HASH_GAP_PIECE = 8 * 1024 * 1024;
@@ -28,7 +34,7 @@ export class EncryptingSource {
   private constructor(
     private readonly plain: PlainReader,
     private readonly secret: AgeFileSecret,
-    private readonly hasher: IHasher,
+    private readonly hasher: PlainHasher,
     seal?: ChunkSeal,
   ) {
     this.paddedLength = paddedLength(plain.size);
@@ -36,9 +42,13 @@ export class EncryptingSource {
     this.size = ageSize(secret.prefix.length, this.paddedLength);
   }
 
-  static async open(plain: PlainReader, secret: AgeFileSecret, seal?: ChunkSeal): Promise<EncryptingSource> {
-    const hasher = await createSHA256();
-    hasher.init();
+  /** `seal` and `hasher` default to the portable implementations the browser runs (Node passes native ones). */
+  static async open(plain: PlainReader, secret: AgeFileSecret, seal?: ChunkSeal, hasher?: PlainHasher): Promise<EncryptingSource> {
+    if (!hasher) {
+      const wasm = await createSHA256();
+      wasm.init();
+      hasher = wasm;
+    }
     return new EncryptingSource(plain, secret, hasher, seal);
   }
 

@@ -4,6 +4,11 @@ import { Readable } from 'node:stream';
 import { Decrypter } from 'age-encryption';
 import { AGE_CHUNK, payloadKey, streamNonce, type ChunkSeal } from '../crypto/age-resumable.js';
 import type { PlainReader } from '../crypto/encrypting-source.js';
+import { open } from '../crypto/sealed.js';
+import { FileKeyRing } from './file-keys.js';
+
+/** How the vault opens intake files: the staff member's identities (CLI), or per-file keys unwrapped in the browser (web import, ADR 0028). */
+export type AgeKeys = readonly string[] | FileKeyRing;
 
 const TAG = 16;
 const CIPHER_CHUNK = AGE_CHUNK + TAG;
@@ -23,7 +28,7 @@ export class AgeDecryptError extends Error {}
  * typage, the payload decrypted with Node's native ChaCha20-Poly1305 chunk by chunk. Memory stays
  * at two chunks; a truncated, reordered or modified chunk fails its tag and stops the stream.
  */
-export async function* decryptAge(ciphertext: AsyncIterable<Uint8Array>, identities: readonly string[]): AsyncGenerator<Uint8Array> {
+export async function* decryptAge(ciphertext: AsyncIterable<Uint8Array>, identities: AgeKeys): AsyncGenerator<Uint8Array> {
   let buf: Buffer = Buffer.alloc(0);
   const it = ciphertext[Symbol.asyncIterator]();
   let eof = false;
@@ -46,11 +51,14 @@ export async function* decryptAge(ciphertext: AsyncIterable<Uint8Array>, identit
       await more();
     }
   }
-  const d = new Decrypter();
-  for (const id of identities) d.addIdentity(id);
   let fileKey: Uint8Array;
   try {
-    fileKey = await d.decryptHeader(buf.subarray(0, headerEnd));
+    if (identities instanceof FileKeyRing) fileKey = identities.keyFor(buf.subarray(0, headerEnd));
+    else {
+      const d = new Decrypter();
+      for (const id of identities) d.addIdentity(id);
+      fileKey = await d.decryptHeader(buf.subarray(0, headerEnd));
+    }
   } catch (e) {
     throw new AgeDecryptError(`cannot open the age header: ${(e as Error).message}`);
   }
@@ -103,4 +111,12 @@ export async function fileReader(path: string): Promise<PlainReader & { close():
 /** For IntakeClient in Node: hands each tus chunk to the HTTP stack as one stream chunk (one write, not 16 KiB pieces). */
 export function nodeUploadBody(chunk: Uint8Array): unknown {
   return Readable.from([Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)], { objectMode: false });
+}
+
+/** A whole small age file (a manifest) opened with identities or a file key. */
+export async function openAge(ciphertext: Uint8Array, keys: AgeKeys): Promise<Uint8Array> {
+  if (!(keys instanceof FileKeyRing)) return open(ciphertext, keys);
+  const parts: Uint8Array[] = [];
+  for await (const p of decryptAge((async function* () { yield ciphertext; })(), keys)) parts.push(p);
+  return Buffer.concat(parts);
 }

@@ -1,2 +1,3 @@
 export * from './deterministic-bytes.js';
 export * from './intake-harness.js';
+export * from './intake-process.js';

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EvidenceReader, FoundFile, FoundProblem, OpenedFile, ReadProblem } from '@custodia/core';
 import { ManifestSchema } from '../crypto/manifest.schema.js';
 import type { Manifest } from '../crypto/manifest.js';
-import { open as openSealed } from '../crypto/sealed.js';
-import { decryptAge } from '../node/node-age.js';
+import { decryptAge, openAge, type AgeKeys } from '../node/node-age.js';
 import type { PullClient, PulledBatch, PulledSubmission } from './pull.client.js';
 
 /** The part of the vault's evidence reader that an intake batch replaces: what is there, and how to read it. */
@@ -35,7 +34,7 @@ interface Entry {
 export async function intakeBatchSource(
   sub: PulledSubmission,
   batch: PulledBatch,
-  deps: { pull: PullClient; identities: string[] },
+  deps: { pull: PullClient; identities: AgeKeys },
 ): Promise<IntakeBatchSource> {
   const root = `intake:${sub.id}/${batch.id}`;
   const entries: Entry[] = [];
@@ -43,7 +42,7 @@ export async function intakeBatchSource(
   let manifestPlain: Uint8Array | null = null;
   let manifestProblem: string | null = null;
   try {
-    manifestPlain = await openSealed(await deps.pull.manifest(batch.id), deps.identities);
+    manifestPlain = await openAge(await deps.pull.manifest(batch.id), deps.identities);
     manifest = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(manifestPlain)));
     if (manifest.batchId !== batch.id) manifestProblem = `the manifest names batch ${manifest.batchId}, not ${batch.id}`;
   } catch (e) {
@@ -132,7 +131,7 @@ function fileEntry(root: string, path: string, size: number, mtime: string | nul
  * the manifest does not list) everything decrypted is kept.
  */
 async function openUpload(
-  deps: { pull: PullClient; identities: string[] },
+  deps: { pull: PullClient; identities: AgeKeys },
   uploadId: string,
   declared: { size: number; sha256: string } | null,
 ): Promise<OpenedFile> {

@@ -1,4 +1,5 @@
 import { intakeBatchSource, type IntakeSourceReader } from './intake-evidence-source.js';
+import type { AgeKeys } from '../node/node-age.js';
 import type { PullClient, PulledSubmission } from './pull.client.js';
 
 export interface ImportProblem {
@@ -54,7 +55,7 @@ export interface ImportResult {
  */
 export async function importSubmission(
   sub: PulledSubmission,
-  deps: { pull: PullClient; identities: string[]; ingest: IngestBatch },
+  deps: { pull: PullClient; identities: AgeKeys; ingest: IngestBatch },
 ): Promise<ImportResult> {
   const pending = sub.batches.filter((b) => b.sealedAt && !b.importedAt && !b.purgedAt);
   const result: ImportResult = { submissionId: sub.id, batches: [], files: 0, bytes: 0, problems: [], markedImported: pending.length > 0 };

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { ageHeaderOf } from '../node/file-keys.js';
 
 const FileRow = z.object({ uploadId: z.string(), size: z.number(), complete: z.boolean() });
 const BatchRow = z.object({
@@ -59,6 +60,28 @@ export class PullClient {
   async file(uploadId: string): Promise<AsyncIterable<Uint8Array>> {
     const res = await this.get(`/pull/files/${encodeURIComponent(uploadId)}`);
     return Readable.fromWeb(res.body as never) as AsyncIterable<Uint8Array>;
+  }
+
+  /** The age header at the start of an upload (read until it is complete, the rest not fetched). */
+  async fileHeader(uploadId: string): Promise<Uint8Array> {
+    const res = await this.get(`/pull/files/${encodeURIComponent(uploadId)}`);
+    const reader = res.body!.getReader();
+    let buf = new Uint8Array(0);
+    try {
+      for (;;) {
+        const header = ageHeaderOf(buf);
+        if (header) return header.slice();
+        if (buf.length > 1 << 20) throw new Error(`upload ${uploadId}: no age header in its first MiB`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`upload ${uploadId}: not an age file`);
+        const next = new Uint8Array(buf.length + value.length);
+        next.set(buf);
+        next.set(value, buf.length);
+        buf = next;
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
   }
 
   async messages(submissionId: string) {

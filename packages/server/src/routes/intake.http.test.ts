@@ -132,16 +132,19 @@ for (const kind of DB_KINDS) {
       assert.equal((await as.ana.json('PUT', '/api/intake/identity', p)).status, 403);
     });
 
-    test('an import needs the coordinator role in the target case, a real identity, and a sealed batch', async () => {
+    test('an import needs the coordinator role in the target case, file keys (never an identity), and a sealed batch', async () => {
       const identity = h.identity;
-      const intoOther = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId: other, identity });
+      const intoOther = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId: other, fileKeys: [] });
       assert.equal(intoOther.status, 403, 'cora is only an analyst in the other case');
-      const notAKey = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity: 'AGE-SECRET-KEY-1NOPE' });
-      assert.equal(notAKey.body.error.where, 'body.identity');
-      const nothing = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity });
+      const withIdentity = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: [], identity });
+      assert.equal(withIdentity.status, 400, 'an identity is refused');
+      assert.match(JSON.stringify(withIdentity.body.error), /identity/);
+      const notAKey = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: [{ header: '0'.repeat(64), key: 'nope' }] });
+      assert.match(notAKey.body.error.where, /^body\.fileKeys/);
+      const nothing = await as.cora.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: [] });
       assert.equal(nothing.status, 400);
       assert.match(nothing.body.error.message, /no sealed batch waiting/);
-      assert.equal((await as.ana.json('POST', '/api/intake/imports', { submissionId: subId, caseId, identity })).status, 403);
+      assert.equal((await as.ana.json('POST', '/api/intake/imports', { submissionId: subId, caseId, fileKeys: [] })).status, 403);
     });
 
     test('without an intake the inbox says so', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { forbidden, invalid, notFound, roleRank, unavailable } from '@custodia/core';
-import { AGE_RECIPIENT, checkPassphraseProtected, type PulledSubmission } from '@custodia/intake';
+import { AGE_RECIPIENT, checkPassphraseProtected, FileKeysRefused, importHeaders, importKeyRing, type PulledSubmission } from '@custodia/intake';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { AppDeps, AppEnv, AuthState, ServerApp } from '../app-env.js';
@@ -13,14 +13,17 @@ import type { IntakeLink } from '../intake/intake-link.js';
 import { PgIntakeIdentitiesRepo } from '../intake/pg-intake-identities.repo.js';
 
 const submissionId = z.string().regex(/^sub-[0-9a-f]{20}$/, 'a submission id (sub-…)');
-const AGE_IDENTITY = /^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$/;
+/** A file key as the browser sends it: 16 bytes, base64. */
+const FILE_KEY = /^[A-Za-z0-9+/]{22}==$/;
+/** Room for the largest submission the intake accepts (200,000 files), plus a manifest per batch. */
+const MAX_FILE_KEYS = 250_000;
 const MAX_REPLY_BYTES = 256 * 1024;
 
 const identitySchema = z.object({ recipient: z.string(), protectedIdentity: z.string(), createdAt: z.string(), updatedAt: z.string() });
 const channelSchema = z.object({ name: z.string(), title: z.string(), recipients: z.array(z.object({ label: z.string(), recipient: z.string() })) });
 const jobSchema = z.object({
   id: z.string(), submissionId: z.string(), caseId: z.number(), caseName: z.string(), actor: z.string(),
-  state: z.enum(['running', 'done', 'failed']), startedAt: z.string(), finishedAt: z.string().nullable(),
+  state: z.enum(['running', 'done', 'failed', 'interrupted']), startedAt: z.string(), finishedAt: z.string().nullable(),
   progress: z.object({ batches: z.number(), files: z.number(), bytes: z.number(), plannedFiles: z.number(), plannedBytes: z.number() }),
   result: z.unknown().nullable(), error: z.string().nullable(),
 });
@@ -150,7 +153,7 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (c, { auth }) => {
       const link = await requireIntakeStaff(c, auth);
-      const jobs = parts(deps).jobs!.list();
+      const jobs = await parts(deps).jobs!.list();
       const subs = await pullOrUnavailable(() => link.pull.submissions());
       const running = new Set(jobs.filter((j) => j.state === 'running').map((j) => j.submissionId));
       return { submissions: subs.map((s) => summarise(s, running.has(s.id))).sort((a, b) => b.createdAt.localeCompare(a.createdAt)), jobs };
@@ -201,14 +204,33 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
     app,
     deps,
     {
+      method: 'get', path: '/api/intake/submissions/:submissionId/headers',
+      summary: "The age headers of what an import of the submission decrypts (manifests, uploads): your browser unwraps each file's key from them with your identity", tags: ['intake'],
+      params: z.object({ submissionId }),
+      response: z.object({ headers: z.array(z.object({ batchId: z.string(), uploadId: z.string().nullable(), header: z.string(), sha256: z.string() })) }),
+    },
+    async (c, { auth, params }) => {
+      const link = await requireIntakeStaff(c, auth);
+      const sub = await findSubmission(link, params.submissionId);
+      const headers = await pullOrUnavailable(() => importHeaders(sub, link.pull));
+      return { headers: headers.map((h) => ({ batchId: h.batchId, uploadId: h.uploadId, header: Buffer.from(h.header).toString('base64'), sha256: h.sha256 })) };
+    },
+  );
+
+  defineRoute(
+    app,
+    deps,
+    {
       method: 'post', path: '/api/intake/imports', status: 201,
-      summary: "Import a submission's sealed batches into a case where you coordinate; your unlocked identity is used for this job only and never stored", tags: ['intake'],
-      body: z.object({
-        submissionId,
-        caseId: idParam,
-        identity: z.string().regex(AGE_IDENTITY, 'an age identity (AGE-SECRET-KEY-1…), unlocked in the browser'),
-        again: z.boolean().default(false),
-      }),
+      summary: "Import a submission's sealed batches into a case where you coordinate, with the per-file keys your browser unwrapped (never your identity); used for this job only, never stored", tags: ['intake'],
+      body: z
+        .object({
+          submissionId,
+          caseId: idParam,
+          fileKeys: z.array(z.object({ header: z.string().regex(/^[0-9a-f]{64}$/, "the SHA-256 of the file's age header"), key: z.string().regex(FILE_KEY, 'a 16-byte age file key, base64') })).max(MAX_FILE_KEYS),
+          again: z.boolean().default(false),
+        })
+        .strict(),
       response: z.object({ job: jobSchema }),
     },
     async (c, { auth, body }) => {
@@ -217,7 +239,19 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
       const caseName = (await deps.vault.db.query<{ name: string }>('SELECT name FROM cases WHERE id = $1', [body.caseId])).rows[0]!.name;
       const sub = await findSubmission(link, body.submissionId);
       if (!sub.batches.some((b) => b.sealedAt && !b.importedAt && !b.purgedAt)) throw invalid(`submission ${sub.id} has no sealed batch waiting to be imported`, { where: 'body.submissionId' });
-      return { job: parts(deps).jobs!.start(sub, body.identity, { caseId: body.caseId, caseName }, actorOf(auth.user), body.again) };
+      let ring;
+      try {
+        ring = await importKeyRing(sub, link.pull, body.fileKeys.map((k) => ({ header: k.header, key: new Uint8Array(Buffer.from(k.key, 'base64')) })));
+      } catch (e) {
+        if (e instanceof FileKeysRefused) throw invalid(e.message, { where: 'body.fileKeys' });
+        throw unavailable(`the intake cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        return { job: await parts(deps).jobs!.start(sub, ring, { caseId: body.caseId, caseName }, actorOf(auth.user), body.again) };
+      } catch (e) {
+        ring.clear();
+        throw e;
+      }
     },
   );
 
@@ -225,13 +259,13 @@ export function registerIntakeRoutes(app: ServerApp, deps: AppDeps): void {
     app,
     deps,
     {
-      method: 'get', path: '/api/intake/imports/:jobId', summary: 'An import job started here: running, done (with what was imported and any problems) or failed', tags: ['intake'],
+      method: 'get', path: '/api/intake/imports/:jobId', summary: 'An import job started here: running, done (with what was imported and any problems), failed, or interrupted (its server stopped: import again to resume)', tags: ['intake'],
       params: z.object({ jobId: z.string().regex(/^imp-[0-9a-f]{16}$/) }),
       response: z.object({ job: jobSchema }),
     },
     async (c, { auth, params }) => {
       await requireIntakeStaff(c, auth);
-      return { job: parts(deps).jobs!.get(params.jobId) };
+      return { job: await parts(deps).jobs!.get(params.jobId) };
     },
   );
 }

@@ -62,10 +62,19 @@ export interface IntakeImportJob {
   caseId: number;
   caseName: string;
   actor: string;
-  state: 'running' | 'done' | 'failed';
+  state: 'running' | 'done' | 'failed' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   progress: { batches: number; files: number; bytes: number; plannedFiles: number; plannedBytes: number };
   result: IntakeImportResult | null;
   error: string | null;
+}
+
+/** An age header an import needs opened; the browser unwraps its file key (ADR 0028). */
+export interface IntakeImportHeader {
+  batchId: string;
+  uploadId: string | null;
+  /** base64 */
+  header: string;
+  sha256: string;
 }

@@ -9,7 +9,7 @@ import { useLoad, type Loaded } from '../use-load.js';
 import { href } from '../route.js';
 import { useSession } from '../session.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
-import { openMessage, sealReply } from '../intake-crypto.js';
+import { openMessage, sealReply, unwrapFileKeys } from '../intake-crypto.js';
 import { KeyCard, type UnlockedKey } from '../components/intake-key.component.js';
 
 const STATUS_TONE: Record<IntakeSubmission['importStatus'], 'ok' | 'info' | 'warn' | 'quiet'> = {
@@ -200,7 +200,12 @@ function SubmissionPanel({ sub, unlocked, cases, jobs, onChanged }: { sub: Intak
           onSubmit={(e) => {
             e.preventDefault();
             setError(null);
-            api.intakeImport({ submissionId: sub.id, caseId: Number(caseId), identity: unlocked.identity }).then((j) => (setJob(j), onChanged()), setError);
+            // Only per-file keys leave the page: the identity stays here (ADR 0028).
+            api
+              .intakeImportHeaders(sub.id)
+              .then((headers) => unwrapFileKeys(headers, unlocked.identity))
+              .then((fileKeys) => api.intakeImport({ submissionId: sub.id, caseId: Number(caseId), fileKeys }))
+              .then((j) => (setJob(j), onChanged()), setError);
           }}
         >
           <label>
@@ -265,6 +270,14 @@ function JobNote({ job }: { job: IntakeImportJob }) {
     );
   }
   if (job.state === 'failed') return <p className="note note-error" role="alert">{t('intake.job.failed', { message: job.error ?? '' })}</p>;
+  if (job.state === 'interrupted') {
+    const p = job.progress;
+    return (
+      <p className="note note-warn" role="status" data-testid="intake-job-interrupted">
+        {t('intake.job.interrupted', { case: job.caseName, files: p.files, of: p.plannedFiles })}
+      </p>
+    );
+  }
   const r = job.result!;
   return (
     <div className={`note ${r.problems.length ? 'note-error' : 'note-ok'}`} data-testid="intake-job-done">
