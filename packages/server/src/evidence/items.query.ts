@@ -2,7 +2,7 @@ import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
 import { facetsFromCounts, type Facets } from './facet-counts.query.js';
-import { allTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
+import { allTextMatches, filteredTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
 export interface SearchSources {
@@ -49,6 +49,8 @@ const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSO
 const WALK_MAX = 5000;
 /** Fewer sampled matches than this (after the filters) are too few to estimate counts from. */
 const SAMPLE_MIN = 100;
+/** Filtered items (by kept counts) up to which a broad search within them is matched and counted exactly. */
+const FILTERED_EXACT = 20_000;
 
 /** Facet counts (GROUPING SETS over the index's facet columns) and tag counts of the filtered items. */
 async function countFacets(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
@@ -78,6 +80,33 @@ async function countFacets(db: Queryable, filter: string, params: unknown[]): Pr
   }
   for (const r of tr.rows) out.tag[String(r.t)] = r.n;
   return { facets: out, total };
+}
+
+/**
+ * The same counts for a few items named by id (exact search results): their rows are read once, by
+ * primary key, and both the facets and the tags are counted from them (the tagged-items index that
+ * suits a whole case would visit every tagged item of it).
+ */
+async function countFacetsOfFew(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
+  const r = await db.query<{ kind: string; status: string; camera: string | null; has: boolean; dup: boolean; review: string; tags: (string | number)[] }>(
+    `SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review, i.tags
+     FROM item_index i WHERE ${filter}`,
+    params,
+  );
+  const out: ItemsPage['facets'] = { kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} };
+  const add = (f: Record<string, number>, k: string) => {
+    f[k] = (f[k] ?? 0) + 1;
+  };
+  for (const x of r.rows) {
+    add(out.kind, x.kind);
+    add(out.status, x.status);
+    add(out.camera, x.camera ?? '(unknown)');
+    add(out.hasActivity, String(x.has));
+    add(out.duplicate, String(x.dup));
+    add(out.review, x.review ?? 'none');
+    for (const t of x.tags ?? []) add(out.tag, String(Number(t)));
+  }
+  return { facets: out, total: r.rows.length };
 }
 
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
@@ -132,7 +161,14 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   let text: TextMatches | null = null;
   let facetsOf: Promise<Facets> | null = null;
   if (q.q) {
-    text = await textMatches(db, caseId, q.q);
+    // Filters the kept counts answer, leaving at most FILTERED_EXACT items: the words are matched
+    // within those, exactly, without sampling (a common word narrowed by a few facets).
+    const narrowed =
+      cubeFilter !== null && cube!.length > 1 ? (await facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))).total : Number.POSITIVE_INFINITY;
+    text =
+      narrowed <= FILTERED_EXACT
+        ? { exact: true, ids: await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q) }
+        : await textMatches(db, caseId, q.q);
     if (text.exact) where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
     else {
       // Counted over the sample when it holds enough matches (after the filters) to estimate from;
@@ -141,13 +177,15 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
       facetsOf = countFacets(db, `${baseFilter} AND i.item_id = ANY($${baseParams + 1}::bigint[])`, [...params, text.sampleIds]);
       const inSample = (await facetsOf).total;
       if (inSample < SAMPLE_MIN) {
-        // Filters leave too few to estimate from: every match, counted exactly.
-        text = { exact: true, ids: await allTextMatches(db, caseId, q.q) };
+        // Filters leave too few to estimate from: every match that passes them, counted exactly.
+        // One join of the filtered items with the matching documents finds those few, so the
+        // counts and the page read only them (not every match of the words).
+        text = { exact: true, ids: await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q) };
         facetsOf = null;
         where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
       } else {
-        // Only an indexed order can be walked (path, id); any other sort would test every item first.
-        const indexed = /^-?(path|id)$/.test(q.sort);
+        // Only an indexed order can be walked: every sort has its index (migrations 011, 033).
+        const indexed = /^-?(path|id|size|duration|activity|recorded)$/.test(q.sort);
         const walk = indexed && (q.limit * text.caseItems) / (inSample * text.scale) <= WALK_MAX;
         where.push(
           walk
@@ -193,7 +231,12 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     params,
   );
   const counts =
-    facetsOf ?? (text === null && cubeFilter !== null ? facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams)) : countFacets(db, filter, params.slice(0, filterParams)));
+    facetsOf ??
+    (text === null && cubeFilter !== null
+      ? facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))
+      : text?.exact
+        ? countFacetsOfFew(db, filter, params.slice(0, filterParams))
+        : countFacets(db, filter, params.slice(0, filterParams)));
   const [pr, counted] = await Promise.all([page, counts]);
   const { facets: out } = counted;
   let total = counted.total;

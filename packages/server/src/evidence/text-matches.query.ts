@@ -58,3 +58,16 @@ export async function allTextMatches(db: Queryable, caseId: number, words: strin
   const r = await db.query<{ item_id: string | number }>('SELECT item_id FROM item_search WHERE case_id = $1 AND tsv @@ custodia_search_query($2)', [caseId, words]);
   return r.rows.map((x) => Number(x.item_id));
 }
+
+/**
+ * The ids of the items passing `filter` (over item_index `i`, with its parameters) whose merged
+ * document matches the words: a broad search narrowed by filters to few items, counted exactly.
+ */
+export async function filteredTextMatches(db: Queryable, filter: string, params: unknown[], words: string): Promise<number[]> {
+  const r = await db.query<{ item_id: string | number }>(
+    `SELECT i.item_id FROM item_index i WHERE ${filter}
+       AND i.item_id IN (SELECT s.item_id FROM item_search s WHERE s.case_id = $1 AND s.tsv @@ custodia_search_query($${params.length + 1}))`,
+    [...params, words],
+  );
+  return r.rows.map((x) => Number(x.item_id));
+}
