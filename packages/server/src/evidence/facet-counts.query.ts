@@ -1,5 +1,6 @@
 import type { Queryable } from '@custodia/store';
 import type { ItemsPage } from './items.schemas.js';
+import type { FacetRow } from './text-matches.query.js';
 
 /**
  * Facet counts read from `item_facet_counts` (migration 033, ADR 0023): one row per combination of
@@ -55,4 +56,22 @@ export async function facetsFromCounts(db: Queryable, caseId: number, filter: st
     else if (row.g === 0b1111101) out.review[row.review ?? 'none'] = n;
   }
   return { facets: out, total };
+}
+
+/** The counts of items whose facet values were read (a few, named by an exact search). */
+export function facetsOfRows(rows: Omit<FacetRow, 'item_id'>[]): Facets {
+  const out = emptyFacets();
+  const add = (f: Record<string, number>, k: string) => {
+    f[k] = (f[k] ?? 0) + 1;
+  };
+  for (const x of rows) {
+    add(out.kind, x.kind);
+    add(out.status, x.status);
+    add(out.camera, x.camera ?? '(unknown)');
+    add(out.hasActivity, String(x.has));
+    add(out.duplicate, String(x.dup));
+    add(out.review, x.review ?? 'none');
+    for (const t of x.tags ?? []) add(out.tag, String(Number(t)));
+  }
+  return { facets: out, total: rows.length };
 }

@@ -1,8 +1,8 @@
 import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
-import { facetsFromCounts, type Facets } from './facet-counts.query.js';
-import { allTextMatches, filteredTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
+import { facetsFromCounts, facetsOfRows, type Facets } from './facet-counts.query.js';
+import { allTextMatches, FACET_COLUMNS, filteredTextMatches, textMatches, type FacetRow, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
 export interface SearchSources {
@@ -88,25 +88,7 @@ async function countFacets(db: Queryable, filter: string, params: unknown[]): Pr
  * suits a whole case would visit every tagged item of it).
  */
 async function countFacetsOfFew(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
-  const r = await db.query<{ kind: string; status: string; camera: string | null; has: boolean; dup: boolean; review: string; tags: (string | number)[] }>(
-    `SELECT i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review, i.tags
-     FROM item_index i WHERE ${filter}`,
-    params,
-  );
-  const out: ItemsPage['facets'] = { kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} };
-  const add = (f: Record<string, number>, k: string) => {
-    f[k] = (f[k] ?? 0) + 1;
-  };
-  for (const x of r.rows) {
-    add(out.kind, x.kind);
-    add(out.status, x.status);
-    add(out.camera, x.camera ?? '(unknown)');
-    add(out.hasActivity, String(x.has));
-    add(out.duplicate, String(x.dup));
-    add(out.review, x.review ?? 'none');
-    for (const t of x.tags ?? []) add(out.tag, String(Number(t)));
-  }
-  return { facets: out, total: r.rows.length };
+  return facetsOfRows((await db.query<FacetRow>(`SELECT ${FACET_COLUMNS} FROM item_index i WHERE ${filter}`, params)).rows);
 }
 
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
@@ -165,10 +147,11 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     // within those, exactly, without sampling (a common word narrowed by a few facets).
     const narrowed =
       cubeFilter !== null && cube!.length > 1 ? (await facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))).total : Number.POSITIVE_INFINITY;
-    text =
-      narrowed <= FILTERED_EXACT
-        ? { exact: true, ids: await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q) }
-        : await textMatches(db, caseId, q.q);
+    if (narrowed <= FILTERED_EXACT) {
+      const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
+      text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
+      facetsOf = Promise.resolve(facetsOfRows(rows));
+    } else text = await textMatches(db, caseId, q.q);
     if (text.exact) where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
     else {
       // Counted over the sample when it holds enough matches (after the filters) to estimate from;
@@ -180,8 +163,9 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
         // Filters leave too few to estimate from: every match that passes them, counted exactly.
         // One join of the filtered items with the matching documents finds those few, so the
         // counts and the page read only them (not every match of the words).
-        text = { exact: true, ids: await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q) };
-        facetsOf = null;
+        const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
+        text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
+        facetsOf = Promise.resolve(facetsOfRows(rows));
         where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
       } else {
         // Only an indexed order can be walked: every sort has its index (migrations 011, 033).
