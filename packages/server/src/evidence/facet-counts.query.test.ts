@@ -78,7 +78,7 @@ for (const kind of DB_KINDS) {
     }
     const query = (q: Partial<ItemsQuery>) => queryItems(vault.db, caseId, { sort: 'path', limit: 20, ...q } as ItemsQuery, { facilities: true });
 
-    test('the unfiltered list: kept counts equal counting the items, and the case is folded first', async () => {
+    test('the unfiltered list: kept counts equal counting the items, and the delta rows are folded', async () => {
       const before = await vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facet_counts WHERE case_id = $1', [caseId]);
       assert.ok(before.rows[0]!.n > COMPACT_ROWS, `delta rows piled up (${before.rows[0]!.n})`);
       const r = await query({});

@@ -18,7 +18,7 @@ export interface Facets {
 
 export const emptyFacets = (): ItemsPage['facets'] => ({ kind: {}, status: {}, camera: {}, hasActivity: {}, duplicate: {}, tag: {}, review: {} });
 
-/** Delta rows of one case past which a read folds them into one per combination first. */
+/** Delta rows read by one count past which the case's rows are folded into one per combination. */
 export const COMPACT_ROWS = 2000;
 
 /**
@@ -26,11 +26,9 @@ export const COMPACT_ROWS = 2000;
  * item_facet_counts: kind, status, camera, has_activity, duplicate, review_state).
  */
 export async function facetsFromCounts(db: Queryable, caseId: number, filter: string, params: unknown[]): Promise<Facets> {
-  const size = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facet_counts WHERE case_id = $1', [caseId]);
-  if ((size.rows[0]?.n ?? 0) > COMPACT_ROWS) await db.query('SELECT custodia_item_facets_compact($1)', [caseId]);
-  const r = await db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; tag: string | number | null; g: number; n: number | null; nt: number | null }>(
+  const r = await db.query<{ kind: string | null; status: string | null; camera: string | null; has: boolean | null; dup: boolean | null; review: string | null; tag: string | number | null; g: number; n: number | null; nt: number | null; rows: number }>(
     `SELECT kind, status, camera, has, dup, review, tag, GROUPING(kind, status, camera, has, dup, review, tag) AS g,
-            (sum(n) FILTER (WHERE tag IS NULL))::int AS n, sum(n)::int AS nt
+            (sum(n) FILTER (WHERE tag IS NULL))::int AS n, sum(n)::int AS nt, count(*)::int AS rows
      FROM (SELECT i.kind, i.status, i.camera, i.has_activity AS has, i.duplicate AS dup, i.review_state AS review, i.tag, i.n
            FROM item_facet_counts i WHERE ${filter}) f
      GROUP BY GROUPING SETS ((kind), (status), (camera), (has), (dup), (review), (tag), ())`,
@@ -46,7 +44,12 @@ export async function facetsFromCounts(db: Queryable, caseId: number, filter: st
       continue;
     }
     const n = row.n ?? 0;
-    if (row.g === 0b1111111) total = Math.max(0, n);
+    if (row.g === 0b1111111) {
+      total = Math.max(0, n);
+      // Delta rows piled up (items written one by one): fold them for the next reads. These
+      // counts are right either way.
+      if (row.rows > COMPACT_ROWS) await db.query('SELECT custodia_item_facets_compact($1)', [caseId]);
+    }
     if (n <= 0) continue;
     if (row.g === 0b0111111) out.kind[row.kind ?? ''] = n;
     else if (row.g === 0b1011111) out.status[row.status ?? ''] = n;
@@ -74,4 +77,10 @@ export function facetsOfRows(rows: Omit<FacetRow, 'item_id'>[]): Facets {
     for (const t of x.tags ?? []) add(out.tag, String(Number(t)));
   }
   return { facets: out, total: rows.length };
+}
+
+/** How many items of the case match `filter` (as for facetsFromCounts), from the kept counts. */
+export async function countFromCounts(db: Queryable, filter: string, params: unknown[]): Promise<number> {
+  const r = await db.query<{ n: number | null }>(`SELECT sum(i.n)::int AS n FROM item_facet_counts i WHERE ${filter} AND i.tag IS NULL`, params);
+  return Math.max(0, r.rows[0]?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
-import { facetsFromCounts, facetsOfRows, type Facets } from './facet-counts.query.js';
+import { countFromCounts, facetsFromCounts, facetsOfRows, type Facets } from './facet-counts.query.js';
 import { allTextMatches, FACET_COLUMNS, filteredTextMatches, textMatches, type FacetRow, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
@@ -146,7 +146,7 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     // Filters the kept counts answer, leaving at most FILTERED_EXACT items: the words are matched
     // within those, exactly, without sampling (a common word narrowed by a few facets).
     const narrowed =
-      cubeFilter !== null && cube!.length > 1 ? (await facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))).total : Number.POSITIVE_INFINITY;
+      cubeFilter !== null && cube!.length > 1 ? await countFromCounts(db, cubeFilter, params.slice(0, baseParams)) : Number.POSITIVE_INFINITY;
     if (narrowed <= FILTERED_EXACT) {
       const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
       text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
