@@ -179,7 +179,14 @@ for (const kind of KINDS) {
     }
     // CPU time per query, which the machine's load does not change much (wall times above include
     // waiting for a core): of the PostgreSQL backend (from /proc), or of this process for PGlite.
-    for (const [name, q] of [['cpuList', {}], ['cpuSearch', { q: 'избиения' }], ['cpuSearchRare', { q: 'электрошокер' }]]) {
+    const cpuQueries = [
+      ['cpuList', {}],
+      ['cpuListFilteredSorted', { kind: ['video'], hasActivity: true, sort: '-activity' }],
+      ['cpuSearch', { q: 'избиения' }],
+      ['cpuSearchRare', { q: 'электрошокер' }],
+      ['cpuSearchPlusFilter', { q: 'угрозы', kind: ['video'], review: ['annotated', 'verified'] }],
+    ];
+    for (const [name, q] of cpuQueries) {
       const n = REQUESTS;
       if (kind === 'postgres') {
         const pg = (await import('pg')).default;
@@ -220,5 +227,5 @@ for (const q of rows) console.log(`| ${q} | ${KINDS.map((k) => `${results[k][q].
 console.log(`\nCPU time per items query (ms; PostgreSQL: the backend's, PGlite: this process's)\n`);
 console.log(`| query | ${KINDS.join(' | ')} |`);
 console.log(`|---|${KINDS.map(() => '---').join('|')}|`);
-for (const q of ['cpuList', 'cpuSearch', 'cpuSearchRare']) console.log(`| ${q} | ${KINDS.map((k) => results[k][q].cpuMs).join(' | ')} |`);
+for (const q of ['cpuList', 'cpuListFilteredSorted', 'cpuSearch', 'cpuSearchRare', 'cpuSearchPlusFilter']) console.log(`| ${q} | ${KINDS.map((k) => results[k][q].cpuMs).join(' | ')} |`);
 console.log(JSON.stringify(results));

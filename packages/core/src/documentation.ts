@@ -10,6 +10,7 @@ export * from './facilities/facility.types.js';
 export * from './facilities/create-facility.use-case.js';
 export * from './facilities/update-facility.use-case.js';
 export * from './facilities/delete-facility.use-case.js';
+export * from './facilities/archive-facility.use-case.js';
 export * from './facilities/match-camera.use-case.js';
 export * from './facilities/list-facilities.use-case.js';
 export * from './persons/person.types.js';

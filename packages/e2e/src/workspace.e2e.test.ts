@@ -373,6 +373,15 @@ for (const kind of kinds) {
           await a.locator('.tree').getByText(name).waitFor();
         }
         await shot(a, 'facilities');
+        // Archiving hides a node from the tree (unless asked for) and from the pickers; restoring brings it back.
+        const camNode = a.getByTestId('facility-node').filter({ hasText: 'CAM 3 corridor' }).last();
+        a.once('dialog', (d) => void d.accept());
+        await camNode.getByRole('button', { name: 'Archive' }).click();
+        await a.locator('.tree').getByText('CAM 3 corridor').waitFor({ state: 'detached' });
+        await a.getByLabel('Show archived (1)').check();
+        await a.getByTestId('facility-archived').waitFor();
+        await a.getByTestId('facility-node').filter({ hasText: 'CAM 3 corridor' }).last().getByRole('button', { name: 'Restore' }).click();
+        await a.getByTestId('facility-archived').waitFor({ state: 'detached' });
         await a.goto(`/#/cases/${caseId}/items`);
         await a.getByTestId('language').selectOption('ru');
         await a.getByRole('heading', { name: 'Материалы' }).waitFor();

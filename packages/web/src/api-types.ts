@@ -253,6 +253,8 @@ export interface Facility {
   parentId?: Id | null;
   facilityTypeTermId?: Id | null;
   overlayLabel?: string | null;
+  /** Hidden from the pickers of new documentation (with the nodes under it); still named where cited. */
+  archived?: boolean;
 }
 export interface PersonInput {
   role: 'victim' | 'perpetrator' | 'official' | 'witness' | 'other';

@@ -129,6 +129,8 @@ export const api = {
   patchFacility: (id: Id, b: { name?: string; parentId?: Id | null; overlayLabel?: string | null }) =>
     request<unknown>('PATCH', `/api/facilities/${id}`, b).then(one<T.Facility>('facility')),
   deleteFacility: (id: Id) => request<unknown>('DELETE', `/api/facilities/${id}`),
+  archiveFacility: (id: Id, archived: boolean) =>
+    request<unknown>('POST', `/api/facilities/${id}/${archived ? 'archive' : 'restore'}`).then(one<T.Facility>('facility')),
 
   persons: (caseId: Id) =>
     request<T.Person[] | { persons: T.Person[] }>('GET', `/api/cases/${caseId}/persons`).then(unwrap<T.Person>('persons')),

@@ -7,6 +7,9 @@ import { ALLOWED_PARENTS, normaliseOverlayLabel, type Facility, type FacilityKin
 export async function createFacility(deps: { facilities: FacilityRepo; taxonomy: TaxonomyRepo }, caller: Caller, input: NewFacility): Promise<Facility> {
   await requireCoordinator(caller);
   await checkPlacement(deps, input.kind, input.parentId, input.facilityTypeTermId, input.overlayLabel);
+  if (input.parentId !== null && (await deps.facilities.facility(input.parentId))?.archived) {
+    throw invalid(`facility ${input.parentId} is archived: restore it before adding to it`, { where: 'parentId' });
+  }
   const norm = input.overlayLabel ? normaliseOverlayLabel(input.overlayLabel) : null;
   return deps.facilities.createFacility({ ...input, overlayLabelNorm: norm }, actorOf(caller), (id): LedgerNote => ({
     action: 'facility-created',

@@ -11,6 +11,8 @@ export interface Facility {
   facilityTypeTermId: number | null;
   /** A camera's label as burned into its picture, for matching what overlay OCR reads. */
   overlayLabel: string | null;
+  /** Archived: hidden from the pickers of new documentation, still named where it is cited. */
+  archived: boolean;
 }
 
 export interface NewFacility {
@@ -44,6 +46,7 @@ export interface FacilityRepo {
   /** How many of each thing refer to the node (nodes under it, positions, incidents). */
   facilityUses(id: number): Promise<FacilityUses>;
   deleteFacility(id: number, actor: string, note: LedgerNote): Promise<void>;
+  setArchived(id: number, archived: boolean, actor: string, note: LedgerNote): Promise<Facility>;
 }
 
 /** Which kinds may hold which: cameras may hang off a facility directly when it has no units. */

@@ -36,6 +36,8 @@ export const facilitySchema = z.object({
   parentId: id.nullable(),
   facilityTypeTermId: id.nullable(),
   overlayLabel: z.string().nullable(),
+  /** Archived: hidden from the pickers of new documentation, still named where it is cited. */
+  archived: z.boolean(),
 });
 export const newFacilitySchema = z.object({
   kind: facilityKindSchema,

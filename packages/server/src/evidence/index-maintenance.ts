@@ -7,6 +7,6 @@ import type { Db } from '@custodia/store';
  */
 export async function maintainBrowseIndex(db: Db): Promise<boolean> {
   if (db.kind !== 'pglite') return false;
-  for (const t of ['item_index', 'search_docs', 'item_search']) await db.query(`VACUUM ANALYZE ${t}`);
+  for (const t of ['item_index', 'search_docs', 'item_search', 'item_facet_counts']) await db.query(`VACUUM ANALYZE ${t}`);
   return true;
 }

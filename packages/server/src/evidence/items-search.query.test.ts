@@ -100,6 +100,28 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(r.items.map((i) => i.id), bySize.slice(0, 20).map((x) => x.item_id));
     });
 
+    test('a common word with a tag filter (not in the kept counts) or facet filters: every facet exact', async () => {
+      await vault.db.query("UPDATE item_index SET tags = ARRAY[5, (item_id % 2) + 1]::bigint[] WHERE case_id = $1 AND item_id % 50 = 3", [caseId]);
+      const cases: [Partial<ItemsQuery>, string][] = [
+        [{ tag: [5] }, "AND i.tags && '{5}'::bigint[]"],
+        [{ kind: ['video'], review: ['verified'] }, "AND i.kind = 'video' AND i.review_state = 'verified'"],
+        [{ kind: ['image'] }, "AND i.kind = 'image'"],
+      ];
+      for (const [q, extra] of cases) {
+        const ref = await reference('beatings', extra);
+        const r = await query({ q: 'beatings', ...q, limit: 10 });
+        assert.equal(r.estimated, false, extra);
+        assert.equal(r.total, ref.length, extra);
+        assert.deepEqual(r.items.map((i) => i.id), ref.slice(0, 10).map((x) => x.item_id), extra);
+        const ids = ref.map((x) => x.item_id);
+        const facets = await vault.db.query<{ kind: string; review: string; tags: string[] }>('SELECT kind, review_state AS review, tags FROM item_index WHERE item_id = ANY($1::bigint[])', [ids]);
+        const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, k) => ({ ...m, [k]: (m[k] ?? 0) + 1 }), {});
+        assert.deepEqual(r.facets.kind, count(facets.rows.map((x) => x.kind)), extra);
+        assert.deepEqual(r.facets.review, count(facets.rows.map((x) => x.review)), extra);
+        assert.deepEqual(r.facets.tag, count(facets.rows.flatMap((x) => x.tags.map((t) => String(Number(t))))), extra);
+      }
+    });
+
     test('a rarer word is counted exactly', async () => {
       const ref = await reference('yards');
       const r = await query({ q: 'yards', limit: 500 });

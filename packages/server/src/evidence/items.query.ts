@@ -1,7 +1,8 @@
 import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
-import { allTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
+import { countFromCounts, facetsFromCounts, facetsOfRows, type Facets } from './facet-counts.query.js';
+import { allTextMatches, FACET_COLUMNS, filteredTextMatches, textMatches, type FacetRow, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
 export interface SearchSources {
@@ -20,7 +21,8 @@ const SORT_SQL: Record<string, { expr: string; dir: 'ASC' | 'DESC'; kind: 'text'
   activity: { expr: 'i.activity_seconds', dir: 'ASC', kind: 'number' },
   id: { expr: 'i.item_id', dir: 'ASC', kind: 'number' },
   // Recorded time by the overlay clock; unread clocks sort first (ascending).
-  recorded: { expr: 'COALESCE(extract(epoch FROM i.overlay_start)::float8, -1e12)', dir: 'ASC', kind: 'number' },
+  // custodia_epoch (migration 033) so that the sort can read an index.
+  recorded: { expr: 'COALESCE(custodia_epoch(i.overlay_start), -1e12)', dir: 'ASC', kind: 'number' },
 };
 
 function decodeCursor(cursor: string, kind: 'text' | 'number'): [string | number, number] {
@@ -47,11 +49,8 @@ const encodeCursor = (v: string | number, id: number): string => Buffer.from(JSO
 const WALK_MAX = 5000;
 /** Fewer sampled matches than this (after the filters) are too few to estimate counts from. */
 const SAMPLE_MIN = 100;
-
-interface Facets {
-  facets: ItemsPage['facets'];
-  total: number;
-}
+/** Filtered items (by kept counts) up to which a broad search within them is matched and counted exactly. */
+const FILTERED_EXACT = 20_000;
 
 /** Facet counts (GROUPING SETS over the index's facet columns) and tag counts of the filtered items. */
 async function countFacets(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
@@ -83,6 +82,15 @@ async function countFacets(db: Queryable, filter: string, params: unknown[]): Pr
   return { facets: out, total };
 }
 
+/**
+ * The same counts for a few items named by id (exact search results): their rows are read once, by
+ * primary key, and both the facets and the tags are counted from them (the tagged-items index that
+ * suits a whole case would visit every tagged item of it).
+ */
+async function countFacetsOfFew(db: Queryable, filter: string, params: unknown[]): Promise<Facets> {
+  return facetsOfRows((await db.query<FacetRow>(`SELECT ${FACET_COLUMNS} FROM item_index i WHERE ${filter}`, params)).rows);
+}
+
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
   const params: unknown[] = [caseId];
   const p = (v: unknown): string => {
@@ -90,24 +98,41 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
     return `$${params.length}`;
   };
   const where: string[] = ['i.case_id = $1'];
-  if (q.kind?.length) where.push(`i.kind = ANY(${p(q.kind)}::text[])`);
-  if (q.status?.length) where.push(`i.status = ANY(${p(q.status)}::text[])`);
-  if (q.camera?.length) where.push(`i.camera = ANY(${p(q.camera)}::text[])`);
+  // The same filters over item_facet_counts' columns, while every filter so far has one there
+  // (null once one has not): the counts are then read from the kept counts, not the items.
+  let cube: string[] | null = ['i.case_id = $1'];
+  const both = (clause: string) => {
+    where.push(clause);
+    cube?.push(clause);
+  };
+  const itemsOnly = (clause: string) => {
+    where.push(clause);
+    cube = null;
+  };
+  if (q.kind?.length) both(`i.kind = ANY(${p(q.kind)}::text[])`);
+  if (q.status?.length) both(`i.status = ANY(${p(q.status)}::text[])`);
+  if (q.camera?.length) both(`i.camera = ANY(${p(q.camera)}::text[])`);
   if (q.facility !== undefined) {
     if (!sources.facilities) throw invalid('facilities are not set up on this instance', { where: 'query.facility' });
-    where.push(
+    both(
       `i.camera IN (WITH RECURSIVE t AS (SELECT id, kind, name, overlay_label FROM facilities WHERE id = ${p(q.facility)}
          UNION ALL SELECT f.id, f.kind, f.name, f.overlay_label FROM facilities f JOIN t ON f.parent_id = t.id)
        SELECT COALESCE(overlay_label, name) FROM t WHERE kind = 'camera')`,
     );
   }
-  if (q.from) where.push(`i.overlay_start >= ${p(q.from)}::timestamptz`);
-  if (q.to) where.push(`i.overlay_start < ${p(q.to)}::timestamptz`);
-  if (q.hasActivity !== undefined) where.push(q.hasActivity ? 'i.activity_seconds > 0' : 'i.activity_seconds = 0');
-  if (q.duplicateGroup === 'any') where.push('i.duplicate_group IS NOT NULL');
-  else if (q.duplicateGroup) where.push(`i.duplicate_group = ${p(q.duplicateGroup)}`);
-  if (q.tag?.length) where.push(`i.tags && ${p(q.tag)}::bigint[]`);
-  if (q.review?.length) where.push(`i.review_state = ANY(${p(q.review)}::text[])`);
+  if (q.from) itemsOnly(`i.overlay_start >= ${p(q.from)}::timestamptz`);
+  if (q.to) itemsOnly(`i.overlay_start < ${p(q.to)}::timestamptz`);
+  if (q.hasActivity !== undefined) {
+    where.push(q.hasActivity ? 'i.activity_seconds > 0' : 'i.activity_seconds = 0');
+    cube?.push(q.hasActivity ? 'i.has_activity' : 'NOT i.has_activity');
+  }
+  if (q.duplicateGroup === 'any') {
+    where.push('i.duplicate_group IS NOT NULL');
+    cube?.push('i.duplicate');
+  } else if (q.duplicateGroup) itemsOnly(`i.duplicate_group = ${p(q.duplicateGroup)}`);
+  if (q.tag?.length) itemsOnly(`i.tags && ${p(q.tag)}::bigint[]`);
+  if (q.review?.length) both(`i.review_state = ANY(${p(q.review)}::text[])`);
+  const cubeFilter = cube ? (cube as string[]).join(' AND ') : null;
   // Full text last: its one parameter comes after the filters' (the facet counts of a broad search
   // put their sample there). Every source (paths, annotation notes, incident texts, OCR) writes its
   // documents to search_docs, merged per item into item_search (migration 028). The matching ids
@@ -118,7 +143,15 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   let text: TextMatches | null = null;
   let facetsOf: Promise<Facets> | null = null;
   if (q.q) {
-    text = await textMatches(db, caseId, q.q);
+    // Filters the kept counts answer, leaving at most FILTERED_EXACT items: the words are matched
+    // within those, exactly, without sampling (a common word narrowed by a few facets).
+    const narrowed =
+      cubeFilter !== null && cube!.length > 1 ? await countFromCounts(db, cubeFilter, params.slice(0, baseParams)) : Number.POSITIVE_INFINITY;
+    if (narrowed <= FILTERED_EXACT) {
+      const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
+      text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
+      facetsOf = Promise.resolve(facetsOfRows(rows));
+    } else text = await textMatches(db, caseId, q.q);
     if (text.exact) where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
     else {
       // Counted over the sample when it holds enough matches (after the filters) to estimate from;
@@ -127,13 +160,16 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
       facetsOf = countFacets(db, `${baseFilter} AND i.item_id = ANY($${baseParams + 1}::bigint[])`, [...params, text.sampleIds]);
       const inSample = (await facetsOf).total;
       if (inSample < SAMPLE_MIN) {
-        // Filters leave too few to estimate from: every match, counted exactly.
-        text = { exact: true, ids: await allTextMatches(db, caseId, q.q) };
-        facetsOf = null;
+        // Filters leave too few to estimate from: every match that passes them, counted exactly.
+        // One join of the filtered items with the matching documents finds those few, so the
+        // counts and the page read only them (not every match of the words).
+        const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
+        text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
+        facetsOf = Promise.resolve(facetsOfRows(rows));
         where.push(`i.item_id = ANY(${p(text.ids)}::bigint[])`);
       } else {
-        // Only an indexed order can be walked (path, id); any other sort would test every item first.
-        const indexed = /^-?(path|id)$/.test(q.sort);
+        // Only an indexed order can be walked: every sort has its index (migrations 011, 033).
+        const indexed = /^-?(path|id|size|duration|activity|recorded)$/.test(q.sort);
         const walk = indexed && (q.limit * text.caseItems) / (inSample * text.scale) <= WALK_MAX;
         where.push(
           walk
@@ -178,7 +214,14 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
      ORDER BY ${sort.expr} ${dir}, i.item_id ${dir} LIMIT ${limit}`,
     params,
   );
-  const [pr, counted] = await Promise.all([page, facetsOf ?? countFacets(db, filter, params.slice(0, filterParams))]);
+  const counts =
+    facetsOf ??
+    (text === null && cubeFilter !== null
+      ? facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))
+      : text?.exact
+        ? countFacetsOfFew(db, filter, params.slice(0, filterParams))
+        : countFacets(db, filter, params.slice(0, filterParams)));
+  const [pr, counted] = await Promise.all([page, counts]);
   const { facets: out } = counted;
   let total = counted.total;
   const estimated = text !== null && !text.exact;

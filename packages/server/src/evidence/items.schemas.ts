@@ -53,8 +53,9 @@ export const itemsPageSchema = z.object({
   facets: z.object({ kind: counts, status: counts, camera: counts, hasActivity: counts, duplicate: counts, tag: counts, review: counts }),
   total: z.number().int(),
   /**
-   * True when the words match more than 2,000 items: the facet counts (and, with other filters, the
-   * total) are then estimated from an even sample of the matches, not counted one by one.
+   * True when the words match more than 2,000 items and the other filters neither narrow the case
+   * to 20,000 items or fewer nor leave too few matches to estimate from: the facet counts (and, with
+   * other filters, the total) are then estimated from an even sample of the matches.
    */
   estimated: z.boolean(),
   nextCursor: z.string().nullable(),

@@ -58,3 +58,30 @@ export async function allTextMatches(db: Queryable, caseId: number, words: strin
   const r = await db.query<{ item_id: string | number }>('SELECT item_id FROM item_search WHERE case_id = $1 AND tsv @@ custodia_search_query($2)', [caseId, words]);
   return r.rows.map((x) => Number(x.item_id));
 }
+
+/** An item's facet values, as the facet counts read them. */
+export interface FacetRow {
+  item_id: string | number;
+  kind: string;
+  status: string;
+  camera: string | null;
+  has: boolean;
+  dup: boolean;
+  review: string;
+  tags: (string | number)[];
+}
+export const FACET_COLUMNS = 'i.item_id, i.kind, i.status, i.camera, i.activity_seconds > 0 AS has, i.duplicate_group IS NOT NULL AS dup, i.review_state AS review, i.tags';
+
+/**
+ * The items passing `filter` (over item_index `i`, with its parameters) whose merged document
+ * matches the words, with their facet values: a broad search narrowed by filters to few items,
+ * listed and counted exactly from this one read.
+ */
+export async function filteredTextMatches(db: Queryable, filter: string, params: unknown[], words: string): Promise<FacetRow[]> {
+  const r = await db.query<FacetRow>(
+    `SELECT ${FACET_COLUMNS} FROM item_index i WHERE ${filter}
+       AND i.item_id IN (SELECT s.item_id FROM item_search s WHERE s.case_id = $1 AND s.tsv @@ custodia_search_query($${params.length + 1}))`,
+    [...params, words],
+  );
+  return r.rows;
+}

@@ -1,4 +1,4 @@
-import { createFacility, deleteFacility, listFacilities, matchCamera, updateFacility } from '@custodia/core';
+import { createFacility, deleteFacility, listFacilities, matchCamera, setFacilityArchived, updateFacility } from '@custodia/core';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -54,4 +54,21 @@ export function registerFacilityRoutes(app: ServerApp, deps: AppDeps): void {
       return { ok: true as const };
     },
   );
+  for (const [verb, archived] of [['archive', true], ['restore', false]] as const) {
+    defineRoute(
+      app,
+      deps,
+      {
+        method: 'post',
+        path: `/api/facilities/:facilityId/${verb}`,
+        summary: archived
+          ? 'Archive a facility node: hidden (with the nodes under it) from the pickers of new documentation, still named where cited (coordinators and administrators); ledgered'
+          : 'Restore an archived facility node (its parent must not be archived; coordinators and administrators); ledgered',
+        tags: ['facilities'],
+        params: z.object({ facilityId: idParam }),
+        response: z.object({ facility: facilitySchema }),
+      },
+      async (_c, { params, auth }) => ({ facility: await setFacilityArchived(repos, callerOf(deps, auth), params.facilityId, archived) }),
+    );
+  }
 }

@@ -9,8 +9,9 @@ interface FacilityRow {
   parent_id: number | null;
   facility_type_term_id: number | null;
   overlay_label: string | null;
+  archived: boolean;
 }
-const COLS = 'id, kind, name, parent_id, facility_type_term_id, overlay_label';
+const COLS = 'id, kind, name, parent_id, facility_type_term_id, overlay_label, archived_at IS NOT NULL AS archived';
 const toFacility = (r: FacilityRow): Facility => ({
   id: r.id,
   kind: r.kind,
@@ -18,6 +19,7 @@ const toFacility = (r: FacilityRow): Facility => ({
   parentId: r.parent_id,
   facilityTypeTermId: r.facility_type_term_id,
   overlayLabel: r.overlay_label,
+  archived: r.archived,
 });
 
 export class PgFacilityRepo implements FacilityRepo {
@@ -106,6 +108,18 @@ export class PgFacilityRepo implements FacilityRepo {
         throw e;
       }
       await this.ledger.append(tx, { actor, ...note });
+    });
+  }
+
+  async setArchived(id: number, archived: boolean, actor: string, note: LedgerNote): Promise<Facility> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<FacilityRow>(
+        `UPDATE facilities SET archived_at = CASE WHEN $2::boolean THEN now() END, updated_at = now() WHERE id = $1 RETURNING ${COLS}`,
+        [id, archived],
+      );
+      if (!r.rows[0]) throw notFound(`no facility ${id}`);
+      await this.ledger.append(tx, { actor, ...note });
+      return toFacility(r.rows[0]);
     });
   }
 }

@@ -11,6 +11,7 @@ import { useLoad } from '../use-load.js';
 import { AccountabilityDashboardPanel } from '../components/accountability-dashboard.component.js';
 import { PositionClaimsPanel } from '../components/position-claims.component.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
+import { pickable } from '../facility-picker.js';
 
 export function AccountabilityScreen({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
   const { t } = useI18n();
@@ -123,7 +124,7 @@ export function ProceedingForm({
   caseId: Id;
   initial?: ProceedingInput & { id: number; version: number };
   persons: { id: Id; pseudonym: string }[];
-  facilities: { id: Id; name: string; kind: string }[];
+  facilities: { id: Id; name: string; kind: string; parentId?: Id | null; archived?: boolean }[];
   onDone: (id: number | null) => void;
 }) {
   const { t } = useI18n();
@@ -172,7 +173,7 @@ export function ProceedingForm({
         {t('acc.facility')}
         <select name="facilityId" value={f.facilityId == null ? '' : String(f.facilityId)} onChange={(e) => setF({ ...f, facilityId: e.target.value ? Number(e.target.value) : null })}>
           <option value="">{t('common.none')}</option>
-          {facilities.filter((x) => x.kind !== 'camera').map((x) => <option key={x.id} value={String(x.id)}>{x.name}</option>)}
+          {pickable(facilities, [f.facilityId]).filter((x) => x.kind !== 'camera').map((x) => <option key={x.id} value={String(x.id)}>{x.name}</option>)}
         </select>
       </label>
       <label className="checkbox">

@@ -1,5 +1,6 @@
 // Facilities as a tree: region → facility → unit → camera. Coordinators and administrators add,
-// rename, move and delete (only what nothing refers to) nodes; the server checks and ledgers it.
+// rename, move, archive or restore, and delete (only what nothing refers to) nodes; the server
+// checks and ledgers it. Archived nodes are hidden here unless asked for, and from every picker.
 import { useState, type ReactElement } from 'react';
 import { api } from '../api.js';
 import type { Facility, Id } from '../api-types.js';
@@ -7,6 +8,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { useLoad } from '../use-load.js';
 import { ErrorNote, Loading, PageHeader } from '../components/ui.component.js';
 import { termLabel } from './annotation-panel.screen.js';
+import { isRetired, pickable } from '../facility-picker.js';
 
 const CHILD: Record<Facility['kind'], Facility['kind'] | null> = { region: 'facility', facility: 'unit', unit: 'camera', camera: null };
 /** Which kinds may hold which (as the server's ALLOWED_PARENTS; null: the top of the tree). */
@@ -19,11 +21,14 @@ export function FacilitiesScreen() {
   const [form, setForm] = useState<{ kind: Facility['kind']; name: string; parentId: string; facilityTypeTermId: string }>({ kind: 'region', name: '', parentId: '', facilityTypeTermId: '' });
   const [error, setError] = useState<unknown>(null);
   const [edit, setEdit] = useState<{ id: Id; name: string; parentId: string } | null>(null);
+  const [showArchived, setShowArchived] = useState(false);
   const all = list.data ?? [];
-  const children = (id: Id | null) => all.filter((f) => String(f.parentId ?? '') === String(id ?? '')).sort((a, b) => a.name.localeCompare(b.name, locale));
+  const archivedCount = all.filter((f) => f.archived).length;
+  const children = (id: Id | null) =>
+    all.filter((f) => String(f.parentId ?? '') === String(id ?? '') && (showArchived || !f.archived)).sort((a, b) => a.name.localeCompare(b.name, locale));
   const types = (terms.data ?? []).filter((x) => x.kind === 'facility-type');
   const typeName = (id: Id | null | undefined) => (id ? termLabel(types.find((x) => String(x.id) === String(id)), locale) : null);
-  const parents = all.filter((f) => CHILD[f.kind] === form.kind);
+  const parents = pickable(all).filter((f) => CHILD[f.kind] === form.kind);
 
   // A node may move under any node of an allowed kind except itself and what is under it.
   const under = (id: Id): Set<string> => {
@@ -47,6 +52,11 @@ export function FacilitiesScreen() {
     setError(null);
     api.deleteFacility(f.id).then(() => list.reload(), setError);
   };
+  const archive = (f: Facility, archived: boolean) => {
+    if (archived && !confirm(t('fac.confirmArchive', { name: f.name }))) return;
+    setError(null);
+    api.archiveFacility(f.id, archived).then(() => list.reload(), setError);
+  };
 
   // A plain function, not a component: a component made anew each render would remount (and the
   // name field lose focus) at every keystroke.
@@ -55,6 +65,7 @@ export function FacilitiesScreen() {
       <span className={`fac fac-${f.kind}`}>
         <span className="muted small">{t(`fac.kind.${f.kind}`)}</span> {f.name}
         {typeName(f.facilityTypeTermId) && <span className="muted"> · {typeName(f.facilityTypeTermId)}</span>}
+        {f.archived && <span className="badge muted small" data-testid="facility-archived"> {t('fac.archived')}</span>}
       </span>
       {edit && String(edit.id) === String(f.id) ? (
         <form className="tree-actions" onSubmit={(e) => (e.preventDefault(), save(f))}>
@@ -63,7 +74,7 @@ export function FacilitiesScreen() {
             {t('fac.parent')}
             <select value={edit.parentId} onChange={(e) => setEdit({ ...edit, parentId: e.target.value })}>
               {PARENTS[f.kind].includes(null) && <option value="">—</option>}
-              {all.filter((x) => PARENTS[f.kind].includes(x.kind) && !under(f.id).has(String(x.id))).map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              {pickable(all, [f.parentId]).filter((x) => PARENTS[f.kind].includes(x.kind) && !under(f.id).has(String(x.id))).map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
             </select>
           </label>
           <button type="submit" className="small">{t('common.save')}</button>
@@ -72,6 +83,11 @@ export function FacilitiesScreen() {
       ) : (
         <span className="tree-actions">
           <button type="button" className="link small" onClick={() => setEdit({ id: f.id, name: f.name, parentId: f.parentId == null ? '' : String(f.parentId) })}>{t('fac.renameMove')}</button>
+          {f.archived ? (
+            <button type="button" className="link small" onClick={() => archive(f, false)}>{t('fac.restore')}</button>
+          ) : (
+            !isRetired(all, f) && <button type="button" className="link small" onClick={() => archive(f, true)}>{t('fac.archive')}</button>
+          )}
           <button type="button" className="link small danger-link" onClick={() => remove(f)}>{t('common.delete')}</button>
         </span>
       )}
@@ -126,6 +142,11 @@ export function FacilitiesScreen() {
         </label>
         <button type="submit">{t('fac.add')}</button>
       </form>
+      {archivedCount > 0 && (
+        <label className="inline small">
+          <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> {t('fac.showArchived', { n: archivedCount })}
+        </label>
+      )}
       <ErrorNote error={error ?? list.error} />
       {list.loading && !list.data ? <Loading /> : all.length === 0 ? <p className="muted">{t('common.empty')}</p> : <ul className="tree card">{children(null).map(node)}</ul>}
     </>

@@ -10,6 +10,7 @@ import { useLoad } from '../use-load.js';
 import { ChipSelect, ErrorNote, Loading, PageHeader, Pill, statusTone } from '../components/ui.component.js';
 import { termLabel } from './annotation-panel.screen.js';
 import { PublicationPanel } from './publication-panel.screen.js';
+import { pickable } from '../facility-picker.js';
 
 const EMPTY: IncidentInput = { title: '', timeSource: 'manual', victimIds: [], perpetratorIds: [], termIds: [], description: '', place: '', occurredFrom: null, occurredTo: null, facilityId: null };
 
@@ -85,7 +86,7 @@ function IncidentForm({ caseId, initial, onDone }: { caseId: Id; initial?: Incid
           {t('inc.facility')}
           <select name="facilityId" value={f.facilityId ?? ''} onChange={(e) => setF({ ...f, facilityId: e.target.value || null })}>
             <option value="">—</option>
-            {(facilities.data ?? []).map((x) => <option key={x.id} value={x.id}>{t(`fac.kind.${x.kind}`)}: {x.name}</option>)}
+            {pickable(facilities.data ?? [], [f.facilityId]).map((x) => <option key={x.id} value={x.id}>{t(`fac.kind.${x.kind}`)}: {x.name}</option>)}
           </select>
         </label>
         <label>

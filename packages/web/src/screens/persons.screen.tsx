@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
+import { pickable } from '../facility-picker.js';
 
 const ROLES: PersonInput['role'][] = ['victim', 'perpetrator', 'official', 'witness', 'other'];
 
@@ -166,7 +167,7 @@ export function PersonsScreen({ caseId, role }: { caseId: Id; role: Role | null 
                               {t('per.facility')}
                               <select value={x.facilityId} onChange={(e) => setPos(k, { facilityId: e.target.value })}>
                                 <option value="">—</option>
-                                {(facilities.data ?? []).filter((f) => f.kind !== 'camera').map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+                                {pickable(facilities.data ?? [], [x.facilityId]).filter((f) => f.kind !== 'camera').map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
                               </select>
                             </label>
                             <label>
