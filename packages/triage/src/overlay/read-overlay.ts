@@ -68,6 +68,19 @@ interface ClockRead {
   confidence: number;
 }
 
+/**
+ * The reader's own revision, beside the OCR engine and data (OverlayOcr.version()): a change to how
+ * frames are sampled, text located or lines read gives other results from the same Tesseract.
+ * 1: the first reader (unnamed in stored tool strings); 2: small frames enlarged, long vertical
+ * scene lines cleared before locating, a label on the clock's line read from it.
+ */
+export const OVERLAY_READER_REVISION = 2;
+
+/** What read an overlay, as the pipeline records it: the OCR engine and data, and the reader's revision. */
+export function overlayReaderVersion(ocr: Pick<OverlayOcr, 'version'>): string {
+  return `${ocr.version()}; reader ${OVERLAY_READER_REVISION}`;
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 /** What is left of a clock-only line when the date and time are taken out: not a label. */
 const CLOCK_WORDS = /^(?:[AaPp]\.?\s*[Mm]\.?|[АаРр]\.?\s*[Мм]\.?)$/u;
