@@ -16,18 +16,17 @@
 //     Recall and precision of near-duplicate pairs, offset errors, and fingerprint time per clip
 //     against a plain single-thread decode (`ffmpeg -threads 1 -i f -f null -`).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateMediaTools, probe } from '@custodia/media';
 import {
-  confirmAtClockOffset, fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, OverlayClockIndex, OverlayOcr, prepareFingerprint, readOverlay,
+  confirmAtClockOffset, fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, OverlayClockIndex, OverlayOcr, overlayReaderVersion, prepareFingerprint, readOverlay,
 } from '../dist/index.js';
 import { makeBenchCorpus, mulberry32, syntheticCollection } from '../dist/dedup/testing-fixtures.js';
 
 const part = process.env.BENCH_PART ?? 'ab';
-/** Bumped when readOverlay changes (invalidates the cached overlay readings). */
-const READER_REVISION = 2;
 /** The bench recordings' clock starts (makeBenchCorpus), to check the readings. */
 const CLOCKS = { corridorX1: 1711000000, corridorX2: 1711090000, corridorX3: 1711180000, cellY1: 1712000000, cellY2: 1712050000, yardZ1: 1713000000, yardZ2: 1713070000, busyW: NaN };
 console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${process.env.BENCH_PART ?? 'ab'})`);
@@ -134,7 +133,11 @@ if (part.includes('b')) {
   if (process.env.BENCH_OVERLAY !== '0') {
     const ocr = new OverlayOcr();
     const cacheFile = join(dir, 'overlays.json');
-    const cacheKey = `${ocr.version()}; reader ${READER_REVISION}`;
+    // Keyed by the OCR data and the reader's code: any change to either reads the clips again.
+    const code = ['read-overlay.js', 'text-lines.locator.js', 'frame-sampler.js', 'line-image.js']
+      .map((f) => readFileSync(new URL(`../dist/overlay/${f}`, import.meta.url)))
+      .reduce((h, b) => h.update(b), createHash('sha256')).digest('hex').slice(0, 12);
+    const cacheKey = `${overlayReaderVersion(ocr)}; code ${code}`;
     const cache = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
     const entries = cache.key === cacheKey ? cache.entries : {};
     t0 = performance.now();

@@ -123,7 +123,7 @@ function hours(e: Entry): number[] {
 
 export interface ClockConfirmation {
   similar: boolean;
-  /** Where b starts within a, seconds, refined by the pictures around the clock's offset. */
+  /** Where b starts within a, seconds: by the movement when it matched, else the clock's. */
   offsetSec: number;
   overlapSec: number;
   /** Mean phase-tolerant Hamming distance over every compared frame at that offset. */
@@ -164,6 +164,7 @@ export function confirmAtClockOffset(
   if (!best) return { ...base, similar: false, reason: 'short-overlap' };
   if (movement.reason === 'different') return { ...base, similar: false, reason: 'movement-differs' };
   if (best.mean > (opts.maxHamming ?? CLOCK_CONFIRM_MAX_HAMMING)) return { ...base, similar: false, reason: 'pictures-differ' };
-  // Movement that matched gives the finer offset.
-  return { ...base, similar: true, offsetSec: movement.similar ? movement.offsetSec : base.offsetSec };
+  // Movement that matched gives the finer offset; in a still stretch every offset near the clock's
+  // looks alike, and the clock's own (each start read to within a second) is the better estimate.
+  return { ...base, similar: true, offsetSec: movement.similar ? movement.offsetSec : clockOffsetSec };
 }

@@ -90,6 +90,30 @@ const CLOCK_WORDS = /^(?:[AaPp]\.?\s*[Mm]\.?|[АаРр]\.?\s*[Мм]\.?)$/u;
  * overlay: the result then carries an `unreadable` flag with the reason.
  */
 export async function readOverlay(tools: MediaTools, path: string, opts: ReadOverlayOptions): Promise<OverlayResult> {
+  let enlarged = false;
+  const first = await readOverlayBody(tools, path, opts, true, () => {
+    enlarged = true;
+  });
+  // Enlarging a small frame helps most overlays (a 9-px clock) but can break a low-contrast one
+  // (white text on a light sky) into pieces: then the frames are read at their own size as well.
+  if (first.startTime !== null || !enlarged) return first;
+  const second = await readOverlayBody(tools, path, opts, false, () => {});
+  const r = second.startTime !== null ? second : first;
+  const t = (k: keyof OverlayResult['timings']) => first.timings[k] + second.timings[k];
+  return {
+    ...r,
+    elapsedMs: first.elapsedMs + second.elapsedMs,
+    timings: { decodeMs: t('decodeMs'), locateMs: t('locateMs'), ocrMs: t('ocrMs'), frames: t('frames'), ocrCalls: t('ocrCalls') },
+  };
+}
+
+async function readOverlayBody(
+  tools: MediaTools,
+  path: string,
+  opts: ReadOverlayOptions,
+  enlargeSmall: boolean,
+  onEnlarge: () => void,
+): Promise<OverlayResult> {
   const started = Date.now();
   const tol = (opts.jumpToleranceSec ?? 2) * 1000;
   const dur = opts.durationSec && opts.durationSec > 0 ? opts.durationSec : 1;
@@ -101,8 +125,9 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
     const t0 = performance.now();
     try {
       const f = await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal, upscale: up });
-      if (f && up === 1 && f.height < SMALL_FRAME_HEIGHT && f.height > 0) {
+      if (f && enlargeSmall && up === 1 && f.height < SMALL_FRAME_HEIGHT && f.height > 0) {
         up = 2;
+        onEnlarge();
         return await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal, upscale: up });
       }
       return f;
