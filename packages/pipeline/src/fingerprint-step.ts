@@ -5,8 +5,9 @@
 // duplicate groups. No step compares a video with every other one of the case.
 // The burned-in clock adds candidates the pictures cannot (ADR 0025): videos of the case with the
 // same camera label whose overlay clocks overlap this one's (an index range on the clock's start),
-// confirmed by the static pictures at the clock's offset, filed with evidence 'clock'.
-import { cameraKey, confirmAtClockOffset, fingerprintKeys, fingerprintVideo, matchFingerprints, type VideoFingerprint } from '@custodia/triage';
+// confirmed by the static pictures at the clock's offset, filed with evidence 'clock'; and it drops a
+// low-confidence picture match that the clocks place on another day of the same camera.
+import { cameraKey, clockContradicts, confirmAtClockOffset, fingerprintKeys, fingerprintVideo, matchFingerprints, type VideoFingerprint } from '@custodia/triage';
 import { MediaInputError, MediaProcessError, type MediaProbe } from '@custodia/media';
 import { PermanentJobError, type Job, type JobHandler, type Queryable, type StoredFingerprint } from '@custodia/store';
 import type { PipelineDeps } from './media-steps.js';
@@ -79,16 +80,25 @@ export function createFingerprintSteps(deps: PipelineDeps): { fingerprint: JobHa
       const plans: { caseId: number; links: Link[]; exact: boolean }[] = [];
       let matched = 0;
       let byClock = 0;
+      let contradicted = 0;
       for (const c of cases) {
         const links: Link[] = [];
         if (own) {
           const fp = asFingerprint(own);
           const cands = await vault.duplicates.candidates(sha256, c.caseId, MAX_CANDIDATES);
           const others = await vault.duplicates.fingerprintsOf(cands.map((x) => x.sha256));
+          // Overlay readings, to drop low-confidence matches (one look-alike person crossing) that the
+          // clocks place on another day of the same camera.
+          const overlays = await vault.overlay.overlayOf([sha256, ...others.map((o) => o.sha256)]);
+          const clockOf = (sha: string, durationSec: number) => ({ label: overlays.get(sha)?.cameraLabel ?? null, start: overlays.get(sha)?.startTime ?? null, durationSec });
           for (const o of others) {
             if (o.fps !== own.fps || o.algorithm !== own.algorithm) continue;
             const m = matchFingerprints(fp, asFingerprint(o));
             if (!m.similar) continue;
+            if (m.confidence === 'low' && clockContradicts(clockOf(sha256, own.durationSec), clockOf(o.sha256, o.durationSec), m.offsetSec)) {
+              contradicted += 1;
+              continue;
+            }
             links.push({ sha256: o.sha256, durationSec: o.durationSec, offsetSec: m.offsetSec, similarity: Number.isFinite(m.unexplained) ? 1 - m.unexplained : 0, evidence: 'fingerprint' });
           }
           // Clock candidates the pictures did not link: same camera label, overlapping clocks.
@@ -114,7 +124,7 @@ export function createFingerprintSteps(deps: PipelineDeps): { fingerprint: JobHa
       const durationSec = own?.durationSec ?? 0;
       return {
         status: 'success' as const,
-        result: { cases: cases.length, matched, byClock },
+        result: { cases: cases.length, matched, byClock, contradicted },
         commit: async (tx: Queryable) => {
           for (const p of plans) await vault.duplicates.applyDuplicates(tx, p.caseId, { sha256, durationSec }, p.links, p.exact, actor);
         },

@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateMediaTools, probe } from '@custodia/media';
 import {
-  confirmAtClockOffset, fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, OverlayClockIndex, OverlayOcr, overlayReaderVersion, prepareFingerprint, readOverlay,
+  clockContradicts, confirmAtClockOffset, fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, OverlayClockIndex, OverlayOcr, overlayReaderVersion, prepareFingerprint, readOverlay,
 } from '../dist/index.js';
 import { makeBenchCorpus, mulberry32, syntheticCollection } from '../dist/dedup/testing-fixtures.js';
 
@@ -228,7 +228,15 @@ if (part.includes('b')) {
         cidx.add(id, { label: o.cameraLabel, start: o.startTime, durationSec: dur(id) });
       }
       const cands = cidx.allPairs();
-      const merged = new Map(pairs.map((p) => [key(p.a, p.b), { a: p.a, b: p.b, offsetSec: p.offsetSec, evidence: 'fingerprint' }]));
+      // Low-confidence fingerprint pairs (one person crossing) whose clocks put them elsewhere: dropped.
+      const clockOf = (id) => ({ label: overlays.get(id).cameraLabel, start: overlays.get(id).startTime, durationSec: dur(id) });
+      let dropped = 0;
+      const kept = pairs.filter((p) => {
+        if (p.match.confidence !== 'low' || !clockContradicts(clockOf(p.a), clockOf(p.b), p.offsetSec)) return true;
+        dropped++;
+        return false;
+      });
+      const merged = new Map(kept.map((p) => [key(p.a, p.b), { a: p.a, b: p.b, offsetSec: p.offsetSec, evidence: 'fingerprint' }]));
       let confirmed = 0, rejected = 0;
       for (const c of cands) {
         if (merged.has(key(c.a, c.b))) continue;
@@ -253,7 +261,7 @@ if (part.includes('b')) {
       for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) if (truth(ids[i], ids[j]) && !found2.has(key(ids[i], ids[j]))) missed2.push(`${ids[i]}~${ids[j]}`);
       clockLine = [
         `    index+clock: recall ${pct(ctp / positives)}, precision ${pct(ctp / Math.max(1, all.length))}, ${all.length} pairs (${confirmed} added by the clock of ${cands.length} clock candidates, ` +
-          `${rejected} rejected by the pictures) in ${fmt(tIdx)} + ${fmt(tClock)}; offsets: max error ${cMax.toFixed(2)} s, ${cOff} off by > 1 s`,
+          `${rejected} rejected by the pictures; ${dropped} low-confidence fingerprint pairs dropped, contradicted by the clocks) in ${fmt(tIdx)} + ${fmt(tClock)}; offsets: max error ${cMax.toFixed(2)} s, ${cOff} off by > 1 s`,
         cFalse.length ? `    index+clock false positives: ${cFalse.join('; ')}` : null,
         missed2.length ? `    index+clock missed: ${missed2.slice(0, 12).join('; ')}${missed2.length > 12 ? ` … (${missed2.length})` : ''}` : null,
       ].filter(Boolean);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cameraKey, confirmAtClockOffset, OverlayClockIndex } from './clock-match.js';
+import { cameraKey, clockContradicts, confirmAtClockOffset, OverlayClockIndex } from './clock-match.js';
 import { fingerprintFromFrames } from './fingerprint.js';
 import { matchFingerprints } from './match.js';
 import { SYNTHETIC_FRAME, syntheticSceneFrames, type SyntheticBox } from './testing-synthetic.js';
@@ -73,4 +73,12 @@ test('allPairs: each overlapping pair once, later-added second, across hour buck
   assert.equal(cameraKey(' cam 3 |  CAM 3 '), 'CAM 3');
   assert.equal(cameraKey('КАМЕРА 3 | CAM 3'), 'CAM 3 | КАМЕРА 3');
   assert.equal(cameraKey(''), null);
+});
+
+test('clocks contradict a match placing a video on another day of the same camera, and nothing else', () => {
+  const a = { label: 'CAM 3', start: T0, durationSec: 60 };
+  assert.equal(clockContradicts(a, { label: 'cam 3', start: T0 + 20_000, durationSec: 14 }, 20.3), false);
+  assert.equal(clockContradicts(a, { label: 'CAM 3', start: T0 + 86_400_000, durationSec: 60 }, 0.5), true);
+  assert.equal(clockContradicts(a, { label: 'CAM 4', start: T0 + 86_400_000, durationSec: 60 }, 0.5), false, 'other label: no opinion');
+  assert.equal(clockContradicts(a, { label: 'CAM 3', start: null, durationSec: 60 }, 0.5), false, 'no clock: no opinion');
 });

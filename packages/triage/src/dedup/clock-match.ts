@@ -168,3 +168,17 @@ export function confirmAtClockOffset(
   // looks alike, and the clock's own (each start read to within a second) is the better estimate.
   return { ...base, similar: true, offsetSec: movement.similar ? movement.offsetSec : clockOffsetSec };
 }
+
+/**
+ * Whether the clocks contradict a match that places b at `offsetSec` in a: both videos show the same
+ * camera label and a clock, and the clocks put b more than `toleranceSec` elsewhere (another day of
+ * the camera). Used to drop low-confidence fingerprint matches (one look-alike person crossing);
+ * videos without a clock or label, or with different labels, contradict nothing.
+ */
+export function clockContradicts(a: OverlayClock, b: OverlayClock, offsetSec: number, toleranceSec = 3): boolean {
+  const ka = cameraKey(a.label);
+  const sa = startMs(a);
+  const sb = startMs(b);
+  if (ka === null || ka !== cameraKey(b.label) || sa === null || sb === null) return false;
+  return Math.abs((sb - sa) / 1000 - offsetSec) > toleranceSec;
+}

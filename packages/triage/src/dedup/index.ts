@@ -22,7 +22,7 @@ export {
   type NearDuplicateGroup, type NearDuplicateHit, type NearDuplicateIndexOptions, type NearDuplicateIndexStats, type NearDuplicatePair,
 } from './near-duplicate-index.js';
 export {
-  cameraKey, CLOCK_CONFIRM_MAX_HAMMING, confirmAtClockOffset, OverlayClockIndex,
+  cameraKey, CLOCK_CONFIRM_MAX_HAMMING, clockContradicts, confirmAtClockOffset, OverlayClockIndex,
   type ClockCandidate, type ClockConfirmation, type OverlayClock,
 } from './clock-match.js';
 
