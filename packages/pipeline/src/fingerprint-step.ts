@@ -3,7 +3,11 @@
 // then looks up, by an indexed query on those keys, the few videos of each of the blob's cases that
 // share enough keys to be worth matching, matches them in full, and files the blob into the case's
 // duplicate groups. No step compares a video with every other one of the case.
-import { fingerprintKeys, fingerprintVideo, matchFingerprints, type VideoFingerprint } from '@custodia/triage';
+// The burned-in clock adds candidates the pictures cannot (ADR 0025): videos of the case with the
+// same camera label whose overlay clocks overlap this one's (an index range on the clock's start),
+// confirmed by the static pictures at the clock's offset, filed with evidence 'clock'; and it drops a
+// low-confidence picture match that the clocks place on another day of the same camera.
+import { cameraKey, clockContradicts, confirmAtClockOffset, fingerprintKeys, fingerprintVideo, matchFingerprints, type VideoFingerprint } from '@custodia/triage';
 import { MediaInputError, MediaProcessError, type MediaProbe } from '@custodia/media';
 import { PermanentJobError, type Job, type JobHandler, type Queryable, type StoredFingerprint } from '@custodia/store';
 import type { PipelineDeps } from './media-steps.js';
@@ -72,19 +76,46 @@ export function createFingerprintSteps(deps: PipelineDeps): { fingerprint: JobHa
       const { sha256 } = payloadOf(job);
       const own = await vault.duplicates.fingerprintOf(sha256);
       const cases = await vault.duplicates.casesOf(sha256);
-      const plans: { caseId: number; links: { sha256: string; durationSec: number; offsetSec: number; similarity: number }[]; exact: boolean }[] = [];
+      type Link = { sha256: string; durationSec: number; offsetSec: number; similarity: number; evidence: 'fingerprint' | 'clock' };
+      const plans: { caseId: number; links: Link[]; exact: boolean }[] = [];
       let matched = 0;
+      let byClock = 0;
+      let contradicted = 0;
       for (const c of cases) {
-        const links: { sha256: string; durationSec: number; offsetSec: number; similarity: number }[] = [];
+        const links: Link[] = [];
         if (own) {
           const fp = asFingerprint(own);
           const cands = await vault.duplicates.candidates(sha256, c.caseId, MAX_CANDIDATES);
           const others = await vault.duplicates.fingerprintsOf(cands.map((x) => x.sha256));
+          // Overlay readings, to drop low-confidence matches (one look-alike person crossing) that the
+          // clocks place on another day of the same camera.
+          const overlays = await vault.overlay.overlayOf([sha256, ...others.map((o) => o.sha256)]);
+          const clockOf = (sha: string, durationSec: number) => ({ label: overlays.get(sha)?.cameraLabel ?? null, start: overlays.get(sha)?.startTime ?? null, durationSec });
           for (const o of others) {
             if (o.fps !== own.fps || o.algorithm !== own.algorithm) continue;
             const m = matchFingerprints(fp, asFingerprint(o));
             if (!m.similar) continue;
-            links.push({ sha256: o.sha256, durationSec: o.durationSec, offsetSec: m.offsetSec, similarity: Number.isFinite(m.unexplained) ? 1 - m.unexplained : 0 });
+            if (m.confidence === 'low' && clockContradicts(clockOf(sha256, own.durationSec), clockOf(o.sha256, o.durationSec), m.offsetSec)) {
+              contradicted += 1;
+              continue;
+            }
+            links.push({ sha256: o.sha256, durationSec: o.durationSec, offsetSec: m.offsetSec, similarity: Number.isFinite(m.unexplained) ? 1 - m.unexplained : 0, evidence: 'fingerprint' });
+          }
+          // Clock candidates the pictures did not link: same camera label, overlapping clocks.
+          const clock = await vault.duplicates.clockCandidates(sha256, c.caseId, own.durationSec, MAX_CANDIDATES);
+          const label = clock.own ? cameraKey(clock.own.cameraLabel) : null;
+          const start = clock.own ? Date.parse(clock.own.startTime) : Number.NaN;
+          const fresh = clock.others.filter((x) => cameraKey(x.cameraLabel) === label && !links.some((l) => l.sha256 === x.sha256));
+          const clockFps = await vault.duplicates.fingerprintsOf(fresh.map((x) => x.sha256));
+          for (const o of clockFps) {
+            if (o.fps !== own.fps || o.algorithm !== own.algorithm) continue;
+            const offsetSec = (Date.parse(fresh.find((x) => x.sha256 === o.sha256)!.startTime) - start) / 1000;
+            if (Math.min(own.durationSec, offsetSec + o.durationSec) - Math.max(0, offsetSec) < 5) continue;
+            const m = confirmAtClockOffset(fp, asFingerprint(o), offsetSec);
+            if (!m.similar) continue;
+            // Similarity: the share of the static picture reproduced (1 − mean distance / 64 bits).
+            links.push({ sha256: o.sha256, durationSec: o.durationSec, offsetSec: m.offsetSec, similarity: Math.max(0, 1 - m.meanDistance / 64), evidence: 'clock' });
+            byClock += 1;
           }
         }
         matched += links.length;
@@ -93,7 +124,7 @@ export function createFingerprintSteps(deps: PipelineDeps): { fingerprint: JobHa
       const durationSec = own?.durationSec ?? 0;
       return {
         status: 'success' as const,
-        result: { cases: cases.length, matched },
+        result: { cases: cases.length, matched, byClock, contradicted },
         commit: async (tx: Queryable) => {
           for (const p of plans) await vault.duplicates.applyDuplicates(tx, p.caseId, { sha256, durationSec }, p.links, p.exact, actor);
         },

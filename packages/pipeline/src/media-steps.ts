@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { probe, renderProxy, renderThumbnails, salvage, type MediaProbe, type MediaTools } from '@custodia/media';
 import { detectActivity, type OverlayOcr } from '@custodia/triage';
 import { isProcessAlive, PermanentJobError, type Job, type JobHandler, type JobSpec, type Queryable, type Vault } from '@custodia/store';
-import { createOverlayStep } from './overlay-step.js';
+import { createOverlayStep, overlayJob } from './overlay-step.js';
 import { stepKey, stepPayload, type StepName } from './steps.js';
 import { createFacesStep, facesJob, type FacesSettings } from './faces-step.js';
 import { createFingerprintSteps } from './fingerprint-step.js';
@@ -104,7 +104,7 @@ function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
           next('thumbnails', sha256, tool),
           next('activity', sha256, tool),
           next('fingerprint', sha256, tool),
-          next('overlay', sha256, tool),
+          overlayJob(sha256, tool, deps.ocr),
           facesJob(sha256, tool, deps.faces),
         );
       }

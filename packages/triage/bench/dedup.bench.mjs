@@ -16,14 +16,20 @@
 //     Recall and precision of near-duplicate pairs, offset errors, and fingerprint time per clip
 //     against a plain single-thread decode (`ffmpeg -threads 1 -i f -f null -`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { locateMediaTools } from '@custodia/media';
-import { fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, prepareFingerprint } from '../dist/index.js';
+import { locateMediaTools, probe } from '@custodia/media';
+import {
+  clockContradicts, confirmAtClockOffset, fingerprintVideo, matchFingerprints, matchAtOffsets, NearDuplicateIndex, OverlayClockIndex, OverlayOcr, overlayReaderVersion, prepareFingerprint, readOverlay,
+} from '../dist/index.js';
 import { makeBenchCorpus, mulberry32, syntheticCollection } from '../dist/dedup/testing-fixtures.js';
 
 const part = process.env.BENCH_PART ?? 'ab';
+/** The bench recordings' clock starts (makeBenchCorpus), to check the readings. */
+const CLOCKS = { corridorX1: 1711000000, corridorX2: 1711090000, corridorX3: 1711180000, cellY1: 1712000000, cellY2: 1712050000, yardZ1: 1713000000, yardZ2: 1713070000, busyW: NaN };
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${process.env.BENCH_PART ?? 'ab'})`);
 const key = (a, b) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const fmt = (ms) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const pct = (x) => x.toFixed(3);
@@ -121,6 +127,41 @@ if (part.includes('b')) {
     decodeMs.set(c.id, performance.now() - t0);
   }
 
+  // Burned-in clock and camera label of every clip (readOverlay, as the pipeline's overlay step),
+  // cached beside the clips by the reader's version; BENCH_OVERLAY=0 skips the clock rows.
+  const overlays = new Map();
+  if (process.env.BENCH_OVERLAY !== '0') {
+    const ocr = new OverlayOcr();
+    const cacheFile = join(dir, 'overlays.json');
+    // Keyed by the OCR data and the reader's code: any change to either reads the clips again.
+    const code = ['read-overlay.js', 'text-lines.locator.js', 'frame-sampler.js', 'line-image.js']
+      .map((f) => readFileSync(new URL(`../dist/overlay/${f}`, import.meta.url)))
+      .reduce((h, b) => h.update(b), createHash('sha256')).digest('hex').slice(0, 12);
+    const cacheKey = `${overlayReaderVersion(ocr)}; code ${code}`;
+    const cache = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+    const entries = cache.key === cacheKey ? cache.entries : {};
+    t0 = performance.now();
+    let read = 0;
+    for (const c of clips) {
+      if (!entries[c.id]) {
+        const p = await probe(tools, c.file);
+        const r = await readOverlay(tools, c.file, { ocr, durationSec: p.durationSec, container: p.container, fps: p.video?.fps ?? null });
+        entries[c.id] = { startTime: r.startTime, cameraLabel: r.cameraLabel, flags: r.flags.map((f) => f.kind) };
+        read++;
+      }
+      overlays.set(c.id, entries[c.id]);
+    }
+    await ocr.close();
+    writeFileSync(cacheFile, JSON.stringify({ key: cacheKey, entries }));
+    const withClock = [...overlays.values()].filter((o) => o.startTime && o.cameraLabel).length;
+    const wrong = clips.filter((c) => {
+      const o = overlays.get(c.id);
+      return o.startTime && Math.abs(Date.parse(o.startTime) / 1000 - (CLOCKS[c.recording] + c.startSec)) > 1.5;
+    });
+    console.log(`  overlay: clock and label read on ${withClock}/${clips.length} clips (${read} read now in ${fmt(performance.now() - t0)}, the rest cached); ` +
+      `clock off by > 1.5 s on ${wrong.length}${wrong.length ? ` (${wrong.map((c) => c.id).join(', ')})` : ''}; no clock: ${clips.filter((c) => !overlays.get(c.id).startTime).map((c) => c.id).join(', ') || 'none'}`);
+  }
+
   const byId = new Map(clips.map((c) => [c.id, c]));
   for (const fps of rates) {
     const fp = new Map();
@@ -176,6 +217,55 @@ if (part.includes('b')) {
     const missed = [];
     for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) if (truth(ids[i], ids[j]) && !found.has(key(ids[i], ids[j]))) missed.push(`${ids[i]}~${ids[j]}${findableSet.has(key(ids[i], ids[j])) ? '' : ' (too little movement)'}`);
     const tpFindable = pairs.filter((p) => findableSet.has(key(p.a, p.b))).length;
+    // Index + clock: candidates from (camera label, clock hour) buckets, confirmed by the pictures at
+    // the clock's offset; added to the index's pairs.
+    let clockLine = null;
+    if (overlays.size > 0) {
+      t0 = performance.now();
+      const cidx = new OverlayClockIndex();
+      for (const id of ids) {
+        const o = overlays.get(id);
+        cidx.add(id, { label: o.cameraLabel, start: o.startTime, durationSec: dur(id) });
+      }
+      const cands = cidx.allPairs();
+      // Low-confidence fingerprint pairs (one person crossing) whose clocks put them elsewhere: dropped.
+      const clockOf = (id) => ({ label: overlays.get(id).cameraLabel, start: overlays.get(id).startTime, durationSec: dur(id) });
+      let dropped = 0;
+      const kept = pairs.filter((p) => {
+        if (p.match.confidence !== 'low' || !clockContradicts(clockOf(p.a), clockOf(p.b), p.offsetSec)) return true;
+        dropped++;
+        return false;
+      });
+      const merged = new Map(kept.map((p) => [key(p.a, p.b), { a: p.a, b: p.b, offsetSec: p.offsetSec, evidence: 'fingerprint' }]));
+      let confirmed = 0, rejected = 0;
+      for (const c of cands) {
+        if (merged.has(key(c.a, c.b))) continue;
+        const m = confirmAtClockOffset(fp.get(c.a), fp.get(c.b), c.offsetSec);
+        if (!m.similar) { rejected++; continue; }
+        confirmed++;
+        merged.set(key(c.a, c.b), { a: c.a, b: c.b, offsetSec: m.offsetSec, evidence: 'clock' });
+      }
+      const tClock = performance.now() - t0;
+      const all = [...merged.values()];
+      let ctp = 0, cMax = 0, cOff = 0;
+      const cFalse = [];
+      for (const p of all) {
+        if (!truth(p.a, p.b)) { cFalse.push(`${p.a}~${p.b} (${p.evidence})`); continue; }
+        ctp++;
+        const err = Math.abs(p.offsetSec - (byId.get(p.b).startSec - byId.get(p.a).startSec));
+        cMax = Math.max(cMax, err);
+        if (err > 1) cOff++;
+      }
+      const found2 = new Set(all.map((p) => key(p.a, p.b)));
+      const missed2 = [];
+      for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) if (truth(ids[i], ids[j]) && !found2.has(key(ids[i], ids[j]))) missed2.push(`${ids[i]}~${ids[j]}`);
+      clockLine = [
+        `    index+clock: recall ${pct(ctp / positives)}, precision ${pct(ctp / Math.max(1, all.length))}, ${all.length} pairs (${confirmed} added by the clock of ${cands.length} clock candidates, ` +
+          `${rejected} rejected by the pictures; ${dropped} low-confidence fingerprint pairs dropped, contradicted by the clocks) in ${fmt(tIdx)} + ${fmt(tClock)}; offsets: max error ${cMax.toFixed(2)} s, ${cOff} off by > 1 s`,
+        cFalse.length ? `    index+clock false positives: ${cFalse.join('; ')}` : null,
+        missed2.length ? `    index+clock missed: ${missed2.slice(0, 12).join('; ')}${missed2.length > 12 ? ` … (${missed2.length})` : ''}` : null,
+      ].filter(Boolean);
+    }
     const conf = (c) => {
       const ps = pairs.filter((p) => p.match.confidence === c);
       return `${c} ${ps.filter((p) => truth(p.a, p.b)).length}/${ps.length}`;
@@ -193,6 +283,7 @@ if (part.includes('b')) {
     console.log(`    index:       recall ${pct(tp / positives)} (${pct(tpFindable / Math.max(1, findable))} of the recognisable), precision ${pct(tp / Math.max(1, pairs.length))}, ` +
       `${pairs.length} pairs in ${fmt(tIdx)}; offsets: max error ${maxErr.toFixed(2)} s, ${offErr} off by > 1 s`);
     console.log(`    precision by confidence (true/found): ${conf('high')}, ${conf('low')}`);
+    if (clockLine) for (const l of clockLine) console.log(l);
     console.log(`    brute force: recall ${pct(btp / positives)}, precision ${pct(btp / Math.max(1, btp + bfp))} in ${fmt(tBrute)}`);
     if (falsePos.length) console.log(`    false positives: ${falsePos.join('; ')}`);
     if (missed.length) console.log(`    missed: ${missed.slice(0, 12).join('; ')}${missed.length > 12 ? ` … (${missed.length})` : ''}`);

@@ -169,7 +169,7 @@ export interface ItemFaces {
 export interface DuplicateGroup {
   id: string;
   referenceSha256: string;
-  members: { sha256: string; kind: string; offsetSec: number; durationSec: number; similarity: number; self: boolean; items: { id: Id; path: string }[] }[];
+  members: { sha256: string; kind: string; offsetSec: number; durationSec: number; similarity: number; evidence?: 'fingerprint' | 'clock'; self: boolean; items: { id: Id; path: string }[] }[];
 }
 /** When a moment of a recording happened: by the overlay clock when read, else the file's creation time, else unknown. */
 export interface ItemTime {

@@ -68,7 +68,7 @@ export function formatTriage(t: TriageSummary): string[] {
       out.push(`  group ${g.id}:`);
       for (const m of g.members) {
         const at = m.offsetSec >= 0 ? `+${m.offsetSec.toFixed(2)}` : m.offsetSec.toFixed(2);
-        out.push(`      ${m.reference ? 'reference ' : ''}${m.kind.padEnd(10)} ${at.padStart(8)} s  ${m.path}`);
+        out.push(`      ${m.reference ? 'reference ' : ''}${m.kind.padEnd(10)} ${at.padStart(8)} s  ${m.path}${m.evidence === 'clock' ? '  (by the burned-in clock)' : ''}`);
       }
     }
   }

@@ -52,6 +52,8 @@ export const itemDuplicateGroupSchema = z.object({
       offsetSec: z.number(),
       durationSec: z.number(),
       similarity: z.number(),
+      /** What linked it: its pictures, or the burned-in clock and camera label (ADR 0025). */
+      evidence: z.enum(['fingerprint', 'clock']),
       self: z.boolean(),
       items: z.array(z.object({ id: z.number().int(), path: z.string() })),
     }),
@@ -116,8 +118,8 @@ async function duplicateGroupOf(vault: Vault, caseId: number, sources: string[],
   );
   const group = g.rows[0];
   if (!group) return null;
-  const m = await vault.db.query<{ sha256: string; kind: string; offset_sec: number; duration_sec: number; similarity: number }>(
-    `SELECT m.sha256, m.kind, m.offset_sec, m.duration_sec, m.similarity FROM duplicate_members m JOIN duplicate_groups g ON g.id = m.group_id
+  const m = await vault.db.query<{ sha256: string; kind: string; offset_sec: number; duration_sec: number; similarity: number; evidence: 'fingerprint' | 'clock' }>(
+    `SELECT m.sha256, m.kind, m.offset_sec, m.duration_sec, m.similarity, m.evidence FROM duplicate_members m JOIN duplicate_groups g ON g.id = m.group_id
      WHERE m.case_id = $1 AND COALESCE(g.merged_into, g.id) = $2::bigint ORDER BY m.offset_sec, m.sha256 LIMIT 200`,
     [caseId, group.id],
   );
@@ -138,6 +140,7 @@ async function duplicateGroupOf(vault: Vault, caseId: number, sources: string[],
       offsetSec: r.offset_sec,
       durationSec: r.duration_sec,
       similarity: r.similarity,
+      evidence: r.evidence,
       self: sources.includes(r.sha256),
       items: items.rows.filter((x) => x.sha256 === r.sha256).map((x) => ({ id: Number(x.item_id), path: x.path })),
     })),

@@ -91,6 +91,8 @@ for (const kind of DB_KINDS) {
       // The longer of the two is the group's reference (ties: the smaller hash), so which one is the
       // reference depends on the encoder's bytes; the other is the re-encoding of it.
       assert.deepEqual([kinds.get(ids.cam), kinds.get(ids.small)].sort(), ['exact', 're-encoded'], JSON.stringify(g));
+      // Linked by their pictures (ADR 0025: 'clock' for members only the burned-in clock linked).
+      assert.ok(g.members.every((m: { evidence: string }) => m.evidence === 'fingerprint'), JSON.stringify(g));
     });
 
     test('time at a position: the overlay clock once the index knows it, with its source; else none', async () => {

@@ -87,5 +87,50 @@ for (const kind of DB_KINDS) {
         const actions = await db.query<{ action: string }>("SELECT action FROM ledger_entries WHERE action LIKE 'duplicate%' ORDER BY seq");
         assert.ok(actions.rows.every((r) => r.action === 'duplicates-found' || r.action === 'duplicate-group-created'));
       }));
+
+    it('finds clock candidates of the same case near the clock, and keeps what linked each member', () =>
+      withDb(kind, async (db) => {
+        const repo = new PgDuplicatesRepo(db, new PgLedger());
+        const [P, Q, R, S, T] = ['3', '4', '5', '6', '7'].map(sha) as [string, string, string, string, string];
+        await db.exec(`
+          INSERT INTO cases (id, name) VALUES (1, 'c'), (2, 'other');
+          INSERT INTO acquisitions (id, case_id, kind, resume_key, operator, host, tool_version, roots, options, started_at, status, ledger_seq)
+            VALUES (1, 1, 'bulk-ingest', 'k', 'op', 'h', 't', '[]', '{}', now(), 'complete', 0),
+                   (2, 2, 'bulk-ingest', 'k2', 'op', 'h', 't', '[]', '{}', now(), 'complete', 0);
+          INSERT INTO blobs (sha256, size) VALUES ('${P}', 1), ('${Q}', 1), ('${R}', 1), ('${S}', 1), ('${T}', 1);
+          INSERT INTO items (case_id, acquisition_id, raw_path, display_path, rel_path, path_encoding, sha256, size, kind, format, status, ledger_seq)
+            VALUES (1, 1, 'p', '/p.mp4', 'p.mp4', 'utf-8', '${P}', 1, 'video', 'mp4', 'ok', 0),
+                   (1, 1, 'q', '/q.mp4', 'q.mp4', 'utf-8', '${Q}', 1, 'video', 'mp4', 'ok', 0),
+                   (1, 1, 'r', '/r.mp4', 'r.mp4', 'utf-8', '${R}', 1, 'video', 'mp4', 'ok', 0),
+                   (1, 1, 's', '/s.mp4', 's.mp4', 'utf-8', '${S}', 1, 'video', 'mp4', 'ok', 0),
+                   (2, 2, 't', '/t.mp4', 't.mp4', 'utf-8', '${T}', 1, 'video', 'mp4', 'ok', 0);
+          -- P: the original; Q: its trim 20 s in (read twice: the later reading counts); R: the next day;
+          -- S: no clock; T: the same time, but in another case.
+          INSERT INTO overlay_runs (sha256, tool, start_time, camera_label, confidence, flags, ledger_seq, created_at)
+            VALUES ('${P}', 'ocr', '2024-04-01T19:33:20Z', 'CAM 3', 0.9, '[]', 0, now()),
+                   ('${Q}', 'ocr 1', '2024-04-01T18:00:00Z', 'CAM 3', 0.9, '[]', 0, now() - interval '1 day'),
+                   ('${Q}', 'ocr', '2024-04-01T19:33:40Z', 'cam 3', 0.9, '[]', 0, now()),
+                   ('${R}', 'ocr', '2024-04-02T19:33:40Z', 'CAM 3', 0.9, '[]', 0, now()),
+                   ('${S}', 'ocr', NULL, 'CAM 3', 0.9, '[]', 0, now()),
+                   ('${T}', 'ocr', '2024-04-01T19:33:40Z', 'CAM 3', 0.9, '[]', 0, now());
+        `);
+        const c = await repo.clockCandidates(P, 1, 40);
+        assert.deepEqual(c.own, { startTime: '2024-04-01T19:33:20.000Z', cameraLabel: 'CAM 3' });
+        assert.deepEqual(c.others, [{ sha256: Q, startTime: '2024-04-01T19:33:40.000Z', cameraLabel: 'cam 3' }]);
+        // Looking back: P started before Q, within the window.
+        assert.deepEqual((await repo.clockCandidates(Q, 1, 14)).others.map((o) => o.sha256), [P]);
+        assert.deepEqual(await repo.clockCandidates(S, 1, 14), { own: null, others: [] });
+
+        // Q linked by the clock only: both the link and Q itself carry it; P (the reference) is filed by its pictures.
+        await db.transaction((tx) => repo.applyDuplicates(tx, 1, { sha256: Q, durationSec: 14 }, [{ sha256: P, durationSec: 40, offsetSec: -20.3, similarity: 0.95, evidence: 'clock' }], false, 'test'));
+        const g = await repo.groupsOfCase(1);
+        assert.deepEqual(g[0]!.members.map((m) => [m.sha256, m.kind, m.offsetSec, m.evidence]), [[P, 'exact', 0, 'clock'], [Q, 'segment', 20.3, 'clock']]);
+        const e = await db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE action = 'duplicates-found'");
+        assert.match(e.rows[0]!.entry, /"evidence":"clock"/);
+        // A later fingerprint link of Q changes its evidence.
+        await db.transaction((tx) => repo.applyDuplicates(tx, 1, { sha256: Q, durationSec: 14 }, [{ sha256: P, durationSec: 40, offsetSec: -20.3, similarity: 0.95 }], false, 'test'));
+        const g2 = await repo.groupsOfCase(1);
+        assert.deepEqual(g2[0]!.members.map((m) => m.evidence), ['fingerprint', 'fingerprint']);
+      }));
   });
 }

@@ -2,6 +2,8 @@ import type { Db, Queryable } from '../db/db.js';
 import type { PgLedger } from './pg-ledger.repo.js';
 
 export type DuplicateKind = 'exact' | 're-encoded' | 'segment';
+/** What linked a member into its group: its pictures (movement matched, or the same bytes), or the burned-in clock (ADR 0025). */
+export type DuplicateEvidence = 'fingerprint' | 'clock';
 
 export interface FingerprintRecord {
   sha256: string;
@@ -34,6 +36,8 @@ export interface DuplicateLink {
   offsetSec: number;
   /** 0..1: 1 − the share of the movement the copy does not reproduce. */
   similarity: number;
+  /** Default 'fingerprint'. */
+  evidence?: DuplicateEvidence;
 }
 
 export interface DuplicateMemberView {
@@ -42,6 +46,7 @@ export interface DuplicateMemberView {
   offsetSec: number;
   durationSec: number;
   similarity: number;
+  evidence: DuplicateEvidence;
 }
 
 export interface DuplicateGroupView {
@@ -66,6 +71,7 @@ interface MemberRow {
   offset_sec: number;
   duration_sec: number;
   similarity: number;
+  evidence: DuplicateEvidence;
 }
 
 /**
@@ -163,6 +169,44 @@ export class PgDuplicatesRepo {
   }
 
   /**
+   * The blob's overlay clock and camera label (its latest overlay reading with both), and the videos
+   * of the case whose latest such reading starts within `windowHours` before the blob's clock and
+   * before its end: the clock candidates (ADR 0025). An index range on `overlay_runs.start_time`;
+   * label equality and the exact overlap are the caller's (labels are compared folded).
+   */
+  async clockCandidates(
+    sha256: string,
+    caseId: number,
+    durationSec: number,
+    limit = 64,
+    windowHours = 24,
+  ): Promise<{ own: { startTime: string; cameraLabel: string } | null; others: { sha256: string; startTime: string; cameraLabel: string }[] }> {
+    const latest = `SELECT DISTINCT ON (sha256) sha256, start_time, camera_label FROM overlay_runs`;
+    const me = await this.db.query<{ start_time: Date; camera_label: string }>(
+      `${latest} WHERE sha256 = $1 AND start_time IS NOT NULL AND camera_label IS NOT NULL ORDER BY sha256, created_at DESC, ledger_seq DESC`,
+      [sha256],
+    );
+    const own = me.rows[0];
+    if (!own) return { own: null, others: [] };
+    const start = new Date(own.start_time);
+    const r = await this.db.query<{ sha256: string; start_time: Date; camera_label: string }>(
+      `SELECT sha256, start_time, camera_label FROM (
+         ${latest}
+          WHERE start_time IS NOT NULL AND camera_label IS NOT NULL
+            AND start_time > $3::timestamptz - make_interval(hours => $5) AND start_time < $3::timestamptz + make_interval(secs => $4)
+            AND sha256 <> $1
+            AND EXISTS (SELECT 1 FROM items i WHERE i.case_id = $2 AND i.sha256 = overlay_runs.sha256)
+          ORDER BY sha256, created_at DESC, ledger_seq DESC
+       ) c ORDER BY abs(extract(epoch FROM start_time - $3::timestamptz)), sha256 LIMIT $6`,
+      [sha256, caseId, start.toISOString(), durationSec, windowHours, limit],
+    );
+    return {
+      own: { startTime: start.toISOString(), cameraLabel: own.camera_label },
+      others: r.rows.map((x) => ({ sha256: x.sha256, startTime: new Date(x.start_time).toISOString(), cameraLabel: x.camera_label })),
+    };
+  }
+
+  /**
    * Puts the video into the case's duplicate groups: with the videos it matched (joining, or
    * merging, their groups), or alone when several items of the case hold its exact bytes. Writes
    * only what changes, with one `duplicates-found` ledger entry naming the hashes; a re-run with
@@ -179,7 +223,7 @@ export class PgDuplicatesRepo {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('custodia-duplicates'), $1::int)", [caseId % 2147483647]);
     const involved = [video.sha256, ...links.map((l) => l.sha256)];
     const cur = await tx.query<MemberRow>(
-      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity FROM duplicate_members WHERE case_id = $1 AND sha256 = ANY($2)',
+      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity, evidence FROM duplicate_members WHERE case_id = $1 AND sha256 = ANY($2)',
       [caseId, involved],
     );
     const mine = cur.rows.find((r) => r.sha256 === video.sha256);
@@ -219,22 +263,35 @@ export class PgDuplicatesRepo {
 
     // Every member after the change: the target group's, the merged groups' (moved onto the
     // target's timeline through a video that is in both), and the video and its links.
-    const next = new Map<string, { offsetSec: number; durationSec: number; similarity: number }>();
+    const next = new Map<string, { offsetSec: number; durationSec: number; similarity: number; evidence: DuplicateEvidence }>();
     const all = await tx.query<MemberRow>(
-      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity FROM duplicate_members WHERE case_id = $1 AND group_id = ANY($2)',
+      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity, evidence FROM duplicate_members WHERE case_id = $1 AND group_id = ANY($2)',
       [caseId, groupIds],
     );
     for (const gid of groupIds) {
       const rows = all.rows.filter((r) => Number(r.group_id) === gid);
       const anchor = gid === target.id ? null : cur.rows.find((r) => Number(r.group_id) === gid)!;
       const gShift = anchor === null ? 0 : posX.get(anchor.sha256)! + shift - anchor.offset_sec;
-      for (const r of rows) next.set(r.sha256, { offsetSec: r.offset_sec + gShift, durationSec: r.duration_sec, similarity: r.similarity });
+      for (const r of rows) next.set(r.sha256, { offsetSec: r.offset_sec + gShift, durationSec: r.duration_sec, similarity: r.similarity, evidence: r.evidence });
     }
     const best = links.reduce((m, l) => Math.max(m, l.similarity), links.length === 0 ? 1 : 0);
+    // The video is in by its pictures if any link (or its earlier membership) says so, else by the clock.
+    const ownEvidence: DuplicateEvidence =
+      links.length === 0 || links.some((l) => (l.evidence ?? 'fingerprint') === 'fingerprint') || mine?.evidence === 'fingerprint' ? 'fingerprint' : 'clock';
     for (const [sha, p] of posX) {
       if (next.has(sha) && sha !== video.sha256) continue; // already placed by its group
       const link = links.find((l) => l.sha256 === sha);
-      next.set(sha, { offsetSec: p + shift, durationSec: durations.get(sha)!, similarity: sha === video.sha256 ? best : link!.similarity });
+      next.set(sha, {
+        offsetSec: p + shift,
+        durationSec: durations.get(sha)!,
+        similarity: sha === video.sha256 ? best : link!.similarity,
+        evidence: sha === video.sha256 ? ownEvidence : link!.evidence ?? 'fingerprint',
+      });
+    }
+    // A member placed by the clock earlier and matched by its pictures now is in by its pictures.
+    for (const l of links) {
+      const m = next.get(l.sha256);
+      if (m && (l.evidence ?? 'fingerprint') === 'fingerprint') m.evidence = 'fingerprint';
     }
 
     // Durations as the fingerprints state them: a member filed before its fingerprint existed (an
@@ -245,14 +302,14 @@ export class PgDuplicatesRepo {
     }
     const refSec = next.get(target.ref)?.durationSec ?? target.refSec;
     const before = new Map(all.rows.map((r) => [r.sha256, r]));
-    const changed: { sha256: string; kind: DuplicateKind; offsetSec: number; durationSec: number; similarity: number }[] = [];
+    const changed: { sha256: string; kind: DuplicateKind; offsetSec: number; durationSec: number; similarity: number; evidence: DuplicateEvidence }[] = [];
     for (const [sha, m] of next) {
       const offsetSec = sha === target.ref ? 0 : round2(m.offsetSec);
       const kind = duplicateKind(sha, offsetSec, m.durationSec, { sha256: target.ref, durationSec: refSec });
       const similarity = Math.min(1, Math.max(0, round2(sha === target.ref ? 1 : m.similarity)));
       const was = before.get(sha);
-      if (was && Number(was.group_id) === target.id && was.kind === kind && round2(was.offset_sec) === offsetSec && round2(was.duration_sec) === round2(m.durationSec)) continue;
-      changed.push({ sha256: sha, kind, offsetSec, durationSec: m.durationSec, similarity });
+      if (was && Number(was.group_id) === target.id && was.kind === kind && round2(was.offset_sec) === offsetSec && round2(was.duration_sec) === round2(m.durationSec) && was.evidence === m.evidence) continue;
+      changed.push({ sha256: sha, kind, offsetSec, durationSec: m.durationSec, similarity, evidence: m.evidence });
     }
     if (changed.length === 0) return target.id;
     const { seq } = await this.ledger.append(tx, {
@@ -264,16 +321,16 @@ export class PgDuplicatesRepo {
         group: target.id,
         reference: target.ref,
         merged: groupIds.filter((g) => g !== target.id),
-        members: changed.map((c) => ({ sha256: c.sha256, kind: c.kind, offsetSec: c.offsetSec, similarity: c.similarity })),
+        members: changed.map((c) => ({ sha256: c.sha256, kind: c.kind, offsetSec: c.offsetSec, similarity: c.similarity, ...(c.evidence === 'clock' ? { evidence: c.evidence } : {}) })),
       },
     });
     for (const c of changed) {
       await tx.query(
-        `INSERT INTO duplicate_members (case_id, sha256, group_id, kind, offset_sec, duration_sec, similarity, ledger_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO duplicate_members (case_id, sha256, group_id, kind, offset_sec, duration_sec, similarity, ledger_seq, evidence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (case_id, sha256) DO UPDATE SET group_id = EXCLUDED.group_id, kind = EXCLUDED.kind, offset_sec = EXCLUDED.offset_sec,
-           duration_sec = EXCLUDED.duration_sec, similarity = EXCLUDED.similarity, ledger_seq = EXCLUDED.ledger_seq`,
-        [caseId, c.sha256, target.id, c.kind, c.offsetSec, c.durationSec, c.similarity, seq],
+           duration_sec = EXCLUDED.duration_sec, similarity = EXCLUDED.similarity, ledger_seq = EXCLUDED.ledger_seq, evidence = EXCLUDED.evidence`,
+        [caseId, c.sha256, target.id, c.kind, c.offsetSec, c.durationSec, c.similarity, seq, c.evidence],
       );
     }
     const merged = groupIds.filter((g) => g !== target.id);
@@ -288,7 +345,7 @@ export class PgDuplicatesRepo {
       [caseId],
     );
     const m = await this.db.query<MemberRow>(
-      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity FROM duplicate_members WHERE case_id = $1 ORDER BY group_id, offset_sec, sha256',
+      'SELECT sha256, group_id, kind, offset_sec, duration_sec, similarity, evidence FROM duplicate_members WHERE case_id = $1 ORDER BY group_id, offset_sec, sha256',
       [caseId],
     );
     return g.rows
@@ -297,7 +354,7 @@ export class PgDuplicatesRepo {
         referenceSha256: row.reference_sha256,
         members: m.rows
           .filter((r) => Number(r.group_id) === Number(row.id))
-          .map((r) => ({ sha256: r.sha256, kind: r.kind, offsetSec: r.offset_sec, durationSec: r.duration_sec, similarity: r.similarity })),
+          .map((r) => ({ sha256: r.sha256, kind: r.kind, offsetSec: r.offset_sec, durationSec: r.duration_sec, similarity: r.similarity, evidence: r.evidence })),
       }))
       .filter((x) => x.members.length > 0);
   }

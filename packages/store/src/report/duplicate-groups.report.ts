@@ -1,7 +1,7 @@
 // The case's duplicate groups as the report shows them: per item (exact byte copies are separate
 // items of one blob), with its kind and where it starts on the group reference's timeline.
 import type { Item } from '@custodia/core';
-import type { DuplicateKind } from '../repo/pg-duplicates.repo.js';
+import type { DuplicateEvidence, DuplicateKind } from '../repo/pg-duplicates.repo.js';
 import type { Vault } from '../vault.js';
 
 export interface DuplicateGroupMemberReport {
@@ -12,6 +12,8 @@ export interface DuplicateGroupMemberReport {
   /** The group's reference (the longest video when the group was made): offsets are on its timeline. */
   reference?: true;
   similarity: number;
+  /** What linked it: its pictures, or the burned-in clock and camera label (a quiet stretch; ADR 0025). */
+  evidence: DuplicateEvidence;
 }
 
 export interface DuplicateGroupReport {
@@ -33,7 +35,7 @@ export async function duplicateGroupsByItem(vault: Vault, caseId: number, items:
       const its = bySha.get(m.sha256) ?? [];
       its.forEach((it, i) => {
         const isRef = m.sha256 === g.referenceSha256 && i === 0;
-        members.push({ itemId: it.id, path: it.displayPath, kind: m.kind, offsetSec: m.offsetSec, ...(isRef ? { reference: true as const } : {}), similarity: m.similarity });
+        members.push({ itemId: it.id, path: it.displayPath, kind: m.kind, offsetSec: m.offsetSec, ...(isRef ? { reference: true as const } : {}), similarity: m.similarity, evidence: m.evidence });
       });
     }
     for (const m of members) out.set(m.itemId, { id: g.id, kind: m.kind, offsetSec: m.offsetSec, members });

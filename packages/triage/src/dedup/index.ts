@@ -21,6 +21,10 @@ export {
   NearDuplicateIndex,
   type NearDuplicateGroup, type NearDuplicateHit, type NearDuplicateIndexOptions, type NearDuplicateIndexStats, type NearDuplicatePair,
 } from './near-duplicate-index.js';
+export {
+  cameraKey, CLOCK_CONFIRM_MAX_HAMMING, clockContradicts, confirmAtClockOffset, OverlayClockIndex,
+  type ClockCandidate, type ClockConfirmation, type OverlayClock,
+} from './clock-match.js';
 
 /** The thresholds matching uses (measured on the clips described in README.md). */
 export const DEDUP_THRESHOLDS = Object.freeze({

@@ -10,19 +10,28 @@ export interface SampleInput {
   container?: string | null | undefined;
   fps?: number | null | undefined;
   signal?: AbortSignal | undefined;
+  /** Enlarge the frame by this factor first (Lanczos), for overlays too small to locate at their own size. Default 1. */
+  upscale?: number;
 }
 
 /** Frames larger than this are scaled down (OCR gains nothing past 1080 lines; memory does). */
 const MAX_HEIGHT = 1080;
 
+/**
+ * Frames of fewer lines than this are read enlarged twice: a CIF (352×288) or QVGA (320×240) DVR
+ * writes its clock about 9 px high, too few pixels for the locator to tell strokes from noise.
+ */
+export const SMALL_FRAME_HEIGHT = 400;
+
 /** The frame shown at `atSec` (seconds from the start of the file), or null when none decodes there. */
 export async function grabGreyFrame(tools: MediaTools, path: string, atSec: number, opts: SampleInput = {}): Promise<GreyFrame | null> {
+  const up = Math.max(1, Math.round(opts.upscale ?? 1));
   const args = [
     '-nostdin', '-hide_banner', '-v', 'error', '-nostats',
     ...inputOptionsFor(opts.container ?? null, opts.fps ?? null),
     '-ss', atSec.toFixed(3), '-i', fileUrl(path),
     '-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', '1',
-    '-vf', `scale=w=-2:h='min(ih,${MAX_HEIGHT})':flags=area,setsar=1,format=gray`,
+    '-vf', up > 1 ? `scale=w=iw*${up}:h=ih*${up}:flags=lanczos,setsar=1,format=gray` : `scale=w=-2:h='min(ih,${MAX_HEIGHT})':flags=area,setsar=1,format=gray`,
     '-pix_fmt', 'gray', '-f', 'yuv4mpegpipe', 'pipe:1',
   ];
   let frame: GreyFrame | null = null;

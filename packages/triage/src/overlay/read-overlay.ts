@@ -3,7 +3,7 @@
 // is located across them, cropped, cleaned and read line by line; the clock's readings, each minus
 // its offset in the video, agree on one start time unless the recording was cut or edited.
 import type { MediaTools } from '@custodia/media';
-import { grabGreyFrame, sampleTimes } from './frame-sampler.js';
+import { grabGreyFrame, sampleTimes, SMALL_FRAME_HEIGHT } from './frame-sampler.js';
 import { resolveLabelScript } from './label-script.js';
 import { lineImage } from './line-image.js';
 import { parseOverlayTime, withoutOverlayTime } from './overlay-time.parser.js';
@@ -68,21 +68,69 @@ interface ClockRead {
   confidence: number;
 }
 
+/**
+ * The reader's own revision, beside the OCR engine and data (OverlayOcr.version()): a change to how
+ * frames are sampled, text located or lines read gives other results from the same Tesseract.
+ * 1: the first reader (unnamed in stored tool strings); 2: small frames enlarged, long vertical
+ * scene lines cleared before locating, a label on the clock's line read from it.
+ */
+export const OVERLAY_READER_REVISION = 2;
+
+/** What read an overlay, as the pipeline records it: the OCR engine and data, and the reader's revision. */
+export function overlayReaderVersion(ocr: Pick<OverlayOcr, 'version'>): string {
+  return `${ocr.version()}; reader ${OVERLAY_READER_REVISION}`;
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** What is left of a clock-only line when the date and time are taken out: not a label. */
+const CLOCK_WORDS = /^(?:[AaPp]\.?\s*[Mm]\.?|[АаРр]\.?\s*[Мм]\.?)$/u;
 
 /**
  * Reads the overlay of the video at `path`. Never throws for a video without a usable picture or
  * overlay: the result then carries an `unreadable` flag with the reason.
  */
 export async function readOverlay(tools: MediaTools, path: string, opts: ReadOverlayOptions): Promise<OverlayResult> {
+  let enlarged = false;
+  const first = await readOverlayBody(tools, path, opts, true, () => {
+    enlarged = true;
+  });
+  // Enlarging a small frame helps most overlays (a 9-px clock) but can break a low-contrast one
+  // (white text on a light sky) into pieces: then the frames are read at their own size as well.
+  if (first.startTime !== null || !enlarged) return first;
+  const second = await readOverlayBody(tools, path, opts, false, () => {});
+  const r = second.startTime !== null ? second : first;
+  const t = (k: keyof OverlayResult['timings']) => first.timings[k] + second.timings[k];
+  return {
+    ...r,
+    elapsedMs: first.elapsedMs + second.elapsedMs,
+    timings: { decodeMs: t('decodeMs'), locateMs: t('locateMs'), ocrMs: t('ocrMs'), frames: t('frames'), ocrCalls: t('ocrCalls') },
+  };
+}
+
+async function readOverlayBody(
+  tools: MediaTools,
+  path: string,
+  opts: ReadOverlayOptions,
+  enlargeSmall: boolean,
+  onEnlarge: () => void,
+): Promise<OverlayResult> {
   const started = Date.now();
   const tol = (opts.jumpToleranceSec ?? 2) * 1000;
   const dur = opts.durationSec && opts.durationSec > 0 ? opts.durationSec : 1;
   const timings = { decodeMs: 0, locateMs: 0, ocrMs: 0, frames: 0, ocrCalls: 0 };
+  // Small frames are read enlarged (see SMALL_FRAME_HEIGHT), decided on the first frame; every
+  // region reported is in the video's own pixels.
+  let up = 1;
   const grab = async (t: number): Promise<GreyFrame | null> => {
     const t0 = performance.now();
     try {
-      return await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal });
+      const f = await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal, upscale: up });
+      if (f && enlargeSmall && up === 1 && f.height < SMALL_FRAME_HEIGHT && f.height > 0) {
+        up = 2;
+        onEnlarge();
+        return await grabGreyFrame(tools, path, t, { container: opts.container, fps: opts.fps, signal: opts.signal, upscale: up });
+      }
+      return f;
     } finally {
       timings.decodeMs += performance.now() - t0;
       timings.frames += 1;
@@ -107,6 +155,10 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   if (samples.length === 0) return unreadable(`no frame could be decoded${errors[0] ? `: ${errors[0]}` : ''}`);
   const size = { width: samples[0]!.frame.width, height: samples[0]!.frame.height };
   const same = samples.filter((s) => s.frame.width === size.width && s.frame.height === size.height);
+  // Regions and the frame size in the video's own pixels (the frames may have been enlarged).
+  const own = (r: Rect): Rect =>
+    up === 1 ? rect(r) : { x: Math.floor(r.x / up), y: Math.floor(r.y / up), w: Math.ceil((r.x + r.w) / up) - Math.floor(r.x / up), h: Math.ceil((r.y + r.h) / up) - Math.floor(r.y / up) };
+  const ownSize = { width: Math.round(size.width / up), height: Math.round(size.height / up) };
   // Partners one second later: what changes between them is the clock.
   const partners: Sample[] = [];
   for (const s of [same[0]!, same[Math.floor(same.length / 2)]!]) {
@@ -119,7 +171,7 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
   const t0 = performance.now();
   const lines = locateTextLines(frames, { pairs });
   timings.locateMs += performance.now() - t0;
-  if (lines.length === 0) return unreadable(`no burned-in text found in ${same.length} frames`, { frame: size });
+  if (lines.length === 0) return unreadable(`no burned-in text found in ${same.length} frames`, { frame: ownSize });
 
   const ocr = opts.ocr;
   const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -187,7 +239,23 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
     const plausible = /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2 && !/(\p{L})\1{3}/u.test(clean);
     if (label.confidence >= 65 && plausible) labelTexts.push({ text: clean, confidence: label.confidence, line });
   }
-  for (const l of labelTexts) readings.push({ atSec: same[0]!.atSec, kind: 'label', text: l.text, time: null, confidence: l.confidence, region: rect(l.line) });
+  // Small DVR overlays often set the label on the clock's line («CAM 3  2024-04-01 19:33:20»), so
+  // the locator finds one line: the clock's read in clock mode drops the letters. When no other
+  // line gave a label, the clock's line is read once more as text and what precedes or follows the
+  // date and time is the label (only when that read still shows the date and time, so a misread
+  // of the digits is never taken for a label).
+  if (clock && labelTexts.length === 0) {
+    const img = lineImage([same[0]!.frame], clock, clock.lightOnDark);
+    const eng = await timed(() => ocr.readLine(img.pgm, 'text', 'eng'));
+    const rus = ocr.cyrillic && /[^\x00-\x7f]/u.test(eng.text) ? await timed(() => ocr.readLine(img.pgm, 'text', 'rus')) : null;
+    const label = resolveLabelScript(eng, rus);
+    if (parseOverlayTime(label.text)) {
+      const clean = withoutOverlayTime(label.text).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+      const plausible = /\p{L}/u.test(clean) && clean.replace(/[^\p{L}\p{N}]/gu, '').length >= 2 && !/(\p{L})\1{3}/u.test(clean) && !CLOCK_WORDS.test(clean);
+      if (label.confidence >= 65 && plausible) labelTexts.push({ text: clean, confidence: label.confidence, line: clock });
+    }
+  }
+  for (const l of labelTexts) readings.push({ atSec: same[0]!.atSec, kind: 'label', text: l.text, time: null, confidence: l.confidence, region: own(l.line) });
 
   const flags: OverlayFlag[] = [];
   const parsed = reads.filter((r) => r.epochMs !== null) as (ClockRead & { epochMs: number })[];
@@ -241,14 +309,14 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
     prev = cur;
   }
   reads.sort((x, y) => x.atSec - y.atSec);
-  for (const r of reads) readings.push({ atSec: r.atSec, kind: 'clock', text: r.text, time: r.epochMs === null ? null : iso(r.epochMs), confidence: r.confidence, region: rect(clock!) });
+  for (const r of reads) readings.push({ atSec: r.atSec, kind: 'clock', text: r.text, time: r.epochMs === null ? null : iso(r.epochMs), confidence: r.confidence, region: own(clock!) });
 
   if (startMs === null) {
     flags.push({
       kind: 'unreadable',
       reason: clock
-        ? `the clock at ${describe(clock)} could not be read in any of ${same.length} frames`
-        : `${lines.length} text line(s) found (${lines.map(describe).join(', ')}) but none reads as a date and time`,
+        ? `the clock at ${describe(own(clock))} could not be read in any of ${same.length} frames`
+        : `${lines.length} text line(s) found (${lines.map((l) => describe(own(l))).join(', ')}) but none reads as a date and time`,
     });
   }
   if (startMs !== null && opts.creationTime) {
@@ -265,8 +333,8 @@ export async function readOverlay(tools: MediaTools, path: string, opts: ReadOve
     confidence: Math.round(((group.length / Math.max(1, same.length)) * meanConf) * 1000) / 1000,
     flags,
     readings,
-    regions: { clock: clock ? rect(clock) : null, labels: labelTexts.map((l) => rect(l.line)) },
-    frame: size,
+    regions: { clock: clock ? own(clock) : null, labels: labelTexts.map((l) => own(l.line)) },
+    frame: ownSize,
     elapsedMs: Date.now() - started,
     timings: rounded(timings),
   };

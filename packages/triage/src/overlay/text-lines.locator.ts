@@ -173,6 +173,10 @@ export function locateTextLines(frames: GreyFrame[], opts: LocateOptions = {}): 
   const need = Math.max(1, Math.ceil(n * (opts.minPresence ?? 0.5)));
   const stable = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i += 1) if (count[i]! >= need) stable[i] = 1;
+  // Thin vertical scene lines (cell bars, a grid, door frames) are stroke pairs along the rows too,
+  // and where text is drawn across them the joined component runs far past a text line's height.
+  // No glyph stroke is taller than the text: runs longer than that, in any frame, are not text.
+  clearLongVerticalRuns(stable, count, w, h, Math.max(14, Math.round(h / 12)));
   // Strokes of one character are a few pixels apart, characters of one word a little more; a
   // 720-line frame has overlay text 12–60 px high.
   const r = Math.max(3, Math.round(h / 160));
@@ -229,6 +233,24 @@ export function locateTextLines(frames: GreyFrame[], opts: LocateOptions = {}): 
     out.push({ ...rect, change: lineChange(frames, rect, opts.pairs ?? []), lightOnDark: isLightOnDark(frames[0]!, rect), presence: present / n });
   }
   return out.sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/**
+ * Clears from `mask` the pixels of vertical runs longer than `maxRun` in the union of the frames'
+ * stroke maps (`count` > 0: the union bridges the gaps noise leaves in a faint line in single frames).
+ */
+function clearLongVerticalRuns(mask: Uint8Array, count: Uint16Array, w: number, h: number, maxRun: number): void {
+  for (let x = 0; x < w; x += 1) {
+    let start = -1;
+    for (let y = 0; y <= h; y += 1) {
+      const on = y < h && count[y * w + x]! > 0;
+      if (on && start < 0) start = y;
+      else if (!on && start >= 0) {
+        if (y - start > maxRun) for (let k = start; k < y; k += 1) mask[k * w + x] = 0;
+        start = -1;
+      }
+    }
+  }
 }
 
 /** Widens `l` left and right over columns (within its rows) where some row has strokes in ≥ `need` frames' maps combined. */

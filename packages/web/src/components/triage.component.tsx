@@ -93,6 +93,7 @@ export function DuplicateGroupList({ g, caseId }: { g: DuplicateGroup; caseId: I
               {m.self ? <strong>{it.path}</strong> : <a href={href.item(caseId, it.id)}>{it.path}</a>}{' '}
               <span className="muted small">
                 {t(`triage.kind.${m.kind}` as MessageKey)} · {t('triage.offset', { at: formatClock(m.offsetSec, false) })} · {num(Math.round(m.similarity * 100))} %
+                {m.evidence === 'clock' ? <> · {t('triage.byClock')}</> : null}
               </span>
             </li>
           )),

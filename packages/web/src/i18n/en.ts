@@ -222,6 +222,7 @@ export const en = {
   'triage.kind.re-encoded': 're-encoded',
   'triage.kind.segment': 'segment',
   'triage.offset': 'starts at {at} of the reference',
+  'triage.byClock': 'linked by the burned-in clock and camera label',
   'dash.byPosition': 'Without an overlay clock: by hour into the file',
   'dash.positionHour': '{h} h into the file',
   'ann.title': 'Annotations',

@@ -224,6 +224,7 @@ export const ru: Record<MessageKey, string> = {
   'triage.kind.re-encoded': 'перекодирована',
   'triage.kind.segment': 'фрагмент',
   'triage.offset': 'начинается на {at} эталона',
+  'triage.byClock': 'связано по впечатанным часам и названию камеры',
   'dash.byPosition': 'Без часов в кадре: по часам от начала файла',
   'dash.positionHour': '{h} ч от начала файла',
   'ann.title': 'Аннотации',
