@@ -81,6 +81,8 @@ export interface Source extends SourceContent {
   caseId: number;
   /** The captured copy's SHA-256 (null when there is none). */
   sha256: string | null;
+  /** The captured copy is a protected item (ADR 0021): absent without the source-identity grant. */
+  copyProtected: boolean;
   createdBy: number;
   version: number;
 }
@@ -111,6 +113,8 @@ export interface ProceedingLink {
   itemId: number | null;
   startSec: number | null;
   endSec: number | null;
+  /** The linked item is protected (ADR 0021): the link is absent without the source-identity grant. */
+  itemProtected: boolean;
 }
 
 export interface ProceedingFilter {
@@ -138,7 +142,7 @@ export interface AccountabilityRepo {
   source(id: number): Promise<Source | null>;
   links(proceedingIds: readonly number[]): Promise<ProceedingLink[]>;
   /** The case's item with this id, with its hash (for a captured copy or a linked segment). */
-  caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null } | null>;
+  caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null; protected: boolean } | null>;
   createProceeding(caseId: number, c: ProceedingContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<Proceeding>;
   updateProceeding(id: number, expectedVersion: number, c: ProceedingContent, actor: string, note: LedgerNote): Promise<Proceeding>;
   addEvent(proceedingId: number, c: EventContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<ProceedingEvent>;

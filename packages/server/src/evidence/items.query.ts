@@ -1,6 +1,7 @@
 import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
+import { notProtected } from './protected-items.js';
 import { allTextMatches, textMatches, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
@@ -83,7 +84,11 @@ async function countFacets(db: Queryable, filter: string, params: unknown[]): Pr
   return { facets: out, total };
 }
 
-export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources): Promise<ItemsPage> {
+/**
+ * `hideProtected`: leave out the case's protected items (captured copies about the source's own
+ * legal exposure, ADR 0021) — from the page, the facet counts and the search alike.
+ */
+export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources, opts: { hideProtected?: boolean } = {}): Promise<ItemsPage> {
   const params: unknown[] = [caseId];
   const p = (v: unknown): string => {
     params.push(v);
@@ -108,6 +113,7 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   else if (q.duplicateGroup) where.push(`i.duplicate_group = ${p(q.duplicateGroup)}`);
   if (q.tag?.length) where.push(`i.tags && ${p(q.tag)}::bigint[]`);
   if (q.review?.length) where.push(`i.review_state = ANY(${p(q.review)}::text[])`);
+  if (opts.hideProtected) where.push(notProtected('i.item_id'));
   // Full text last: its one parameter comes after the filters' (the facet counts of a broad search
   // put their sample there). Every source (paths, annotation notes, incident texts, OCR) writes its
   // documents to search_docs, merged per item into item_search (migration 028). The matching ids

@@ -70,12 +70,13 @@ const toEvent = (r: EventRow): ProceedingEvent => ({
 
 interface SourceRow {
   id: number; case_id: number; kind: Source['kind']; title: string; publisher: string | null; url: string | null; published_on: string | null;
-  retrieved_at: Date | null; item_id: number | null; sha256: string | null; created_by: number; version: number;
+  retrieved_at: Date | null; item_id: number | null; sha256: string | null; copy_protected: boolean; created_by: number; version: number;
 }
-const SELECT_SOURCE = 'SELECT s.*, it.sha256 FROM accountability_sources s LEFT JOIN items it ON it.id = s.item_id';
+const SELECT_SOURCE = `SELECT s.*, it.sha256, EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = s.item_id) AS copy_protected
+  FROM accountability_sources s LEFT JOIN items it ON it.id = s.item_id`;
 const toSource = (r: SourceRow): Source => ({
   id: Number(r.id), caseId: Number(r.case_id), kind: r.kind, title: r.title, publisher: r.publisher, url: r.url, publishedOn: r.published_on,
-  retrievedAt: r.retrieved_at ? new Date(r.retrieved_at).toISOString() : null, itemId: r.item_id === null ? null : Number(r.item_id), sha256: r.sha256,
+  retrievedAt: r.retrieved_at ? new Date(r.retrieved_at).toISOString() : null, itemId: r.item_id === null ? null : Number(r.item_id), sha256: r.sha256, copyProtected: r.copy_protected,
   createdBy: Number(r.created_by), version: r.version,
 });
 
@@ -148,20 +149,24 @@ export class PgAccountabilityRepo implements AccountabilityRepo {
 
   async links(proceedingIds: readonly number[]): Promise<ProceedingLink[]> {
     if (proceedingIds.length === 0) return [];
-    const r = await this.db.query<{ id: number; proceeding_id: number; incident_id: number | null; title: string | null; item_id: number | null; start_sec: number | null; end_sec: number | null }>(
-      `SELECT l.id, l.proceeding_id, l.incident_id, i.title, l.item_id, l.start_sec, l.end_sec FROM accountability_links l
+    const r = await this.db.query<{ id: number; proceeding_id: number; incident_id: number | null; title: string | null; item_id: number | null; start_sec: number | null; end_sec: number | null; item_protected: boolean }>(
+      `SELECT l.id, l.proceeding_id, l.incident_id, i.title, l.item_id, l.start_sec, l.end_sec,
+         EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = l.item_id) AS item_protected FROM accountability_links l
        LEFT JOIN incidents i ON i.id = l.incident_id WHERE l.proceeding_id = ANY($1::bigint[]) ORDER BY l.id`,
       [proceedingIds],
     );
     return r.rows.map((l) => ({
       id: Number(l.id), proceedingId: Number(l.proceeding_id), incidentId: l.incident_id === null ? null : Number(l.incident_id), incidentTitle: l.title,
-      itemId: l.item_id === null ? null : Number(l.item_id), startSec: l.start_sec, endSec: l.end_sec,
+      itemId: l.item_id === null ? null : Number(l.item_id), startSec: l.start_sec, endSec: l.end_sec, itemProtected: l.item_protected,
     }));
   }
 
-  async caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null } | null> {
-    const r = await this.db.query<{ id: number; sha256: string | null }>('SELECT id, sha256 FROM items WHERE id = $1 AND case_id = $2', [itemId, caseId]);
-    return r.rows[0] ? { id: Number(r.rows[0].id), sha256: r.rows[0].sha256 } : null;
+  async caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null; protected: boolean } | null> {
+    const r = await this.db.query<{ id: number; sha256: string | null; protected: boolean }>(
+      'SELECT id, sha256, EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = items.id) AS protected FROM items WHERE id = $1 AND case_id = $2',
+      [itemId, caseId],
+    );
+    return r.rows[0] ? { id: Number(r.rows[0].id), sha256: r.rows[0].sha256, protected: r.rows[0].protected } : null;
   }
 
   async createProceeding(caseId: number, c: ProceedingContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<Proceeding> {
