@@ -1,0 +1,134 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DB_KINDS } from '@custodia/store/testing';
+import { startTestServer, type TestClient, type TestServer } from '../testing/test-server.js';
+import { seedCase } from '../testing/evidence-seed.js';
+
+// A captured copy cited about the source's own legal exposure is a protected item (ADR 0021): for a
+// member without the source-identity grant (an instance administrator included) it is exactly as
+// absent as an id nobody holds, on every read path.
+const COPY = '<html><body><p>The court ordered the arrest in absentia of the whistleblower Quillfeather.</p></body></html>';
+const NEWS = '<html><body><p>Two guards were dismissed.</p></body></html>';
+
+for (const kind of DB_KINDS) {
+  describe(`protected captured copies over HTTP (${kind})`, () => {
+    let s: TestServer;
+    const as: Record<'admin' | 'ana' | 'olga' | 'sara', TestClient> = {} as never;
+    let caseId: number;
+    let copy: { id: number; sha256: string; proxy?: string };
+    let news: { id: number; sha256: string; proxy?: string };
+    let personId: number;
+    let sourceId: number;
+
+    before(async () => {
+      s = await startTestServer(kind);
+      const a = await s.addUser({ username: 'admin', isAdmin: true, totp: true });
+      as.admin = s.client();
+      await as.admin.signIn('admin', { totpSecret: a.totpSecret });
+      caseId = (await as.admin.json('POST', '/api/cases', { name: 'Perm' })).body.case.id;
+      [copy, news] = (
+        await seedCase(s.vault, 'Perm', [
+          { path: '/seed/quillfeather-warrant.html', bytes: Buffer.from(COPY), kind: 'video', proxy: Buffer.from('warrant proxy'), durationSec: 30 },
+          { path: '/seed/guards-dismissed.html', bytes: Buffer.from(NEWS), kind: 'video', proxy: Buffer.from('news proxy'), durationSec: 30 },
+        ])
+      ).items as [typeof copy, typeof news];
+      for (const [name, role, grants] of [['ana', 'analyst', []], ['olga', 'observer', []], ['sara', 'analyst', ['source-identity']]] as const) {
+        const u = await s.addUser({ username: name });
+        assert.equal((await as.admin.json('PUT', `/api/cases/${caseId}/members/${u.user.id}`, { role, grants })).status, 200);
+        as[name] = s.client();
+        await as[name].signIn(name);
+      }
+      // sara records the source, their exposure, and cites the copy about it.
+      personId = (await as.sara.json('POST', `/api/cases/${caseId}/persons`, { role: 'other', pseudonym: 'Quillfeather', isSource: true })).body.person.id;
+      const x = await as.sara.json('POST', `/api/cases/${caseId}/proceedings`, { type: 'arrest-in-absentia', title: 'Arrest in absentia', subjectIds: [personId], sourceExposure: true });
+      const withEvent = await as.sara.json('POST', `/api/proceedings/${x.body.proceeding.proceeding.id}/events`, { on: '2023-02', status: 'opened', summary: 'Warrant issued' });
+      const src = await as.sara.json('POST', `/api/cases/${caseId}/sources`, { kind: 'document', title: 'Court order', itemId: copy.id });
+      assert.equal(src.status, 201, JSON.stringify(src.body));
+      sourceId = src.body.source.id;
+      const claim = await as.sara.json('POST', `/api/proceeding-events/${withEvent.body.proceeding.events[0].id}/claims`, { sourceId, quote: 'arrest in absentia', confidence: 'high' });
+      assert.equal(claim.status, 201, JSON.stringify(claim.body));
+    });
+    after(() => s?.close());
+
+    test('members without the grant: the copy is absent from items, search, item view, blobs, annotations, dashboard, sources', async () => {
+      for (const who of [as.olga, as.ana, as.admin]) {
+        const list = await who.json('GET', `/api/cases/${caseId}/items`);
+        assert.deepEqual(list.body.items.map((i: { id: number }) => i.id), [news.id]);
+        assert.equal(list.body.total, 1);
+        assert.deepEqual(list.body.facets.kind, { video: 1 });
+        assert.deepEqual((await who.json('GET', `/api/cases/${caseId}/items?q=quillfeather`)).body.items, []);
+        const missing = await who.json('GET', '/api/items/999999');
+        const item = await who.json('GET', `/api/items/${copy.id}`);
+        assert.equal(item.status, 404);
+        assert.equal(item.body.error.code, missing.body.error.code);
+        assert.equal(item.body.error.message, `no item ${copy.id}`);
+        assert.equal((await who.req('GET', `/api/blobs/${copy.proxy}`)).status, 404);
+        assert.equal((await who.req('GET', `/api/blobs/${news.proxy}`)).status, 200);
+        assert.equal((await who.json('GET', `/api/items/${copy.id}/annotations`)).status, 404);
+        assert.equal((await who.json('GET', `/api/items/${copy.id}/redactions`)).status, 404);
+        assert.equal((await who.json('GET', `/api/items/${copy.id}/time`)).status, 404);
+        const dash = await who.json('GET', `/api/cases/${caseId}`);
+        assert.equal(dash.body.counts.items, 1);
+        assert.deepEqual((await who.json('GET', `/api/cases/${caseId}/sources`)).body.sources, []);
+        assert.equal((await who.req('GET', `/api/sources/${sourceId}/captured-copy`)).status, 404);
+      }
+      // Writes naming it are refused like for an unknown id.
+      assert.equal((await as.ana.json('POST', `/api/items/${copy.id}/annotations`, { startSec: 0, endSec: 1, note: 'x' })).status, 404);
+      const inc = await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'Corridor', timeSource: 'overlay', description: 'x' });
+      const seg = await as.ana.json('POST', `/api/incidents/${inc.body.incident.id}/segments`, { itemId: copy.id, startSec: 0, endSec: 1 });
+      const segMissing = await as.ana.json('POST', `/api/incidents/${inc.body.incident.id}/segments`, { itemId: 999999, startSec: 0, endSec: 1 });
+      assert.equal(seg.status, 400);
+      assert.equal(seg.body.error.message, `no item ${copy.id} in this case`);
+      assert.equal(segMissing.body.error.message, 'no item 999999 in this case');
+      assert.equal((await as.ana.json('POST', `/api/cases/${caseId}/sources`, { kind: 'document', title: 'Mine', itemId: copy.id })).body.error.message, `no item ${copy.id} in this case`);
+    });
+
+    test('a source person\'s id is refused like an unknown one in incidents and annotations', async () => {
+      const unknown = await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'A', timeSource: 'overlay', description: 'x', victimIds: [999999] });
+      const hidden = await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'A', timeSource: 'overlay', description: 'x', victimIds: [personId] });
+      assert.equal(unknown.status, 400);
+      assert.equal(hidden.status, 400);
+      assert.equal(hidden.body.error.where, unknown.body.error.where);
+      assert.equal(hidden.body.error.message, `no person ${personId} in this case`);
+      const ann = await as.ana.json('POST', `/api/items/${news.id}/annotations`, { startSec: 0, endSec: 1, personIds: [personId], note: 'x' });
+      assert.equal(ann.status, 400);
+      assert.equal(ann.body.error.message, `no person ${personId} in this case`);
+      // With the grant it is a person like any other.
+      assert.equal((await as.sara.json('POST', `/api/cases/${caseId}/incidents`, { title: 'A', timeSource: 'overlay', description: 'x', victimIds: [personId] })).status, 201);
+      assert.equal((await as.sara.json('POST', `/api/items/${news.id}/annotations`, { startSec: 0, endSec: 1, personIds: [personId], note: 'x' })).status, 201);
+    });
+
+    test('the holder of the grant sees the copy everywhere', async () => {
+      const list = await as.sara.json('GET', `/api/cases/${caseId}/items`);
+      assert.deepEqual(list.body.items.map((i: { id: number }) => i.id).sort(), [copy.id, news.id].sort());
+      assert.equal((await as.sara.json('GET', `/api/cases/${caseId}/items?q=quillfeather`)).body.items.length, 1);
+      assert.equal((await as.sara.json('GET', `/api/items/${copy.id}`)).status, 200);
+      assert.equal((await as.sara.req('GET', `/api/blobs/${copy.proxy}`)).status, 200);
+      assert.equal((await as.sara.json('GET', `/api/cases/${caseId}`)).body.counts.items, 2);
+      const sources = (await as.sara.json('GET', `/api/cases/${caseId}/sources`)).body.sources;
+      assert.equal(sources[0].itemId, copy.id);
+      assert.equal((await as.sara.req('GET', `/api/sources/${sourceId}/captured-copy`)).status, 200);
+    });
+
+    test('a copy cited about a visible record too: the source is listed, its copy is not', async () => {
+      const fired = await as.sara.json('POST', `/api/cases/${caseId}/proceedings`, { type: 'dismissal', title: 'Guards dismissed' });
+      const ev = await as.sara.json('POST', `/api/proceedings/${fired.body.proceeding.proceeding.id}/events`, { on: '2023', status: 'dismissed', summary: 'Dismissed' });
+      assert.equal((await as.sara.json('POST', `/api/proceeding-events/${ev.body.proceeding.events[0].id}/claims`, { sourceId, quote: 'The court ordered', confidence: 'low' })).status, 201);
+      const listed = (await as.olga.json('GET', `/api/cases/${caseId}/sources`)).body.sources;
+      assert.deepEqual(listed.map((x: { id: number; itemId: number | null; sha256: string | null }) => [x.id, x.itemId, x.sha256]), [[sourceId, null, null]]);
+      const detail = await as.olga.json('GET', `/api/proceedings/${fired.body.proceeding.proceeding.id}`);
+      assert.equal(detail.body.proceeding.sources[0].itemId, null);
+      assert.ok(!JSON.stringify(detail.body).includes(copy.sha256));
+      assert.equal((await as.olga.req('GET', `/api/sources/${sourceId}/captured-copy`)).status, 404);
+      const json = await (await as.olga.req('GET', `/api/cases/${caseId}/accountability/export?format=json`)).text();
+      assert.ok(!json.includes(copy.sha256) && !json.includes('absentia'), json);
+      // A claim by a member without the grant is not checked against a copy they cannot see.
+      assert.equal((await as.ana.json('POST', `/api/proceeding-events/${ev.body.proceeding.events[0].id}/claims`, { sourceId, quote: 'not in the copy', confidence: 'low' })).status, 201);
+      // Editing the source without naming a copy keeps the protected copy attached.
+      const patched = await as.ana.json('PATCH', `/api/sources/${sourceId}`, { title: 'Court order (copy)', itemId: null });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.equal(patched.body.source.itemId, null);
+      assert.equal((await as.sara.json('GET', `/api/cases/${caseId}/sources`)).body.sources[0].itemId, copy.id);
+    });
+  });
+}
