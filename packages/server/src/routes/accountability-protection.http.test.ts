@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DB_KINDS } from '@custodia/store/testing';
 import { startTestServer, type TestClient, type TestServer } from '../testing/test-server.js';
 import { seedCase } from '../testing/evidence-seed.js';
+import { publicSiteContent, selectForExport } from '@custodia/store';
 
 // A captured copy cited about the source's own legal exposure is a protected item (ADR 0021): for a
 // member without the source-identity grant (an instance administrator included) it is exactly as
@@ -129,6 +130,88 @@ for (const kind of DB_KINDS) {
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       assert.equal(patched.body.source.itemId, null);
       assert.equal((await as.sara.json('GET', `/api/cases/${caseId}/sources`)).body.sources[0].itemId, copy.id);
+    });
+  });
+}
+
+const done = { source: { done: true, note: 'ok' }, technical: { done: true, note: 'ok' }, content: { done: true, note: 'ok' } };
+
+for (const kind of DB_KINDS) {
+  describe(`a copy protected after it was cited and published (${kind})`, () => {
+    let s: TestServer;
+    const as: Record<'admin' | 'ana' | 'rita' | 'cora' | 'sara', TestClient> = {} as never;
+    let caseId: number;
+    let copy: { id: number; sha256: string };
+    let news: { id: number; sha256: string };
+
+    before(async () => {
+      s = await startTestServer(kind);
+      const a = await s.addUser({ username: 'admin', isAdmin: true, totp: true });
+      as.admin = s.client();
+      await as.admin.signIn('admin', { totpSecret: a.totpSecret });
+      caseId = (await as.admin.json('POST', '/api/cases', { name: 'Perm' })).body.case.id;
+      [copy, news] = (
+        await seedCase(s.vault, 'Perm', [
+          { path: '/seed/quillfeather-warrant.html', bytes: Buffer.from(COPY) },
+          { path: '/seed/guards-dismissed.html', bytes: Buffer.from(NEWS) },
+        ])
+      ).items as [typeof copy, typeof news];
+      for (const [name, role, grants] of [['ana', 'analyst', []], ['rita', 'reviewer', []], ['cora', 'coordinator', []], ['sara', 'analyst', ['source-identity']]] as const) {
+        const u = await s.addUser({ username: name });
+        assert.equal((await as.admin.json('PUT', `/api/cases/${caseId}/members/${u.user.id}`, { role, grants })).status, 200);
+        as[name] = s.client();
+        await as[name].signIn(name);
+      }
+    });
+    after(() => s?.close());
+
+    test('the court export leaves it out unless chosen, the public site never shows it, the incident view drops its segment', async () => {
+      // Before anyone knew: an incident cites the copy, an approved redaction of it is marked public.
+      const id = (await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'Corridor', timeSource: 'overlay', description: 'x' })).body.incident.id;
+      assert.equal((await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: copy.id, startSec: 0, endSec: 1 })).status, 201);
+      assert.equal((await as.ana.json('POST', `/api/incidents/${id}/segments`, { itemId: news.id, startSec: 0, endSec: 1 })).status, 201);
+      const users = (await s.vault.db.query<{ id: number; username: string }>('SELECT id, username FROM users')).rows;
+      const uid = (n: string) => Number(users.find((u) => u.username === n)!.id);
+      const output = 'b'.repeat(64);
+      const redactionId = await s.vault.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO blobs (sha256, size) VALUES ($1, 10)', [output]);
+        const r = await tx.query<{ id: number }>(
+          `INSERT INTO redactions (case_id, item_id, source_sha256, recipe, recipe_sha256, status, output_sha256, created_by, rendered_by, reviewed_by, reviewed_at)
+           VALUES ($1, $2, $3, '{}', $4, 'approved', $5, $6, $6, $7, now()) RETURNING id`,
+          [caseId, copy.id, copy.sha256, 'a'.repeat(64), output, uid('ana'), uid('rita')],
+        );
+        await s.vault.ledger.append(tx, { actor: 'user:ana', action: 'redaction-rendered', subjects: [copy.sha256, output].sort(), details: { redaction: Number(r.rows[0]!.id) } });
+        return Number(r.rows[0]!.id);
+      });
+      await as.ana.json('POST', `/api/incidents/${id}/review`, { action: 'submit' });
+      assert.equal((await as.rita.json('POST', `/api/incidents/${id}/review`, { action: 'verify', checklist: done, confidence: 'high' })).status, 200);
+      const mark = await as.cora.json('PUT', `/api/incidents/${id}/publication`, { title: 'Beating of a detainee', summary: 'A detainee is beaten.', redactionIds: [redactionId] });
+      assert.equal(mark.status, 200, JSON.stringify(mark.body));
+      assert.equal((await publicSiteContent(s.vault.db, caseId)).incidents[0]!.videos.length, 1);
+
+      // Then sara cites the copy about the source's own exposure: it becomes protected.
+      const person = (await as.sara.json('POST', `/api/cases/${caseId}/persons`, { role: 'other', pseudonym: 'Quillfeather', isSource: true })).body.person.id;
+      const x = await as.sara.json('POST', `/api/cases/${caseId}/proceedings`, { type: 'arrest-in-absentia', title: 'Arrest', subjectIds: [person], sourceExposure: true });
+      const ev = await as.sara.json('POST', `/api/proceedings/${x.body.proceeding.proceeding.id}/events`, { on: '2023', status: 'opened', summary: 'Warrant' });
+      const src = (await as.sara.json('POST', `/api/cases/${caseId}/sources`, { kind: 'document', title: 'Court order', itemId: copy.id })).body.source.id;
+      assert.equal((await as.sara.json('POST', `/api/proceeding-events/${ev.body.proceeding.events[0].id}/claims`, { sourceId: src, quote: 'arrest in absentia', confidence: 'high' })).status, 201);
+
+      const site = await publicSiteContent(s.vault.db, caseId);
+      assert.deepEqual(site.incidents[0]!.videos, []);
+      assert.deepEqual(site.skipped.map((k) => k.redaction), [redactionId]);
+      const built = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
+      assert.equal(built.status, 201, JSON.stringify(built.body));
+      assert.equal(built.body.site.videos, 0);
+
+      const inCase = await selectForExport(s.vault, { kind: 'case', name: 'Perm' });
+      assert.deepEqual(inCase.items.map((i) => i.id), [news.id]);
+      await assert.rejects(selectForExport(s.vault, { kind: 'items', ids: [copy.id] }), { code: 'NotFound', message: `no item with id ${copy.id}` });
+      assert.deepEqual((await selectForExport(s.vault, { kind: 'incident', id: String(id) })).items.map((i) => i.id), [news.id]);
+      assert.deepEqual((await selectForExport(s.vault, { kind: 'case', name: 'Perm' }, { withSourceProtected: true })).items.map((i) => i.id).sort(), [copy.id, news.id].sort());
+
+      const seen = await as.ana.json('GET', `/api/incidents/${id}`);
+      assert.deepEqual(seen.body.incident.segments.map((g: { itemId: number }) => g.itemId), [news.id]);
+      assert.equal((await as.sara.json('GET', `/api/incidents/${id}`)).body.incident.segments.length, 2);
     });
   });
 }
