@@ -81,7 +81,7 @@ export async function publicSiteContent(q: Queryable, caseId: number): Promise<P
     for (const rid of m.redaction_ids.map(Number)) {
       const v = await publicVideo(q, caseId, rid);
       if (v) videos.push(v);
-      else skipped.push({ incident: id, redaction: rid, reason: 'the redaction is no longer approved, or its item may not be published' });
+      else skipped.push({ incident: id, redaction: rid, reason: 'the redaction is no longer approved' });
     }
     incidents.push({
       id,
