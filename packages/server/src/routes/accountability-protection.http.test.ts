@@ -131,6 +131,47 @@ for (const kind of DB_KINDS) {
       assert.equal(patched.body.source.itemId, null);
       assert.equal((await as.sara.json('GET', `/api/cases/${caseId}/sources`)).body.sources[0].itemId, copy.id);
     });
+
+    test('a captured copy uploaded from the browser: hashed, preserved as an item, bounded; protect=1 only with the grant', async () => {
+      const upload = (who: TestClient, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) => {
+        const fd = new FormData();
+        for (const [k, v] of Object.entries(fields)) fd.set(k, v);
+        if (file) fd.set('file', new Blob([file.bytes]), file.name);
+        return fetch(`${who.base}/api/cases/${caseId}/sources/upload`, { method: 'POST', body: fd, headers: { cookie: who.cookie!, 'x-csrf-token': who.csrf! } });
+      };
+      const page = Buffer.from('<html><body>Three officers were suspended on Monday.</body></html>');
+      const ok = await upload(as.ana, { kind: 'web-page', title: 'Officers suspended', url: 'https://example.org/s', retrievedAt: '2026-11-30T10:00:00Z' }, { name: 'suspended.html', bytes: page });
+      const body = (await ok.json()) as { source: { id: number; itemId: number; sha256: string; retrievedAt: string; url: string } };
+      assert.equal(ok.status, 201, JSON.stringify(body));
+      const { createHash } = await import('node:crypto');
+      assert.equal(body.source.sha256, createHash('sha256').update(page).digest('hex'));
+      assert.equal(body.source.retrievedAt, '2026-11-30T10:00:00.000Z');
+      assert.equal((await as.olga.json('GET', `/api/items/${body.source.itemId}`)).body.item.sha256, body.source.sha256);
+      assert.equal(await (await as.olga.req('GET', `/api/sources/${body.source.id}/captured-copy`)).text(), page.toString());
+      // Clear refusals, nothing stored.
+      const before = (await s.vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n;
+      const noFile = await upload(as.ana, { title: 'x' });
+      assert.equal(noFile.status, 400);
+      assert.equal(((await noFile.json()) as { error: { where: string } }).error.where, 'file');
+      const noTitle = await upload(as.ana, { kind: 'web-page' }, { name: 'a.html', bytes: page });
+      assert.equal(((await noTitle.json()) as { error: { where: string } }).error.where, 'title');
+      const badUrl = await upload(as.ana, { title: 'x', url: 'ftp://x' }, { name: 'a.html', bytes: page });
+      assert.equal(((await badUrl.json()) as { error: { where: string } }).error.where, 'url');
+      const big = await upload(as.ana, { title: 'x' }, { name: 'big.bin', bytes: Buffer.alloc(64 * 1024 * 1024 + 1) });
+      assert.equal(big.status, 400);
+      assert.match(((await big.json()) as { error: { message: string } }).error.message, /larger than 64 MiB/);
+      assert.equal((await upload(as.olga, { title: 'x' }, { name: 'a.html', bytes: page })).status, 403);
+      assert.equal((await upload(as.ana, { title: 'x', protect: '1' }, { name: 'a.html', bytes: page })).status, 403);
+      assert.equal((await s.vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n, before);
+      // sara protects her upload from the start: nobody without the grant sees it, not even its name in the ledger.
+      const secret = await upload(as.sara, { kind: 'document', title: 'Quillfeather asylum papers', protect: '1' }, { name: 'quillfeather-asylum.pdf', bytes: Buffer.from('%PDF-1.4 asylum granted') });
+      const sbody = (await secret.json()) as { source: { id: number; itemId: number } };
+      assert.equal(secret.status, 201, JSON.stringify(sbody));
+      assert.equal((await as.olga.json('GET', `/api/items/${sbody.source.itemId}`)).status, 404);
+      assert.ok(!JSON.stringify((await as.olga.json('GET', `/api/cases/${caseId}/items`)).body).includes('asylum'));
+      assert.ok(!JSON.stringify((await as.olga.json('GET', `/api/cases/${caseId}/ledger`)).body).includes('quillfeather-asylum'));
+      assert.equal((await as.sara.json('GET', `/api/items/${sbody.source.itemId}`)).status, 200);
+    });
   });
 }
 
