@@ -103,6 +103,22 @@ export interface Claim extends ClaimContent {
   position: Position | null;
   createdBy: number;
   createdAt: Date;
+  /** Bumped by every edit and by the withdrawal (migration 032). */
+  version: number;
+  /** A withdrawn claim stays in history but supports nothing and counts for nothing. */
+  withdrawnAt: Date | null;
+}
+
+/** An earlier version of a claim, kept when it was edited or withdrawn. */
+export interface ClaimVersion {
+  claimId: number;
+  version: number;
+  quote: string;
+  confidence: ClaimConfidence;
+  sourceId: number;
+  withdrawn: boolean;
+  writtenBy: number;
+  writtenAt: Date;
 }
 
 export interface ProceedingLink {
@@ -156,6 +172,13 @@ export interface AccountabilityRepo {
     actor: string,
     note: (id: number) => LedgerNote,
   ): Promise<Claim>;
+  /** One claim, withdrawn or not. */
+  claim(id: number): Promise<Claim | null>;
+  claimHistory(id: number): Promise<ClaimVersion[]>;
+  /** A new version of a claim (the old one kept); `withdraw` marks it withdrawn. A stale version is refused. */
+  reviseClaim(id: number, expectedVersion: number, c: ClaimContent, withdraw: { reason: string | null } | null, userId: number, actor: string, note: LedgerNote): Promise<Claim>;
+  link(id: number): Promise<ProceedingLink | null>;
+  removeLink(id: number, userId: number, actor: string, note: LedgerNote): Promise<void>;
   addLink(
     proceedingId: number,
     l: { incidentId: number | null; itemId: number | null; startSec: number | null; endSec: number | null },

@@ -15,6 +15,7 @@ import { registerViewRoutes } from './views.routes.js';
 import { registerLedgerRoutes } from './ledger.routes.js';
 import { registerAccountabilityRoutes } from './accountability.routes.js';
 import { registerAccountabilityUploadRoutes } from './accountability-upload.routes.js';
+import { registerAccountabilityRevisionRoutes } from './accountability-revisions.routes.js';
 import { registerRedactionRoutes } from './redactions.routes.js';
 import { registerIntakeRoutes } from './intake.routes.js';
 import { registerPublicationRoutes } from './publication.routes.js';
@@ -41,6 +42,7 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerLedgerRoutes,
   registerAccountabilityRoutes,
   registerAccountabilityUploadRoutes,
+  registerAccountabilityRevisionRoutes,
   registerRedactionRoutes,
   registerIntakeRoutes,
   registerPublicationRoutes,
