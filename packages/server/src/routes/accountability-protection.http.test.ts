@@ -72,7 +72,11 @@ for (const kind of DB_KINDS) {
         assert.equal(dash.body.counts.items, 1);
         assert.deepEqual((await who.json('GET', `/api/cases/${caseId}/sources`)).body.sources, []);
         assert.equal((await who.req('GET', `/api/sources/${sourceId}/captured-copy`)).status, 404);
+        const ledger = JSON.stringify((await who.json('GET', `/api/cases/${caseId}/ledger?limit=500`)).body);
+        assert.ok(!ledger.includes(copy.sha256) && !/quillfeather/i.test(ledger), ledger);
+        assert.ok(ledger.includes(news.sha256));
       }
+      assert.ok(JSON.stringify((await as.sara.json('GET', `/api/cases/${caseId}/ledger?limit=500`)).body).includes(copy.sha256));
       // Writes naming it are refused like for an unknown id.
       assert.equal((await as.ana.json('POST', `/api/items/${copy.id}/annotations`, { startSec: 0, endSec: 1, note: 'x' })).status, 404);
       const inc = await as.ana.json('POST', `/api/cases/${caseId}/incidents`, { title: 'Corridor', timeSource: 'overlay', description: 'x' });
