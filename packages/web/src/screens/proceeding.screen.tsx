@@ -139,28 +139,28 @@ function LinkForm({ caseId, proceedingId, onDone }: { caseId: Id; proceedingId: 
   const [error, setError] = useState<unknown>(null);
   return (
     <>
-    {(incidents.data ?? []).length > 0 && (
-    <form
-      className="inline-form"
-      aria-label={t('acc.link.add')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(null);
-        if (incidentId) api.linkProceeding(proceedingId, { incidentId: Number(incidentId) }).then(() => (setIncidentId(''), onDone()), setError);
-      }}
-    >
-      <label>
-        {t('acc.link.incident')}
-        <select value={incidentId} onChange={(e) => setIncidentId(e.target.value)} required>
-          <option value="">—</option>
-          {incidents.data!.map((i) => <option key={i.id} value={String(i.id)}>{i.title}</option>)}
-        </select>
-      </label>
-      <button type="submit" className="secondary">{t('acc.link.add')}</button>
-      <ErrorNote error={error} />
-    </form>
-    )}
-    <SegmentLinkForm proceedingId={proceedingId} onDone={onDone} />
+      {(incidents.data ?? []).length > 0 && (
+        <form
+          className="inline-form"
+          aria-label={t('acc.link.add')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(null);
+            if (incidentId) api.linkProceeding(proceedingId, { incidentId: Number(incidentId) }).then(() => (setIncidentId(''), onDone()), setError);
+          }}
+        >
+          <label>
+            {t('acc.link.incident')}
+            <select value={incidentId} onChange={(e) => setIncidentId(e.target.value)} required>
+              <option value="">—</option>
+              {incidents.data!.map((i) => <option key={i.id} value={String(i.id)}>{i.title}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="secondary">{t('acc.link.add')}</button>
+          <ErrorNote error={error} />
+        </form>
+      )}
+      <SegmentLinkForm proceedingId={proceedingId} onDone={onDone} />
     </>
   );
 }
