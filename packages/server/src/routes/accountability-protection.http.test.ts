@@ -247,6 +247,7 @@ for (const kind of DB_KINDS) {
       const built = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
       assert.equal(built.status, 201, JSON.stringify(built.body));
       assert.equal(built.body.site.videos, 0);
+      assert.deepEqual((await as.cora.json('GET', `/api/incidents/${id}/publication`)).body.publishable, [], 'its redaction is no longer offered');
 
       const inCase = await selectForExport(s.vault, { kind: 'case', name: 'Perm' });
       assert.deepEqual(inCase.items.map((i) => i.id), [news.id]);
