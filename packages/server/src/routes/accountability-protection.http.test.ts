@@ -164,6 +164,19 @@ for (const kind of DB_KINDS) {
       const big = await upload(as.ana, { title: 'x' }, { name: 'big.bin', bytes: Buffer.alloc(64 * 1024 * 1024 + 1) });
       assert.equal(big.status, 400);
       assert.match(((await big.json()) as { error: { message: string } }).error.message, /larger than 64 MiB/);
+      // Streamed without a Content-Length: cut off at the bound all the same.
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          if (sent >= 70 * 1024 * 1024) ctl.close();
+          else (ctl.enqueue(new Uint8Array(1 << 20)), (sent += 1 << 20));
+        },
+      });
+      const chunked = await fetch(`${as.ana.base}/api/cases/${caseId}/sources/upload`, {
+        method: 'POST', body: stream, duplex: 'half', headers: { cookie: as.ana.cookie!, 'x-csrf-token': as.ana.csrf!, 'content-type': 'multipart/form-data; boundary=x' },
+      } as RequestInit);
+      assert.equal(chunked.status, 400);
+      assert.equal(((await chunked.json()) as { error: { where: string } }).error.where, 'file');
       assert.equal((await upload(as.olga, { title: 'x' }, { name: 'a.html', bytes: page })).status, 403);
       assert.equal((await upload(as.ana, { title: 'x', protect: '1' }, { name: 'a.html', bytes: page })).status, 403);
       assert.equal((await s.vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n, before);

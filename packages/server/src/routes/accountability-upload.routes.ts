@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { checkSource, createSource, forbidden, ingest, invalid, requireCaseRole, seesSource, SOURCE_KINDS, type SourceContent } from '@custodia/core';
 import { checkStructure, isZipArchive, openChecked, readZip, sniff, totalSize, walkFs } from '@custodia/acquire';
 import { BlobSourceText } from '@custodia/store';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { sourceSchema } from '../accountability/accountability.schemas.js';
@@ -28,6 +29,15 @@ const field = (v: unknown): string | null => (typeof v === 'string' && v.trim() 
  */
 export function registerAccountabilityUploadRoutes(app: ServerApp, deps: AppDeps): void {
   const repos = { ...docRepos(deps), texts: new BlobSourceText(deps.vault.blobs) };
+  // The body is cut off while it streams in, whatever Content-Length says (or without one).
+  app.use(
+    '/api/cases/:caseId/sources/upload',
+    bodyLimit({
+      maxSize: MAX_CAPTURED_COPY_BYTES + 1024 * 1024,
+      onError: (c) =>
+        c.json({ error: { code: 'Invalid', message: `the captured copy is larger than ${MAX_CAPTURED_COPY_BYTES / 1048576} MiB: preserve it with "custodia ingest" and cite the item`, where: 'file' } }, 400),
+    }),
+  );
   defineRoute(app, deps, {
     method: 'post', path: '/api/cases/:caseId/sources/upload', tags: ['accountability'], status: 201,
     summary: `Record a source with its captured copy uploaded as multipart/form-data (file, kind, title, publisher, url, publishedOn, retrievedAt, protect); at most ${MAX_CAPTURED_COPY_BYTES / 1048576} MiB; the copy is preserved as an evidence item (hashed, ledgered)`,
