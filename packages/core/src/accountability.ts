@@ -25,3 +25,5 @@ export * from './accountability/accountability-csv.js';
 export * from './accountability/export-accountability.use-case.js';
 export * from './accountability/import-accountability.use-case.js';
 export * from './accountability/captured-copy.use-case.js';
+export * from './accountability/revise-claim.use-case.js';
+export * from './accountability/unlink-proceeding.use-case.js';

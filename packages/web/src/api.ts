@@ -151,6 +151,19 @@ export const api = {
   addClaim: (eventId: Id, b: { sourceId: number; quote: string; confidence: T.Confidence }) => request<{ claim: T.Claim }>('POST', `/api/proceeding-events/${eventId}/claims`, b),
   linkProceeding: (id: Id, b: { incidentId: number } | { itemId: number; startSec: number | null; endSec: number | null }) =>
     request<{ link: T.ProceedingLink }>('POST', `/api/proceedings/${id}/links`, b).then((r) => r.link),
+  patchClaim: (id: Id, b: { quote?: string; confidence?: T.Confidence; version?: number }) => request<{ claim: T.Claim }>('PATCH', `/api/claims/${id}`, b).then((r) => r.claim),
+  withdrawClaim: (id: Id, b: { reason: string | null; version?: number }) => request<{ claim: T.Claim }>('POST', `/api/claims/${id}/withdraw`, b).then((r) => r.claim),
+  unlinkProceeding: (linkId: Id) => request<{ proceedingId: number }>('DELETE', `/api/proceeding-links/${linkId}`),
+  /** A source with its captured copy uploaded (multipart): preserved as a hashed evidence item. */
+  uploadSource: async (caseId: Id, fields: Record<string, string>, file: File): Promise<T.Source> => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (v) fd.set(k, v);
+    fd.set('file', file, file.name);
+    const res = await fetch(`/api/cases/${caseId}/sources/upload`, { method: 'POST', body: fd, credentials: 'same-origin', headers: { accept: 'application/json', ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) } });
+    const json = (await res.json().catch(() => undefined)) as { source?: T.Source; error?: { code?: string; message?: string; where?: string } } | undefined;
+    if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? String(res.status), json?.error?.message ?? res.statusText, json?.error?.where);
+    return json!.source!;
+  },
   personClaims: (personId: Id) => request<{ claims: T.Claim[] }>('GET', `/api/persons/${personId}/claims`).then((r) => r.claims),
   addPositionClaim: (personId: Id, b: { positionIndex: number; sourceId: number; quote: string; confidence: T.Confidence }) =>
     request<{ claim: T.Claim }>('POST', `/api/persons/${personId}/claims`, b).then((r) => r.claim),

@@ -11,6 +11,7 @@ interface ExportOptions {
   items?: string;
   incident?: string;
   withOriginals?: boolean;
+  withSourceProtected?: boolean;
   zip?: boolean;
   out: string;
   operator?: string;
@@ -35,6 +36,7 @@ export function registerExport(program: Command): void {
     .option('--items <ids>', 'export these items (comma-separated ids, as "custodia report --json" lists them)')
     .option('--incident <id>', 'export the items cited by an incident\'s evidence segments')
     .option('--with-originals', 'include the original files (otherwise only derivatives, hashes and proofs)')
+    .option('--with-source-protected', 'include protected items (captured copies about the source\'s own legal exposure); left out otherwise')
     .option('--zip', 'also write <out>.zip (stored entries, zip64 when large)')
     .requiredOption('-o, --out <dir>', 'the package folder to create (must not exist)')
     .option('--operator <name>', 'who is exporting (default: $CUSTODIA_OPERATOR or the OS user)')
@@ -83,6 +85,7 @@ Exit codes: 0 package written · 1 a stored blob failed its hash check (nothing 
         exportCourtPackage(vault, {
           scope,
           withOriginals: opts.withOriginals === true,
+          withSourceProtected: opts.withSourceProtected === true,
           outDir: opts.out,
           zip: opts.zip === true,
           verifierBundle: bundle,

@@ -1,7 +1,7 @@
 import { requireCaseRole, seesSource, type Caller, type CaseAccess, type CaseRole } from '../access/caller.js';
 import { notFound } from '../errors.js';
 import type { PersonRepo } from '../persons/person.types.js';
-import type { AccountabilityRepo, Proceeding } from './accountability.types.js';
+import type { AccountabilityRepo, Proceeding, ProceedingLink, Source } from './accountability.types.js';
 
 export interface AccountabilityDeps {
   accountability: AccountabilityRepo;
@@ -33,6 +33,19 @@ export function shownProceeding(v: AccountabilityView, p: Proceeding): Proceedin
   if (v.hiddenPersons.size === 0) return p;
   return { ...p, subjectIds: p.subjectIds.filter((id) => !v.hiddenPersons.has(id)) };
 }
+
+/**
+ * A source as the caller may see it: a protected captured copy (ADR 0021) is absent without the
+ * grant — the source then reads as one without a copy.
+ */
+export function shownSource(v: Pick<AccountabilityView, 'seesSource'>, s: Source): Source {
+  if (v.seesSource || !s.copyProtected) return s;
+  return { ...s, itemId: null, sha256: null, copyProtected: false };
+}
+
+/** Links to a protected item (ADR 0021) are absent without the grant. */
+export const shownLinks = (v: Pick<AccountabilityView, 'seesSource'>, links: ProceedingLink[]): ProceedingLink[] =>
+  v.seesSource ? links : links.filter((l) => !l.itemProtected);
 
 /** A proceeding the caller may see, with at least role `min`, or not found. */
 export async function visibleProceeding(deps: AccountabilityDeps, caller: Caller, id: number, min: CaseRole): Promise<{ view: AccountabilityView; proceeding: Proceeding }> {

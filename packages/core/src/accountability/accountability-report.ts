@@ -1,6 +1,6 @@
 import type { Facility, FacilityRepo } from '../facilities/facility.types.js';
 import type { IncidentRepo } from '../incidents/incident.types.js';
-import type { AccountabilityDeps, AccountabilityView } from './accountability-access.js';
+import { shownLinks, shownSource, type AccountabilityDeps, type AccountabilityView } from './accountability-access.js';
 import type { Claim, EventStatus, PartialDate, Proceeding, ProceedingEvent, ProceedingLink, ProceedingType, Source } from './accountability.types.js';
 import { queryProceedings, type ProceedingQuery } from './list-proceedings.use-case.js';
 import { OUTCOMES, outcomeOf, type Outcome } from './outcome.js';
@@ -51,9 +51,9 @@ export async function buildReport(deps: ReportDeps, view: AccountabilityView, ca
   const ids = proceedings.map((p) => p.id);
   const events = (await deps.accountability.events(ids)).sort(compareTimeline);
   const claims = await deps.accountability.claims({ eventIds: events.map((e) => e.id) });
-  const links = await deps.accountability.links(ids);
+  const links = shownLinks(view, await deps.accountability.links(ids));
   const cited = new Set(claims.map((c) => c.sourceId));
-  const sources = (await deps.accountability.sources(caseId)).filter((s) => cited.has(s.id));
+  const sources = (await deps.accountability.sources(caseId)).filter((s) => cited.has(s.id)).map((s) => shownSource(view, s));
   const persons = new Map((await deps.persons.personsByIds([...new Set(proceedings.flatMap((p) => p.subjectIds))])).map((p) => [p.id, p.pseudonym]));
   const facilities = new Map<number, Facility>((await deps.facilities.facilities()).map((f) => [f.id, f]));
 

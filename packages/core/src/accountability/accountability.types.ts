@@ -81,6 +81,8 @@ export interface Source extends SourceContent {
   caseId: number;
   /** The captured copy's SHA-256 (null when there is none). */
   sha256: string | null;
+  /** The captured copy is a protected item (ADR 0021): absent without the source-identity grant. */
+  copyProtected: boolean;
   createdBy: number;
   version: number;
 }
@@ -101,6 +103,22 @@ export interface Claim extends ClaimContent {
   position: Position | null;
   createdBy: number;
   createdAt: Date;
+  /** Bumped by every edit and by the withdrawal (migration 032). */
+  version: number;
+  /** A withdrawn claim stays in history but supports nothing and counts for nothing. */
+  withdrawnAt: Date | null;
+}
+
+/** An earlier version of a claim, kept when it was edited or withdrawn. */
+export interface ClaimVersion {
+  claimId: number;
+  version: number;
+  quote: string;
+  confidence: ClaimConfidence;
+  sourceId: number;
+  withdrawn: boolean;
+  writtenBy: number;
+  writtenAt: Date;
 }
 
 export interface ProceedingLink {
@@ -111,6 +129,8 @@ export interface ProceedingLink {
   itemId: number | null;
   startSec: number | null;
   endSec: number | null;
+  /** The linked item is protected (ADR 0021): the link is absent without the source-identity grant. */
+  itemProtected: boolean;
 }
 
 export interface ProceedingFilter {
@@ -138,7 +158,7 @@ export interface AccountabilityRepo {
   source(id: number): Promise<Source | null>;
   links(proceedingIds: readonly number[]): Promise<ProceedingLink[]>;
   /** The case's item with this id, with its hash (for a captured copy or a linked segment). */
-  caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null } | null>;
+  caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null; protected: boolean } | null>;
   createProceeding(caseId: number, c: ProceedingContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<Proceeding>;
   updateProceeding(id: number, expectedVersion: number, c: ProceedingContent, actor: string, note: LedgerNote): Promise<Proceeding>;
   addEvent(proceedingId: number, c: EventContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<ProceedingEvent>;
@@ -152,6 +172,13 @@ export interface AccountabilityRepo {
     actor: string,
     note: (id: number) => LedgerNote,
   ): Promise<Claim>;
+  /** One claim, withdrawn or not. */
+  claim(id: number): Promise<Claim | null>;
+  claimHistory(id: number): Promise<ClaimVersion[]>;
+  /** A new version of a claim (the old one kept); `withdraw` marks it withdrawn. A stale version is refused. */
+  reviseClaim(id: number, expectedVersion: number, c: ClaimContent, withdraw: { reason: string | null } | null, userId: number, actor: string, note: LedgerNote): Promise<Claim>;
+  link(id: number): Promise<ProceedingLink | null>;
+  removeLink(id: number, userId: number, actor: string, note: LedgerNote): Promise<void>;
   addLink(
     proceedingId: number,
     l: { incidentId: number | null; itemId: number | null; startSec: number | null; endSec: number | null },

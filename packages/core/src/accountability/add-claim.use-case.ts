@@ -1,7 +1,7 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import { invalid, notFound } from '../errors.js';
 import { personsForCaller } from '../persons/person-view.js';
-import { visibleProceeding, type AccountabilityDeps } from './accountability-access.js';
+import { shownSource, visibleProceeding, type AccountabilityDeps } from './accountability-access.js';
 import { claimNote } from './accountability-notes.js';
 import type { Claim, ClaimContent } from './accountability.types.js';
 import { quoteOccurs, readableText, type SourceText } from './source-text.port.js';
@@ -16,13 +16,15 @@ export async function addClaim(deps: AccountabilityDeps & { texts: SourceText },
   const quote = input.quote.trim();
   if (!quote) throw invalid('a claim quotes its source', { where: 'quote' });
   let caseId: number;
+  let sees: boolean;
   let ref: { event: number } | { person: number };
   let row: { eventId: number | null; personId: number | null; position: Claim['position'] };
   if ('eventId' in target) {
     const e = await deps.accountability.event(target.eventId);
     if (!e) throw notFound(`no event ${target.eventId}`);
-    const { proceeding } = await visibleProceeding(deps, caller, e.proceedingId, 'analyst');
+    const { proceeding, view } = await visibleProceeding(deps, caller, e.proceedingId, 'analyst');
     caseId = proceeding.caseId;
+    sees = view.seesSource;
     ref = { event: e.id };
     row = { eventId: e.id, personId: null, position: null };
   } else {
@@ -34,10 +36,13 @@ export async function addClaim(deps: AccountabilityDeps & { texts: SourceText },
     const position = person.positions[target.positionIndex];
     if (!position) throw invalid(`person ${person.id} has no position ${target.positionIndex}`, { where: 'positionIndex' });
     caseId = rec.caseId;
+    sees = seesSource(access);
     ref = { person: rec.id };
     row = { eventId: null, personId: rec.id, position };
   }
-  const source = await deps.accountability.source(input.sourceId);
+  const stored = await deps.accountability.source(input.sourceId);
+  // Without the grant a protected captured copy does not exist: the source reads as one without a copy.
+  const source = stored && shownSource({ seesSource: sees }, stored);
   if (!source || source.caseId !== caseId) throw invalid(`no source ${input.sourceId} in this case`, { where: 'sourceId' });
   if (source.sha256) {
     const text = await deps.texts.textOf(source.sha256);

@@ -11,9 +11,10 @@ import { listSources } from './list-sources.use-case.js';
 export async function capturedCopy(deps: AccountabilityDeps & { audit: AuditLog }, caller: Caller, sourceId: number): Promise<{ sha256: string; title: string; itemId: number }> {
   const s = await deps.accountability.source(sourceId);
   if (!s) throw notFound(`no source ${sourceId}`);
-  const visible = await listSources(deps, caller, s.caseId);
-  if (!visible.some((x) => x.id === s.id)) throw notFound(`no source ${sourceId}`);
-  if (!s.sha256 || s.itemId === null) throw notFound(`source ${sourceId} has no captured copy`);
+  const shown = (await listSources(deps, caller, s.caseId)).find((x) => x.id === s.id);
+  if (!shown) throw notFound(`no source ${sourceId}`);
+  // A protected copy (ADR 0021) reads, without the grant, as no copy at all.
+  if (!shown.sha256 || shown.itemId === null || !s.sha256 || s.itemId === null) throw notFound(`source ${sourceId} has no captured copy`);
   await deps.audit.record(actorOf(caller), { action: 'viewed', subjects: [s.sha256], details: { case: s.caseId, item: s.itemId, source: s.id, user: caller.userId } });
   return { sha256: s.sha256, title: s.title, itemId: s.itemId };
 }

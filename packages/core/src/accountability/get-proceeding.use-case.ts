@@ -1,6 +1,6 @@
 import type { Caller } from '../access/caller.js';
 import { roleRank } from '../access/caller.js';
-import { visibleProceeding, type AccountabilityDeps } from './accountability-access.js';
+import { shownLinks, shownSource, visibleProceeding, type AccountabilityDeps } from './accountability-access.js';
 import type { Claim, Proceeding, ProceedingEvent, ProceedingLink, Source } from './accountability.types.js';
 import { compareTimeline } from './partial-date.js';
 
@@ -20,12 +20,12 @@ export async function getProceeding(deps: AccountabilityDeps, caller: Caller, id
   const events = (await deps.accountability.events([id])).sort(compareTimeline);
   const claims = await deps.accountability.claims({ eventIds: events.map((e) => e.id) });
   const sourceIds = new Set(claims.map((c) => c.sourceId));
-  const sources = (await deps.accountability.sources(proceeding.caseId)).filter((s) => sourceIds.has(s.id));
+  const sources = (await deps.accountability.sources(proceeding.caseId)).filter((s) => sourceIds.has(s.id)).map((s) => shownSource(view, s));
   return {
     proceeding,
     events: events.map((e) => ({ ...e, claims: claims.filter((c) => c.eventId === e.id) })),
     sources,
-    links: await deps.accountability.links([id]),
+    links: shownLinks(view, await deps.accountability.links([id])),
     canEdit: roleRank(view.access.role) >= roleRank('analyst'),
   };
 }

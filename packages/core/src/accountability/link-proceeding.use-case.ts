@@ -8,7 +8,7 @@ export type LinkTarget = { incidentId: number } | { itemId: number; startSec: nu
 
 /** Relates a proceeding to an incident or to a segment of an evidence item of the case; ledgered. */
 export async function linkProceeding(deps: AccountabilityDeps & { incidents: IncidentRepo }, caller: Caller, proceedingId: number, target: LinkTarget): Promise<ProceedingLink> {
-  const { proceeding: p } = await visibleProceeding(deps, caller, proceedingId, 'analyst');
+  const { proceeding: p, view } = await visibleProceeding(deps, caller, proceedingId, 'analyst');
   const actor = actorOf(caller);
   if ('incidentId' in target) {
     const inc = await deps.incidents.incident(target.incidentId);
@@ -20,7 +20,7 @@ export async function linkProceeding(deps: AccountabilityDeps & { incidents: Inc
     }));
   }
   const item = await deps.accountability.caseItem(p.caseId, target.itemId);
-  if (!item) throw invalid(`no item ${target.itemId} in this case`, { where: 'itemId' });
+  if (!item || (item.protected && !view.seesSource)) throw invalid(`no item ${target.itemId} in this case`, { where: 'itemId' });
   const { startSec, endSec } = target;
   if ((startSec === null) !== (endSec === null)) throw invalid('a segment has both a start and an end, or neither', { where: 'endSec' });
   if (startSec !== null && endSec !== null && (startSec < 0 || endSec < startSec)) throw invalid('a segment ends after it starts', { where: 'endSec' });

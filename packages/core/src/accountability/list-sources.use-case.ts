@@ -1,5 +1,5 @@
 import type { Caller } from '../access/caller.js';
-import { accountabilityView, type AccountabilityDeps } from './accountability-access.js';
+import { accountabilityView, shownSource, type AccountabilityDeps } from './accountability-access.js';
 import type { Source } from './accountability.types.js';
 
 /**
@@ -14,8 +14,10 @@ export async function listSources(deps: AccountabilityDeps, caller: Caller, case
   const visibleEvents = new Set((await deps.accountability.events(visible.map((p) => p.id))).map((e) => e.id));
   const claims = await deps.accountability.claims({ caseId });
   const shownClaim = (c: (typeof claims)[number]) => (c.eventId !== null ? visibleEvents.has(c.eventId) : !view.hiddenPersons.has(c.personId!));
-  return sources.filter((s) => {
-    const cited = claims.filter((c) => c.sourceId === s.id);
-    return cited.length === 0 || cited.some(shownClaim);
-  });
+  return sources
+    .filter((s) => {
+      const cited = claims.filter((c) => c.sourceId === s.id);
+      return cited.length === 0 || cited.some(shownClaim);
+    })
+    .map((s) => shownSource(view, s));
 }

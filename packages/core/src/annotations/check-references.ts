@@ -11,6 +11,12 @@ export async function checkReferences(
   deps: { taxonomy: TaxonomyRepo; persons: PersonRepo; incidents?: IncidentRepo },
   caseId: number,
   refs: { termIds?: readonly number[]; personIds?: Record<string, readonly number[]>; incidentId?: number | null },
+  /**
+   * Without the source-identity grant the person who is the source does not exist for the caller:
+   * their id is refused exactly like an unknown one (no existence oracle), unless the record being
+   * edited already held it (`kept`: the caller was shown it there).
+   */
+  seen: { seesSource: boolean; kept?: ReadonlySet<number> } = { seesSource: true },
 ): Promise<void> {
   if (refs.termIds && refs.termIds.length > 0) {
     const found = new Map((await deps.taxonomy.termsByIds(refs.termIds)).map((t) => [t.id, t]));
@@ -24,7 +30,9 @@ export async function checkReferences(
     if (ids.length === 0) continue;
     const found = new Map((await deps.persons.personsByIds(ids)).map((p) => [p.id, p]));
     for (const [i, id] of ids.entries()) {
-      if (found.get(id)?.caseId !== caseId) throw invalid(`no person ${id} in this case`, { where: `${field}.${i}` });
+      const p = found.get(id);
+      const hidden = p?.isSource === true && !seen.seesSource && !seen.kept?.has(id);
+      if (p?.caseId !== caseId || hidden) throw invalid(`no person ${id} in this case`, { where: `${field}.${i}` });
     }
   }
   if (refs.incidentId != null) {

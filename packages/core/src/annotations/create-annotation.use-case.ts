@@ -1,4 +1,4 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import { invalid, notFound } from '../errors.js';
 import type { IncidentRepo } from '../incidents/incident.types.js';
 import type { PersonRepo } from '../persons/person.types.js';
@@ -19,9 +19,10 @@ export interface AnnotationDeps {
 export async function createAnnotation(deps: AnnotationDeps, caller: Caller, itemId: number, input: AnnotationContent): Promise<Annotation> {
   const [item] = await deps.items.itemRefs([itemId]);
   if (!item) throw notFound(`no item ${itemId}`);
-  await requireCaseRole(caller, item.caseId, 'analyst');
+  const access = await requireCaseRole(caller, item.caseId, 'analyst');
+  if (item.protected && !seesSource(access)) throw notFound(`no item ${itemId}`);
   const content = normaliseContent(input);
-  await checkReferences(deps, item.caseId, { termIds: content.termIds, personIds: { personIds: content.personIds }, incidentId: content.incidentId });
+  await checkReferences(deps, item.caseId, { termIds: content.termIds, personIds: { personIds: content.personIds }, incidentId: content.incidentId }, { seesSource: seesSource(access) });
   return deps.annotations.createAnnotation(item.caseId, item.id, content, caller.userId, actorOf(caller), (id) =>
     annotationNote('annotation-created', item, id, 1, content),
   );

@@ -1,4 +1,5 @@
 import { requireCaseRole, type Caller } from '../access/caller.js';
+import { requireItemRole } from '../access/item-access.js';
 import { notFound } from '../errors.js';
 import type { Annotation, AnnotationRepo, AnnotationVersion } from './annotation.types.js';
 import type { ItemLookup } from './item-lookup.port.js';
@@ -6,7 +7,7 @@ import type { ItemLookup } from './item-lookup.port.js';
 export async function listAnnotations(deps: { annotations: AnnotationRepo; items: ItemLookup }, caller: Caller, itemId: number, includeDeleted = false): Promise<Annotation[]> {
   const [item] = await deps.items.itemRefs([itemId]);
   if (!item) throw notFound(`no item ${itemId}`);
-  await requireCaseRole(caller, item.caseId, 'observer');
+  await requireItemRole(caller, item, 'observer');
   return deps.annotations.annotationsOfItem(itemId, includeDeleted);
 }
 

@@ -1,4 +1,4 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import { conflict, notFound } from '../errors.js';
 import { annotationNote } from './annotation-note.js';
 import type { Annotation, AnnotationContent } from './annotation.types.js';
@@ -18,7 +18,7 @@ export async function updateAnnotation(
 ): Promise<Annotation> {
   const current = await deps.annotations.annotation(id);
   if (!current) throw notFound(`no annotation ${id}`);
-  await requireCaseRole(caller, current.caseId, 'analyst');
+  const access = await requireCaseRole(caller, current.caseId, 'analyst');
   if (current.deleted) throw conflict(`annotation ${id} was deleted`);
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw conflict(`annotation ${id} is at version ${current.version}, you edited version ${expectedVersion}: reload and try again`, { where: 'version' });
@@ -35,8 +35,9 @@ export async function updateAnnotation(
     termIds: change.termIds ? content.termIds : [],
     personIds: { personIds: content.personIds },
     incidentId: content.incidentId,
-  });
+  }, { seesSource: seesSource(access), kept: new Set(current.personIds) });
   const [item] = await deps.items.itemRefs([current.itemId]);
+  if (item?.protected && !seesSource(access)) throw notFound(`no annotation ${id}`);
   return deps.annotations.writeVersion(id, current.version, content, false, caller.userId, actorOf(caller),
     annotationNote('annotation-changed', item!, id, current.version + 1, content));
 }

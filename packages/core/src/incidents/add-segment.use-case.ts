@@ -1,4 +1,4 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import type { AnnotationRepo } from '../annotations/annotation.types.js';
 import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { conflict, invalid, notFound } from '../errors.js';
@@ -14,10 +14,10 @@ export async function addSegment(
 ): Promise<EvidenceSegment> {
   const inc = await deps.incidents.incident(incidentId);
   if (!inc) throw notFound(`no incident ${incidentId}`);
-  await requireCaseRole(caller, inc.caseId, 'analyst');
+  const access = await requireCaseRole(caller, inc.caseId, 'analyst');
   if (inc.status !== 'unreviewed') throw conflict(`incident ${incidentId} is ${inc.status}: reopen it before changing its evidence`, { where: 'status' });
   const [item] = await deps.items.itemRefs([input.itemId]);
-  if (!item || item.caseId !== inc.caseId) throw invalid(`no item ${input.itemId} in this case`, { where: 'itemId' });
+  if (!item || item.caseId !== inc.caseId || (item.protected && !seesSource(access))) throw invalid(`no item ${input.itemId} in this case`, { where: 'itemId' });
   if (!(input.startSec >= 0) || !(input.endSec >= input.startSec)) throw invalid('a segment needs 0 ≤ startSec ≤ endSec', { where: 'endSec' });
   if (input.annotationId !== null) {
     const a = await deps.annotations.annotation(input.annotationId);

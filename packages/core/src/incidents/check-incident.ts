@@ -12,7 +12,13 @@ export interface IncidentRefDeps {
 }
 
 /** An incident's content, normalised and with every reference checked. */
-export async function checkIncident(deps: IncidentRefDeps, caseId: number, c: IncidentContent, checkTerms = true): Promise<IncidentContent> {
+export async function checkIncident(
+  deps: IncidentRefDeps,
+  caseId: number,
+  c: IncidentContent,
+  checkTerms = true,
+  seen: { seesSource: boolean; kept?: ReadonlySet<number> } = { seesSource: true },
+): Promise<IncidentContent> {
   const title = c.title.trim();
   if (!title) throw invalid('an incident needs a title', { where: 'title' });
   for (const [k, v] of [['occurredFrom', c.occurredFrom], ['occurredTo', c.occurredTo]] as const) {
@@ -35,7 +41,7 @@ export async function checkIncident(deps: IncidentRefDeps, caseId: number, c: In
   await checkReferences(deps, caseId, {
     termIds: checkTerms ? content.termIds : [],
     personIds: { victimIds: content.victimIds, perpetratorIds: content.perpetratorIds },
-  });
+  }, seen);
   for (const [k, id, kinds] of [['facilityId', content.facilityId, ['facility', 'unit']], ['cameraId', content.cameraId, ['camera']]] as const) {
     if (id === null) continue;
     const f = await deps.facilities.facility(id);

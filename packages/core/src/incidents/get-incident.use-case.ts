@@ -1,4 +1,5 @@
-import { requireCaseRole, type Caller } from '../access/caller.js';
+import { requireCaseRole, seesSource, type Caller } from '../access/caller.js';
+import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { notFound } from '../errors.js';
 import type { EvidenceSegment, Incident, IncidentRepo, IncidentStatus, Review, ReviewAction } from './incident.types.js';
 import { allowedActions } from './review-rules.js';
@@ -12,11 +13,17 @@ export interface IncidentDetail {
   canEdit: boolean;
 }
 
-export async function getIncident(deps: { incidents: IncidentRepo }, caller: Caller, id: number): Promise<IncidentDetail> {
+export async function getIncident(deps: { incidents: IncidentRepo; items?: ItemLookup }, caller: Caller, id: number): Promise<IncidentDetail> {
   const incident = await deps.incidents.incident(id);
   if (!incident) throw notFound(`no incident ${id}`);
   const access = await requireCaseRole(caller, incident.caseId, 'observer');
-  const [segments, reviews] = await Promise.all([deps.incidents.segments(id), deps.incidents.reviews(id)]);
+  const [allSegments, reviews] = await Promise.all([deps.incidents.segments(id), deps.incidents.reviews(id)]);
+  let segments = allSegments;
+  // Segments of a protected item (ADR 0021) are absent without the source-identity grant.
+  if (!seesSource(access) && deps.items && segments.length) {
+    const hidden = new Set((await deps.items.itemRefs(segments.map((s) => s.itemId))).filter((r) => r.protected).map((r) => r.id));
+    if (hidden.size) segments = segments.filter((s) => !hidden.has(s.itemId));
+  }
   return {
     incident,
     segments,

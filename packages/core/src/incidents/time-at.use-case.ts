@@ -1,3 +1,4 @@
+import { requireItemRole } from '../access/item-access.js';
 import { requireCaseRole, type Caller } from '../access/caller.js';
 import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { invalid, notFound } from '../errors.js';
@@ -22,7 +23,7 @@ export async function timeAt(
 ): Promise<{ time: string | null; source: Exclude<TimeSource, 'manual'> | null }> {
   const [item] = await deps.items.itemRefs([itemId]);
   if (!item) throw notFound(`no item ${itemId}`);
-  await requireCaseRole(caller, item.caseId, 'observer');
+  await requireItemRole(caller, item, 'observer');
   if (!(atSec >= 0)) throw invalid('at must be 0 or more seconds', { where: 'at' });
   const c = await deps.clocks.clocksOf(itemId);
   if (c.overlayStart) {

@@ -1,4 +1,4 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 import { conflict, notFound } from '../errors.js';
 import { checkIncident, type IncidentRefDeps } from './check-incident.js';
 import { contentOf, incidentNote } from './incident-note.js';
@@ -17,13 +17,14 @@ export async function updateIncident(
 ): Promise<Incident> {
   const current = await deps.incidents.incident(id);
   if (!current) throw notFound(`no incident ${id}`);
-  await requireCaseRole(caller, current.caseId, 'analyst');
+  const access = await requireCaseRole(caller, current.caseId, 'analyst');
   if (current.status !== 'unreviewed') throw conflict(`incident ${id} is ${current.status}: reopen it before changing it`, { where: 'status' });
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw conflict(`incident ${id} is at version ${current.version}, you edited version ${expectedVersion}: reload and try again`, { where: 'version' });
   }
   const merged: IncidentContent = { ...contentOf(current), ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
-  const content = await checkIncident(deps, current.caseId, merged, change.termIds !== undefined);
+  const kept = new Set([...current.victimIds, ...current.perpetratorIds]);
+  const content = await checkIncident(deps, current.caseId, merged, change.termIds !== undefined, { seesSource: seesSource(access), kept });
   const segments = await deps.incidents.segments(id);
   return deps.incidents.updateIncident(id, current.version, content, caller.userId, actorOf(caller),
     incidentNote('incident-changed', current.caseId, id, current.version + 1, content, segments));

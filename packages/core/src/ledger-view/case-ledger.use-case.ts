@@ -1,4 +1,4 @@
-import { requireCaseRole, type Caller } from '../access/caller.js';
+import { requireCaseRole, seesSource, type Caller } from '../access/caller.js';
 
 export interface LedgerViewEntry {
   seq: number;
@@ -11,7 +11,8 @@ export interface LedgerViewEntry {
 
 export interface LedgerViewRepo {
   /** Entries concerning a case, newest first, with seq below `before`. */
-  caseEntries(caseId: number, opts: { before?: number; limit: number; actor?: string; action?: string }): Promise<LedgerViewEntry[]>;
+  /** `hideProtected`: leave out entries about a protected item (its hash among the subjects, or its id as `item`; ADR 0021). */
+  caseEntries(caseId: number, opts: { before?: number; limit: number; actor?: string; action?: string; hideProtected?: boolean }): Promise<LedgerViewEntry[]>;
 }
 
 /**
@@ -25,6 +26,8 @@ export async function caseLedger(
   caseId: number,
   opts: { before?: number; limit?: number; actor?: string; action?: string } = {},
 ): Promise<LedgerViewEntry[]> {
-  await requireCaseRole(caller, caseId, 'observer');
-  return repo.caseEntries(caseId, { ...opts, limit: Math.min(Math.max(opts.limit ?? 50, 1), 500) });
+  const access = await requireCaseRole(caller, caseId, 'observer');
+  // Entries about a protected item (a captured copy about the source's own legal exposure) are
+  // absent without the source-identity grant: its path, hash and the records citing it.
+  return repo.caseEntries(caseId, { ...opts, limit: Math.min(Math.max(opts.limit ?? 50, 1), 500), hideProtected: !seesSource(access) });
 }

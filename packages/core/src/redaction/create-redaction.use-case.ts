@@ -1,3 +1,4 @@
+import { requireItemRole } from '../access/item-access.js';
 import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
 import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { invalid, notFound } from '../errors.js';
@@ -14,7 +15,7 @@ export interface RedactionDeps {
 export async function createRedaction(deps: RedactionDeps, caller: Caller, itemId: number, input: { title?: string; recipe: unknown }): Promise<Redaction> {
   const [item] = await deps.items.itemRefs([itemId]);
   if (!item) throw notFound(`no item ${itemId}`);
-  await requireCaseRole(caller, item.caseId, 'analyst');
+  await requireItemRole(caller, item, 'analyst');
   if (!item.sha256) throw invalid(`item ${itemId} has no preserved bytes to redact`, { where: 'itemId' });
   const recipe = normaliseRecipe(input.recipe);
   const sha = recipeSha256(recipe);

@@ -1,3 +1,4 @@
+import { requireItemRole } from '../access/item-access.js';
 import { requireCaseRole, type Caller } from '../access/caller.js';
 import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { notFound } from '../errors.js';
@@ -7,7 +8,7 @@ import type { Redaction, RedactionRepo } from './redaction.types.js';
 export async function listRedactions(deps: { redactions: RedactionRepo; items: ItemLookup }, caller: Caller, itemId: number): Promise<Redaction[]> {
   const [item] = await deps.items.itemRefs([itemId]);
   if (!item) throw notFound(`no item ${itemId}`);
-  await requireCaseRole(caller, item.caseId, 'observer');
+  await requireItemRole(caller, item, 'observer');
   return deps.redactions.redactionsOfItem(itemId);
 }
 

@@ -67,6 +67,8 @@ export const claimSchema = z.object({
   personId: id.nullable(),
   position: z.object({ facilityId: id.nullable(), title: z.string(), from: z.string().nullable(), to: z.string().nullable(), unit: z.string().nullable().optional(), rank: z.string().nullable().optional() }).nullable(),
   createdAt: z.string(),
+  version: z.number().int(),
+  withdrawnAt: z.string().nullable(),
 });
 export const eventSchema = z.object({ id, proceedingId: id, on: z.string().nullable(), status: eventStatusSchema, summary: z.string(), version: z.number().int(), claims: z.array(claimSchema) });
 export const newClaimSchema = z.object({ sourceId: id, quote: z.string().trim().min(1).max(5000), confidence: confidenceSchema });
@@ -142,5 +144,8 @@ export const dashboardSchema = z.object({
 
 export const searchSchema = z.object({ persons: z.array(personSchema), proceedings: z.array(proceedingSchema) });
 
-export const claimOut = (c: Claim) => ({ ...c, createdAt: new Date(c.createdAt).toISOString() });
+export const claimOut = (c: Claim) => ({ ...c, createdAt: new Date(c.createdAt).toISOString(), withdrawnAt: c.withdrawnAt ? new Date(c.withdrawnAt).toISOString() : null });
+export const claimChangeSchema = z.object({ sourceId: id.optional(), quote: z.string().trim().min(1).max(5000).optional(), confidence: confidenceSchema.optional(), version: z.number().int().positive().optional() });
+export const claimWithdrawSchema = z.object({ reason: z.string().trim().max(1000).nullable().default(null), version: z.number().int().positive().optional() });
+export const claimVersionSchema = z.object({ claimId: id, version: z.number().int(), quote: z.string(), confidence: confidenceSchema, sourceId: id, withdrawn: z.boolean(), writtenBy: id, writtenAt: z.string() });
 export const proceedingOut = (p: Proceeding & { outcome: Outcome }) => ({ ...p, createdAt: new Date(p.createdAt).toISOString(), updatedAt: new Date(p.updatedAt).toISOString() });

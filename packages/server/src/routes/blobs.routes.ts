@@ -48,7 +48,10 @@ export function registerBlobRoutes(app: ServerApp, deps: AppDeps): void {
            UNION SELECT d.source_sha256, c.depth + 1 FROM derivatives d JOIN chain c ON d.sha256 = c.sha256 WHERE c.depth < 4)
          SELECT (SELECT kind FROM derivatives WHERE sha256 = $1 ORDER BY id LIMIT 1) AS kind,
                 EXISTS (SELECT 1 FROM items i WHERE i.sha256 IN (SELECT sha256 FROM chain)
-                        AND ($3 OR i.case_id IN (SELECT case_id FROM memberships WHERE user_id = $2))) AS allowed`,
+                        AND ($3 OR i.case_id IN (SELECT case_id FROM memberships WHERE user_id = $2))
+                        -- a protected item (ADR 0021) counts only for holders of the source-identity grant
+                        AND (NOT EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = i.id)
+                             OR i.case_id IN (SELECT case_id FROM memberships WHERE user_id = $2 AND 'source-identity' = ANY(grants)))) AS allowed`,
         [params.sha256, auth.user.id, auth.user.isAdmin],
       );
       const row = r.rows[0];

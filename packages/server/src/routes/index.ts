@@ -14,6 +14,8 @@ import { registerIncidentRoutes } from './incidents.routes.js';
 import { registerViewRoutes } from './views.routes.js';
 import { registerLedgerRoutes } from './ledger.routes.js';
 import { registerAccountabilityRoutes } from './accountability.routes.js';
+import { registerAccountabilityUploadRoutes } from './accountability-upload.routes.js';
+import { registerAccountabilityRevisionRoutes } from './accountability-revisions.routes.js';
 import { registerRedactionRoutes } from './redactions.routes.js';
 import { registerIntakeRoutes } from './intake.routes.js';
 import { registerPublicationRoutes } from './publication.routes.js';
@@ -39,6 +41,8 @@ export const ROUTE_MODULES: RouteModule[] = [
   registerViewRoutes,
   registerLedgerRoutes,
   registerAccountabilityRoutes,
+  registerAccountabilityUploadRoutes,
+  registerAccountabilityRevisionRoutes,
   registerRedactionRoutes,
   registerIntakeRoutes,
   registerPublicationRoutes,

@@ -7,6 +7,8 @@ import { findItem, itemDetail } from '../evidence/item-detail.js';
 import { itemDuplicateGroupSchema, itemFacesSchema, itemOverlaySchema } from '../evidence/item-triage.js';
 import { detectSearchSources, queryItems, type SearchSources } from '../evidence/items.query.js';
 import { itemsPageSchema, itemsQuerySchema } from '../evidence/items.schemas.js';
+import { caseHasProtected, protectedAmong, requireItemVisible, seesProtectedItems } from '../evidence/protected-items.js';
+import type { Membership } from '../accounts/account.types.js';
 import { defineRoute } from '../http/define-route.js';
 import { idParam } from '../http/validate.js';
 
@@ -87,9 +89,10 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
       response: itemsPageSchema,
     },
     async (c, { params, query }) => {
-      await requireCaseRole(c, params.caseId, 'observer');
+      const m = await requireCaseRole(c, params.caseId, 'observer');
       sources ??= detectSearchSources(deps.vault.db);
-      return queryItems(deps.vault.db, params.caseId, query, await sources);
+      const hideProtected = !seesProtectedItems(m) && (await caseHasProtected(deps.vault.db, params.caseId));
+      return queryItems(deps.vault.db, params.caseId, query, await sources, { hideProtected });
     },
   );
 
@@ -106,7 +109,8 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (c, { params, auth }) => {
       const it = await findItem(deps.vault, params.itemId);
-      await requireItemAccess(c, it.caseId, params.itemId);
+      const m = await requireItemAccess(c, it.caseId, params.itemId);
+      await requireItemVisible(deps.vault.db, m, params.itemId);
       await deps.vault.db.transaction((tx) =>
         deps.vault.ledger.append(tx, {
           actor: actorOf(auth.user),
@@ -115,15 +119,21 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
           details: { case: it.caseId, item: it.id, user: auth.user.id },
         }),
       );
-      return itemDetail(deps.vault, it);
+      const detail = await itemDetail(deps.vault, it);
+      // Exact duplicates that are protected items are not named to a member who may not see them.
+      if (!seesProtectedItems(m) && detail.duplicates.length) {
+        const hidden = await protectedAmong(deps.vault.db, detail.duplicates.map((d) => d.id));
+        return { ...detail, duplicates: detail.duplicates.filter((d) => !hidden.has(d.id)) };
+      }
+      return detail;
     },
   );
 
 }
 
-async function requireItemAccess(c: Parameters<typeof requireCaseRole>[0], caseId: number, itemId: number): Promise<void> {
+async function requireItemAccess(c: Parameters<typeof requireCaseRole>[0], caseId: number, itemId: number): Promise<Membership> {
   try {
-    await requireCaseRole(c, caseId, 'observer');
+    return await requireCaseRole(c, caseId, 'observer');
   } catch (e) {
     // A non-member learns nothing, not even which case holds the item.
     if (isDomainError(e) && e.code === 'NotFound') throw notFound(`no item ${itemId}`, { where: 'params.itemId' });

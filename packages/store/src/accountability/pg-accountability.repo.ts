@@ -4,6 +4,7 @@ import {
   type AccountabilityRepo,
   type Claim,
   type ClaimContent,
+  type ClaimVersion,
   type EventContent,
   type EventStatus,
   type LedgerNote,
@@ -70,20 +71,21 @@ const toEvent = (r: EventRow): ProceedingEvent => ({
 
 interface SourceRow {
   id: number; case_id: number; kind: Source['kind']; title: string; publisher: string | null; url: string | null; published_on: string | null;
-  retrieved_at: Date | null; item_id: number | null; sha256: string | null; created_by: number; version: number;
+  retrieved_at: Date | null; item_id: number | null; sha256: string | null; copy_protected: boolean; created_by: number; version: number;
 }
-const SELECT_SOURCE = 'SELECT s.*, it.sha256 FROM accountability_sources s LEFT JOIN items it ON it.id = s.item_id';
+const SELECT_SOURCE = `SELECT s.*, it.sha256, EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = s.item_id) AS copy_protected
+  FROM accountability_sources s LEFT JOIN items it ON it.id = s.item_id`;
 const toSource = (r: SourceRow): Source => ({
   id: Number(r.id), caseId: Number(r.case_id), kind: r.kind, title: r.title, publisher: r.publisher, url: r.url, publishedOn: r.published_on,
-  retrievedAt: r.retrieved_at ? new Date(r.retrieved_at).toISOString() : null, itemId: r.item_id === null ? null : Number(r.item_id), sha256: r.sha256,
+  retrievedAt: r.retrieved_at ? new Date(r.retrieved_at).toISOString() : null, itemId: r.item_id === null ? null : Number(r.item_id), sha256: r.sha256, copyProtected: r.copy_protected,
   createdBy: Number(r.created_by), version: r.version,
 });
 
-interface ClaimRow { id: number; case_id: number; source_id: number; quote: string; confidence: Claim['confidence']; event_id: number | null; person_id: number | null; position: Position | null; created_by: number; created_at: Date }
+interface ClaimRow { id: number; case_id: number; source_id: number; quote: string; confidence: Claim['confidence']; event_id: number | null; person_id: number | null; position: Position | null; created_by: number; created_at: Date; version: number; withdrawn_at: Date | null }
 const toClaim = (r: ClaimRow): Claim => ({
   id: Number(r.id), caseId: Number(r.case_id), sourceId: Number(r.source_id), quote: r.quote, confidence: r.confidence,
   eventId: r.event_id === null ? null : Number(r.event_id), personId: r.person_id === null ? null : Number(r.person_id), position: r.position,
-  createdBy: Number(r.created_by), createdAt: r.created_at,
+  createdBy: Number(r.created_by), createdAt: r.created_at, version: r.version, withdrawnAt: r.withdrawn_at,
 });
 
 /** Proceedings, their events, sources, claims and links; each change one transaction with its ledger entry. */
@@ -126,7 +128,8 @@ export class PgAccountabilityRepo implements AccountabilityRepo {
   async claims(ref: { caseId?: number; eventIds?: readonly number[]; personIds?: readonly number[] }): Promise<Claim[]> {
     if (ref.caseId === undefined && !ref.eventIds?.length && !ref.personIds?.length) return [];
     const r = await this.db.query<ClaimRow>(
-      `SELECT * FROM accountability_claims WHERE ($1::bigint IS NOT NULL AND case_id = $1) OR event_id = ANY($2::bigint[]) OR person_id = ANY($3::bigint[]) ORDER BY id`,
+      `SELECT * FROM accountability_claims WHERE withdrawn_at IS NULL
+         AND (($1::bigint IS NOT NULL AND case_id = $1) OR event_id = ANY($2::bigint[]) OR person_id = ANY($3::bigint[])) ORDER BY id`,
       [ref.caseId ?? null, ref.eventIds ?? [], ref.personIds ?? []],
     );
     return r.rows.map(toClaim);
@@ -148,20 +151,24 @@ export class PgAccountabilityRepo implements AccountabilityRepo {
 
   async links(proceedingIds: readonly number[]): Promise<ProceedingLink[]> {
     if (proceedingIds.length === 0) return [];
-    const r = await this.db.query<{ id: number; proceeding_id: number; incident_id: number | null; title: string | null; item_id: number | null; start_sec: number | null; end_sec: number | null }>(
-      `SELECT l.id, l.proceeding_id, l.incident_id, i.title, l.item_id, l.start_sec, l.end_sec FROM accountability_links l
-       LEFT JOIN incidents i ON i.id = l.incident_id WHERE l.proceeding_id = ANY($1::bigint[]) ORDER BY l.id`,
+    const r = await this.db.query<{ id: number; proceeding_id: number; incident_id: number | null; title: string | null; item_id: number | null; start_sec: number | null; end_sec: number | null; item_protected: boolean }>(
+      `SELECT l.id, l.proceeding_id, l.incident_id, i.title, l.item_id, l.start_sec, l.end_sec,
+         EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = l.item_id) AS item_protected FROM accountability_links l
+       LEFT JOIN incidents i ON i.id = l.incident_id WHERE l.proceeding_id = ANY($1::bigint[]) AND l.removed_at IS NULL ORDER BY l.id`,
       [proceedingIds],
     );
     return r.rows.map((l) => ({
       id: Number(l.id), proceedingId: Number(l.proceeding_id), incidentId: l.incident_id === null ? null : Number(l.incident_id), incidentTitle: l.title,
-      itemId: l.item_id === null ? null : Number(l.item_id), startSec: l.start_sec, endSec: l.end_sec,
+      itemId: l.item_id === null ? null : Number(l.item_id), startSec: l.start_sec, endSec: l.end_sec, itemProtected: l.item_protected,
     }));
   }
 
-  async caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null } | null> {
-    const r = await this.db.query<{ id: number; sha256: string | null }>('SELECT id, sha256 FROM items WHERE id = $1 AND case_id = $2', [itemId, caseId]);
-    return r.rows[0] ? { id: Number(r.rows[0].id), sha256: r.rows[0].sha256 } : null;
+  async caseItem(caseId: number, itemId: number): Promise<{ id: number; sha256: string | null; protected: boolean } | null> {
+    const r = await this.db.query<{ id: number; sha256: string | null; protected: boolean }>(
+      'SELECT id, sha256, EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = items.id) AS protected FROM items WHERE id = $1 AND case_id = $2',
+      [itemId, caseId],
+    );
+    return r.rows[0] ? { id: Number(r.rows[0].id), sha256: r.rows[0].sha256, protected: r.rows[0].protected } : null;
   }
 
   async createProceeding(caseId: number, c: ProceedingContent, userId: number, actor: string, note: (id: number) => LedgerNote): Promise<Proceeding> {
@@ -239,6 +246,59 @@ export class PgAccountabilityRepo implements AccountabilityRepo {
       const id = await insertClaim(tx, caseId, c, userId);
       await this.ledger.append(tx, { actor, ...note(id) });
       return toClaim((await tx.query<ClaimRow>('SELECT * FROM accountability_claims WHERE id = $1', [id])).rows[0]!);
+    });
+  }
+
+  async claim(id: number): Promise<Claim | null> {
+    const r = await this.db.query<ClaimRow>('SELECT * FROM accountability_claims WHERE id = $1', [id]);
+    return r.rows[0] ? toClaim(r.rows[0]) : null;
+  }
+
+  async claimHistory(id: number): Promise<ClaimVersion[]> {
+    const r = await this.db.query<{ claim_id: number; version: number; quote: string; confidence: Claim['confidence']; source_id: number; withdrawn: boolean; written_by: number; written_at: Date }>(
+      `SELECT claim_id, version, quote, confidence, source_id, withdrawn, written_by, written_at FROM accountability_claim_versions WHERE claim_id = $1
+       UNION ALL SELECT id, version, quote, confidence, source_id, withdrawn_at IS NOT NULL, COALESCE(updated_by, created_by), updated_at FROM accountability_claims WHERE id = $1
+       ORDER BY version`,
+      [id],
+    );
+    return r.rows.map((v) => ({
+      claimId: Number(v.claim_id), version: v.version, quote: v.quote, confidence: v.confidence, sourceId: Number(v.source_id), withdrawn: v.withdrawn,
+      writtenBy: Number(v.written_by), writtenAt: v.written_at,
+    }));
+  }
+
+  async reviseClaim(id: number, expectedVersion: number, c: ClaimContent, withdraw: { reason: string | null } | null, userId: number, actor: string, note: LedgerNote): Promise<Claim> {
+    return this.db.transaction(async (tx) => {
+      // The version being replaced is kept, with who wrote it.
+      const old = await tx.query(
+        `INSERT INTO accountability_claim_versions (claim_id, version, quote, confidence, source_id, withdrawn, written_by, written_at)
+         SELECT id, version, quote, confidence, source_id, false, COALESCE(updated_by, created_by), updated_at
+           FROM accountability_claims WHERE id = $1 AND version = $2 AND withdrawn_at IS NULL RETURNING claim_id`,
+        [id, expectedVersion],
+      );
+      if (old.rows.length === 0) throw conflict(`claim ${id} was changed or withdrawn meanwhile: reload and try again`);
+      const r = await tx.query<ClaimRow>(
+        `UPDATE accountability_claims SET quote = $2, confidence = $3, source_id = $4, version = version + 1, updated_at = now(), updated_by = $6,
+           withdrawn_at = CASE WHEN $5 THEN now() END, withdrawn_by = CASE WHEN $5 THEN $6::bigint END, withdrawn_reason = $7
+         WHERE id = $1 RETURNING *`,
+        [id, c.quote, c.confidence, c.sourceId, withdraw !== null, userId, withdraw?.reason ?? null],
+      );
+      await this.ledger.append(tx, { actor, ...note });
+      return toClaim(r.rows[0]!);
+    });
+  }
+
+  async link(id: number): Promise<ProceedingLink | null> {
+    const r = await this.db.query<{ proceeding_id: number }>('SELECT proceeding_id FROM accountability_links WHERE id = $1 AND removed_at IS NULL', [id]);
+    if (!r.rows[0]) return null;
+    return (await this.links([Number(r.rows[0].proceeding_id)])).find((l) => l.id === id) ?? null;
+  }
+
+  async removeLink(id: number, userId: number, actor: string, note: LedgerNote): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const r = await tx.query('UPDATE accountability_links SET removed_at = now(), removed_by = $2 WHERE id = $1 AND removed_at IS NULL RETURNING id', [id, userId]);
+      if (r.rows.length === 0) throw conflict(`link ${id} was removed meanwhile`);
+      await this.ledger.append(tx, { actor, ...note });
     });
   }
 

@@ -16,8 +16,11 @@ export class PgItemLookup implements ItemLookup {
   constructor(private readonly db: Db) {}
   async itemRefs(ids: readonly number[]): Promise<ItemRef[]> {
     if (ids.length === 0) return [];
-    const r = await this.db.query<{ id: number; case_id: number; sha256: string | null }>('SELECT id, case_id, sha256 FROM items WHERE id = ANY($1::bigint[])', [ids]);
-    return r.rows.map((x) => ({ id: x.id, caseId: x.case_id, sha256: x.sha256 }));
+    const r = await this.db.query<{ id: number; case_id: number; sha256: string | null; protected: boolean }>(
+      'SELECT id, case_id, sha256, EXISTS (SELECT 1 FROM protected_items p WHERE p.item_id = items.id) AS protected FROM items WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    return r.rows.map((x) => ({ id: x.id, caseId: x.case_id, sha256: x.sha256, protected: x.protected }));
   }
 }
 

@@ -8,7 +8,7 @@ import type { Db } from '../db/db.js';
 export class PgLedgerViewRepo implements LedgerViewRepo {
   constructor(private readonly db: Db) {}
 
-  async caseEntries(caseId: number, o: { before?: number; limit: number; actor?: string; action?: string }): Promise<LedgerViewEntry[]> {
+  async caseEntries(caseId: number, o: { before?: number; limit: number; actor?: string; action?: string; hideProtected?: boolean }): Promise<LedgerViewEntry[]> {
     // Each branch takes its newest `limit` rows from its own index; the two are merged after.
     const r = await this.db.query<{ seq: number; entry: string }>(
       `SELECT l.seq, l.entry FROM ledger_entries l WHERE l.seq IN (
@@ -22,8 +22,12 @@ export class PgLedgerViewRepo implements LedgerViewRepo {
               AND EXISTS (SELECT 1 FROM items it WHERE it.sha256 = r.sha256 AND it.case_id = $1)
             ORDER BY r.seq DESC LIMIT $3)) x
          ORDER BY seq DESC LIMIT $3)
+         AND NOT ($6 AND (
+           EXISTS (SELECT 1 FROM protected_items pi JOIN items it ON it.id = pi.item_id
+                    WHERE pi.case_id = $1 AND it.sha256 IS NOT NULL AND (l.entry::jsonb -> 'subjects') ? it.sha256)
+           OR (l.entry::jsonb -> 'details' ->> 'item') IN (SELECT item_id::text FROM protected_items WHERE case_id = $1)))
        ORDER BY l.seq DESC`,
-      [caseId, o.before ?? Number.MAX_SAFE_INTEGER, o.limit, o.action ?? null, o.actor ?? null],
+      [caseId, o.before ?? Number.MAX_SAFE_INTEGER, o.limit, o.action ?? null, o.actor ?? null, o.hideProtected === true],
     );
     return r.rows.map((row) => {
       const e = JSON.parse(row.entry) as LedgerViewEntry;

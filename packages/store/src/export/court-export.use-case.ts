@@ -19,6 +19,8 @@ export const COURT_PACKAGE_FORMAT = 'custodia-court-package/1';
 export interface CourtExportInput {
   scope: ExportScope;
   withOriginals: boolean;
+  /** Include protected items (captured copies about the source's own legal exposure, ADR 0021); left out otherwise. */
+  withSourceProtected?: boolean;
   /** The package folder to create; it must not exist yet. */
   outDir: string;
   /** Also write `<outDir>.zip`. */
@@ -73,7 +75,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     timings[phase] += (now - mark) / 1000;
     mark = now;
   };
-  const sel = await selectForExport(vault, input.scope);
+  const sel = await selectForExport(vault, input.scope, { withSourceProtected: input.withSourceProtected === true });
   lap('select');
   const itemShas = [...new Set(sel.items.flatMap((i) => (i.sha256 ? [i.sha256] : [])))].sort();
   const derivShas = [...new Set(sel.derivatives.map((d) => d.sha256))].sort();

@@ -14,8 +14,12 @@ export interface ExportSelection {
   derivatives: Omit<PackageDerivative, 'file'>[];
 }
 
-/** Resolves the scope to items and gathers their acquisitions and derivatives. */
-export async function selectForExport(vault: Vault, scope: ExportScope): Promise<ExportSelection> {
+/**
+ * Resolves the scope to items and gathers their acquisitions and derivatives. Protected items
+ * (captured copies about the source's own legal exposure, ADR 0021) are left out — asked for by id,
+ * they are "not found" like ids nobody holds — unless `withSourceProtected` is chosen.
+ */
+export async function selectForExport(vault: Vault, scope: ExportScope, opts: { withSourceProtected?: boolean } = {}): Promise<ExportSelection> {
   let items: Item[];
   if (scope.kind === 'case') {
     const kase = await vault.repo.findCase(scope.name);
@@ -24,10 +28,12 @@ export async function selectForExport(vault: Vault, scope: ExportScope): Promise
       throw notFound(`no case named "${scope.name}"${names.length ? `; cases: ${names.join(', ')}` : ' (no cases yet)'}`);
     }
     items = await vault.repo.itemsOfCase(kase.id);
+    if (!opts.withSourceProtected) items = await withoutProtected(vault, items);
   } else if (scope.kind === 'items') {
     if (scope.ids.length === 0) throw invalid('--items needs at least one item id');
     const r = await vault.db.query<ItemRow>('SELECT * FROM items WHERE id = ANY($1::bigint[]) ORDER BY id', [scope.ids]);
     items = r.rows.map(toItem);
+    if (!opts.withSourceProtected) items = await withoutProtected(vault, items);
     const found = new Set(items.map((i) => i.id));
     const missing = scope.ids.filter((id) => !found.has(id));
     if (missing.length) throw notFound(`no item with id ${missing.join(', ')}`);
@@ -42,6 +48,7 @@ export async function selectForExport(vault: Vault, scope: ExportScope): Promise
       [id],
     );
     items = r.rows.map(toItem);
+    if (!opts.withSourceProtected) items = await withoutProtected(vault, items);
     if (items.length === 0) throw invalid(`nothing to export: incident ${id} cites no evidence segment yet`);
   }
   if (items.length === 0) throw invalid('nothing to export: the case has no items');
@@ -98,4 +105,12 @@ export function packageItem(it: Item, withOriginals: boolean): PackageItem {
     acquisition: it.acquisitionId, parent: it.parentId, ledgerSeq: it.ledgerSeq,
     file: withOriginals && it.sha256 ? `files/originals/${it.sha256}` : null,
   };
+}
+
+/** The items that are not protected (migration 031). */
+async function withoutProtected(vault: Vault, items: Item[]): Promise<Item[]> {
+  if (items.length === 0) return items;
+  const r = await vault.db.query<{ item_id: number }>('SELECT item_id FROM protected_items WHERE item_id = ANY($1::bigint[])', [items.map((i) => i.id)]);
+  const hidden = new Set(r.rows.map((x) => Number(x.item_id)));
+  return hidden.size ? items.filter((i) => !hidden.has(i.id)) : items;
 }

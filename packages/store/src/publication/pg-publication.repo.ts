@@ -49,6 +49,8 @@ export class PgPublicationRepo implements PublicationRepo {
     const r = await this.db.query<{ id: number; item_id: number; title: string; source_sha256: string; output_sha256: string; recipe_sha256: string; reviewed_at: Date | null }>(
       `SELECT id, item_id, title, source_sha256, output_sha256, recipe_sha256, reviewed_at FROM redactions
         WHERE case_id = $1 AND status = 'approved' AND output_sha256 IS NOT NULL AND ($2::bigint[] IS NULL OR item_id = ANY($2::bigint[]))
+          -- a protected item (ADR 0021) is never published: its redactions are not offered
+          AND NOT EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = redactions.item_id)
         ORDER BY id`,
       [caseId, itemIds ? [...itemIds] : null],
     );

@@ -102,7 +102,9 @@ async function publicVideo(q: Queryable, caseId: number, redactionId: number): P
   const r = await q.query<{ id: number; output_sha256: string; size: number; source_sha256: string; original: string; recipe_sha256: string }>(
     `SELECT r.id, r.output_sha256, b.size, r.source_sha256, it.sha256 AS original, r.recipe_sha256
        FROM redactions r JOIN blobs b ON b.sha256 = r.output_sha256 JOIN items it ON it.id = r.item_id
-      WHERE r.id = $1 AND r.case_id = $2 AND r.status = 'approved' AND r.output_sha256 IS NOT NULL`,
+      WHERE r.id = $1 AND r.case_id = $2 AND r.status = 'approved' AND r.output_sha256 IS NOT NULL
+        -- a protected item (a captured copy about the source's own legal exposure, ADR 0021) is never published
+        AND NOT EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = r.item_id)`,
     [redactionId, caseId],
   );
   const row = r.rows[0];

@@ -39,6 +39,8 @@ export interface Claim {
   personId: number | null;
   /** For a claim about a position: the position as it read when claimed. */
   position?: { title: string; from: string | null; to: string | null; facilityId: Id | null } | null;
+  version?: number;
+  withdrawnAt?: string | null;
 }
 export interface ProceedingEvent {
   id: number;

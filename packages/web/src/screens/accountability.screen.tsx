@@ -13,6 +13,9 @@ import { PositionClaimsPanel } from '../components/position-claims.component.js'
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
 import { pickable } from '../facility-picker.js';
 
+/** The server's bound for a captured copy uploaded here (larger ones go through `custodia ingest`). */
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
 export function AccountabilityScreen({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
   const { t } = useI18n();
   const [query, setQuery] = useState<ProceedingQuery>({});
@@ -195,7 +198,13 @@ function SourcesPanel({ caseId, role }: { caseId: Id; role: Role | null | undefi
   const list = useLoad(() => api.sources(caseId), [caseId]);
   const empty: SourceInput = { kind: 'web-page', title: '', publisher: '', url: '', publishedOn: '', itemId: null };
   const [f, setF] = useState<SourceInput>(empty);
+  const [file, setFile] = useState<File | null>(null);
+  const [retrievedAt, setRetrievedAt] = useState('');
+  const [protect, setProtect] = useState(false);
+  const [fileKey, setFileKey] = useState(0);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const done = () => (setF(empty), setFile(null), setRetrievedAt(''), setProtect(false), setFileKey((k) => k + 1), list.reload());
   return (
     <section className="card" aria-label={t('acc.sources')} data-testid="sources">
       <h2>{t('acc.sources')}</h2>
@@ -223,9 +232,19 @@ function SourcesPanel({ caseId, role }: { caseId: Id; role: Role | null | undefi
           onSubmit={(e) => {
             e.preventDefault();
             setError(null);
+            if (file) {
+              if (file.size > MAX_UPLOAD_BYTES) return setError(new Error(t('acc.source.tooLarge', { name: file.name })));
+              setBusy(true);
+              const fields = {
+                kind: f.kind, title: f.title, publisher: f.publisher ?? '', url: f.url ?? '', publishedOn: f.publishedOn ?? '',
+                retrievedAt: retrievedAt ? new Date(retrievedAt).toISOString() : '', protect: protect ? '1' : '',
+              };
+              api.uploadSource(caseId, fields, file).then(done, setError).finally(() => setBusy(false));
+              return;
+            }
             api
               .createSource(caseId, { ...f, publisher: f.publisher || null, url: f.url || null, publishedOn: f.publishedOn || null, itemId: f.itemId || null })
-              .then(() => (setF(empty), list.reload()), setError);
+              .then(done, setError);
           }}
         >
           <label>
@@ -251,10 +270,28 @@ function SourcesPanel({ caseId, role }: { caseId: Id; role: Role | null | undefi
             <input value={f.publishedOn ?? ''} pattern="\d{4}(-\d{2}(-\d{2})?)?" onChange={(e) => setF({ ...f, publishedOn: e.target.value })} />
           </label>
           <label>
-            {t('acc.source.itemId')}
-            <input type="number" min={1} value={f.itemId ?? ''} onChange={(e) => setF({ ...f, itemId: e.target.value ? Number(e.target.value) : null })} />
+            {t('acc.source.file')}
+            <input key={fileKey} type="file" name="capturedCopy" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
           </label>
-          <button type="submit">{t('acc.source.add')}</button>
+          {file ? (
+            <>
+              <label>
+                {t('acc.source.retrievedAt')}
+                <input type="datetime-local" name="retrievedAt" value={retrievedAt} onChange={(e) => setRetrievedAt(e.target.value)} />
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" name="protect" checked={protect} onChange={(e) => setProtect(e.target.checked)} />
+                {t('acc.source.protect')}
+                <span className="muted small">{t('acc.source.protectHint')}</span>
+              </label>
+            </>
+          ) : (
+            <label>
+              {t('acc.source.itemId')}
+              <input type="number" min={1} value={f.itemId ?? ''} onChange={(e) => setF({ ...f, itemId: e.target.value ? Number(e.target.value) : null })} />
+            </label>
+          )}
+          <button type="submit" disabled={busy}>{busy ? t('acc.source.uploading') : t('acc.source.add')}</button>
           <ErrorNote error={error} />
         </form>
       )}

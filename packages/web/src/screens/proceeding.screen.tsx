@@ -2,7 +2,7 @@
 // confidence, a link to the captured copy), what it relates to, and the forms to extend it.
 import { useState } from 'react';
 import { api, capturedCopyUrl } from '../api.js';
-import { EVENT_STATUSES, type Confidence, type EventStatus, type Id, type ProceedingDetail, type ProceedingEvent, type Role, type Source } from '../api-types.js';
+import { EVENT_STATUSES, type Claim, type Confidence, type EventStatus, type Id, type ProceedingDetail, type ProceedingEvent, type Role, type Source } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import { href } from '../route.js';
 import { can } from '../session.js';
@@ -81,6 +81,12 @@ export function ProceedingScreen({ caseId, proceedingId, role }: { caseId: Id; p
                 ) : (
                   <a href={href.item(caseId, l.itemId!)}>{t('acc.item', { item: String(l.itemId) })}</a>
                 )}
+                {editable && (
+                  <>
+                    {' '}
+                    <button type="button" className="link" onClick={() => api.unlinkProceeding(l.id).then(detail.reload, detail.reload)}>{t('acc.link.remove')}</button>
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -102,6 +108,7 @@ function EventRow({ event: e, sources, caseSources, editable, onChanged }: { eve
             const s = sourceOf(c.sourceId);
             return (
               <li key={c.id} data-testid="claim">
+                {editable && <ClaimActions claim={c} onChanged={onChanged} />}
                 <q>{c.quote}</q> <Pill tone={c.confidence === 'high' ? 'ok' : c.confidence === 'medium' ? 'info' : 'warn'}>{t('acc.claim.confidence')}: {t(`acc.confidence.${c.confidence}`)}</Pill>{' '}
                 {s && (
                   <span className="muted">
@@ -130,25 +137,106 @@ function LinkForm({ caseId, proceedingId, onDone }: { caseId: Id; proceedingId: 
   const incidents = useLoad(() => api.incidents(caseId), [caseId]);
   const [incidentId, setIncidentId] = useState('');
   const [error, setError] = useState<unknown>(null);
-  if ((incidents.data ?? []).length === 0) return null;
+  return (
+    <>
+      {(incidents.data ?? []).length > 0 && (
+        <form
+          className="inline-form"
+          aria-label={t('acc.link.add')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setError(null);
+            if (incidentId) api.linkProceeding(proceedingId, { incidentId: Number(incidentId) }).then(() => (setIncidentId(''), onDone()), setError);
+          }}
+        >
+          <label>
+            {t('acc.link.incident')}
+            <select value={incidentId} onChange={(e) => setIncidentId(e.target.value)} required>
+              <option value="">—</option>
+              {incidents.data!.map((i) => <option key={i.id} value={String(i.id)}>{i.title}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="secondary">{t('acc.link.add')}</button>
+          <ErrorNote error={error} />
+        </form>
+      )}
+      <SegmentLinkForm proceedingId={proceedingId} onDone={onDone} />
+    </>
+  );
+}
+
+/** Relates the proceeding to a segment of an evidence item: item id, start and end in seconds (both or neither). */
+function SegmentLinkForm({ proceedingId, onDone }: { proceedingId: number; onDone: () => void }) {
+  const { t } = useI18n();
+  const [f, setF] = useState({ itemId: '', startSec: '', endSec: '' });
+  const [error, setError] = useState<unknown>(null);
   return (
     <form
       className="inline-form"
-      aria-label={t('acc.link.add')}
+      aria-label={t('acc.link.addSegment')}
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);
-        if (incidentId) api.linkProceeding(proceedingId, { incidentId: Number(incidentId) }).then(() => (setIncidentId(''), onDone()), setError);
+        const n = (v: string) => (v.trim() === '' ? null : Number(v));
+        api.linkProceeding(proceedingId, { itemId: Number(f.itemId), startSec: n(f.startSec), endSec: n(f.endSec) }).then(() => (setF({ itemId: '', startSec: '', endSec: '' }), onDone()), setError);
       }}
     >
       <label>
-        {t('acc.link.incident')}
-        <select value={incidentId} onChange={(e) => setIncidentId(e.target.value)} required>
-          <option value="">—</option>
-          {incidents.data!.map((i) => <option key={i.id} value={String(i.id)}>{i.title}</option>)}
+        {t('acc.source.itemId')}
+        <input name="segmentItemId" type="number" min={1} required value={f.itemId} onChange={(e) => setF({ ...f, itemId: e.target.value })} />
+      </label>
+      <label>
+        {t('acc.link.start')}
+        <input name="segmentStart" type="number" min={0} step="any" value={f.startSec} onChange={(e) => setF({ ...f, startSec: e.target.value })} />
+      </label>
+      <label>
+        {t('acc.link.end')}
+        <input name="segmentEnd" type="number" min={0} step="any" value={f.endSec} onChange={(e) => setF({ ...f, endSec: e.target.value })} />
+      </label>
+      <button type="submit" className="secondary">{t('acc.link.addSegment')}</button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}
+
+/** Edit a claim's words or confidence (a new version), or withdraw it (kept in its history, counted nowhere). */
+function ClaimActions({ claim: c, onChanged }: { claim: Claim; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [f, setF] = useState({ quote: c.quote, confidence: c.confidence });
+  const [error, setError] = useState<unknown>(null);
+  const version = c.version !== undefined ? { version: c.version } : {};
+  if (!editing) {
+    return (
+      <span className="claim-actions">
+        <button type="button" className="link" onClick={() => setEditing(true)}>{t('acc.claim.edit')}</button>{' '}
+        <button type="button" className="link" onClick={() => api.withdrawClaim(c.id, { reason: null, ...version }).then(onChanged, setError)}>{t('acc.claim.withdraw')}</button>{' '}
+        <ErrorNote error={error} />
+      </span>
+    );
+  }
+  return (
+    <form
+      className="inline-form"
+      aria-label={t('acc.claim.edit')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        api.patchClaim(c.id, { ...f, ...version }).then(() => (setEditing(false), onChanged()), setError);
+      }}
+    >
+      <label>
+        {t('acc.claim.quote')}
+        <textarea name="quote" value={f.quote} onChange={(e) => setF({ ...f, quote: e.target.value })} required />
+      </label>
+      <label>
+        {t('acc.claim.confidence')}
+        <select name="confidence" value={f.confidence} onChange={(e) => setF({ ...f, confidence: e.target.value as Claim['confidence'] })}>
+          {(['low', 'medium', 'high'] as const).map((x) => <option key={x} value={x}>{t(`acc.confidence.${x}`)}</option>)}
         </select>
       </label>
-      <button type="submit" className="secondary">{t('acc.link.add')}</button>
+      <button type="submit">{t('common.save')}</button>
+      <button type="button" className="secondary" onClick={() => setEditing(false)}>{t('common.cancel')}</button>
       <ErrorNote error={error} />
     </form>
   );

@@ -1,0 +1,311 @@
+// The accountability tracker end to end, in Debian's Chromium against a real `custodia serve`: an
+// analyst holding the source-identity grant records an official with a position, a dismissal with
+// its timeline, sources whose captured copies she uploads from the browser, claims quoting them,
+// links to an incident and to a segment of a recording, and the source's own legal case; the
+// dashboard counts them. Then a member WITHOUT the grant looks everywhere — the screens, the API,
+// search, the CSV/JSON exports, the ledger, the court export and a published site — and finds
+// nothing of the source's legal case (ADR 0019, ADR 0021).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DB_KINDS, tempDir } from '@custodia/store/testing';
+import { launchChromium, personContext } from './testing/browser.js';
+import { runCustodia, startInstance, type Instance } from './testing/instance.js';
+import { Authenticator } from './testing/totp.js';
+
+const CASE = 'Colony 9 accountability';
+const PASSWORD = { admin: 'correct horse battery staple', sara: 'sara pass phrase 11', olga: 'olga pass phrase 12' };
+const kinds = process.env.CUSTODIA_E2E_DB ? DB_KINDS.filter((k) => k === process.env.CUSTODIA_E2E_DB) : DB_KINDS;
+
+// What belongs to the source's legal case, and must appear nowhere for a member without the grant.
+const RULING = Buffer.from('<html><body><p>The district court ordered the arrest in absentia of Quillfeather under warrant ZX-4471.</p></body></html>');
+const SECRETS = [/Quillfeather/i, /ZX-4471/, /district-court-ruling/i];
+const NEWS = Buffer.from('<html><body><p>Two guards of colony 9 were dismissed, said Major Orlov, head of the security unit.</p></body></html>');
+
+async function signIn(page: Page, username: string, password: string, totp?: Authenticator): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  if (totp) {
+    const code = page.getByLabel('Code from your authenticator app');
+    await code.waitFor();
+    await code.fill(await totp.next());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByTestId('whoami').waitFor();
+}
+
+const api = (page: Page) => ({
+  send: (method: string, path: string, body?: unknown) =>
+    page.evaluate(
+      async ({ method, path, body }) => {
+        const s = await (await fetch('/api/session')).json();
+        const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return { status: r.status, body: await r.json().catch(() => null) };
+      },
+      { method, path, body },
+    ),
+  text: (path: string) =>
+    page.evaluate(async (path) => {
+      const r = await fetch(path);
+      return { status: r.status, text: await r.text() };
+    }, path),
+});
+
+/** Every file under a folder, as text (latin1, so any bytes are searchable). */
+function allText(dir: string): string {
+  let out = '';
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    out += `\n--- ${name}\n` + (statSync(p).isDirectory() ? allText(p) : readFileSync(p).toString('latin1'));
+  }
+  return out;
+}
+
+const leaks = (where: string, text: string, sha: string) => {
+  for (const s of SECRETS) assert.ok(!s.test(text), `${where} shows ${s}:\n${text.slice(0, 2000)}`);
+  assert.ok(!text.includes(sha), `${where} shows the captured copy's hash`);
+};
+
+for (const kind of kinds) {
+  describe(`accountability tracker in Chromium on ${kind}`, () => {
+    let inst: Instance;
+    let browser: Browser;
+
+    before(async () => {
+      inst = await startInstance(kind, CASE);
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+      await inst?.stop();
+    });
+
+    it('records officials, proceedings, sources with uploaded copies and claims; without the grant nothing of the source\'s legal case shows anywhere', async () => {
+      // Administrator: setup, TOTP, two analysts — sara with the source-identity grant, olga without.
+      const admin = await personContext(browser, inst.url);
+      const a = admin.page;
+      await a.goto('/');
+      await a.getByLabel('Setup code').fill(inst.setupCode);
+      await a.getByLabel('Username').fill('amira');
+      await a.getByLabel('Your name').fill('Amira Admin');
+      await a.getByLabel('Password').fill(PASSWORD.admin);
+      await a.getByRole('button', { name: 'Create administrator' }).click();
+      await a.getByRole('button', { name: 'Set up authenticator' }).click();
+      const adminTotp = new Authenticator((await a.getByTestId('totp-secret').textContent())!.trim());
+      await a.getByLabel('Code from your authenticator app').fill(await adminTotp.next());
+      await a.getByRole('button', { name: 'Confirm code' }).click();
+      await a.getByTestId('whoami').waitFor();
+      await a.goto('/#/users');
+      for (const [username, displayName, password] of [['sara', 'Sara Analyst', PASSWORD.sara], ['olga', 'Olga Analyst', PASSWORD.olga]] as const) {
+        const form = a.getByRole('form', { name: 'New user' });
+        await form.getByLabel('Username').fill(username);
+        await form.getByLabel('Display name').fill(displayName);
+        await form.getByLabel('Password').fill(password);
+        await form.getByRole('button', { name: 'New user' }).click();
+        await a.getByTestId('users').getByRole('cell', { name: username, exact: true }).waitFor();
+      }
+      await a.goto('/#/');
+      await a.getByRole('link', { name: CASE }).click();
+      await a.getByTestId('item-count').waitFor();
+      const caseId = a.url().split('/cases/')[1]!.split('/')[0]!;
+      await a.getByRole('link', { name: 'Members' }).click();
+      for (const [label, role, grant] of [['Amira Admin (amira)', 'coordinator', false], ['Sara Analyst (sara)', 'analyst', true], ['Olga Analyst (olga)', 'analyst', false]] as const) {
+        const form = a.getByRole('form', { name: 'Add member' });
+        await form.getByLabel('User').selectOption({ label });
+        await form.getByLabel('Role').selectOption(role);
+        if (grant) await form.getByLabel('Source identity').check();
+        await form.getByRole('button', { name: 'Add member' }).click();
+        await a.locator('table').getByText(label.replace(/^.*\(/, '(')).waitFor();
+      }
+
+      // sara: an official with a position, the source (a person marked as such), an incident.
+      const sara = await personContext(browser, inst.url);
+      const s = sara.page;
+      await signIn(s, 'sara', PASSWORD.sara);
+      const official = await api(s).send('POST', `/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Major Orlov', positions: [{ title: 'Head of the security unit', unit: 'Security unit', rank: 'Major' }] });
+      assert.equal(official.status, 201, JSON.stringify(official.body));
+      const source = await api(s).send('POST', `/api/cases/${caseId}/persons`, { role: 'other', pseudonym: 'Quillfeather', isSource: true });
+      assert.equal(source.status, 201, JSON.stringify(source.body));
+      const clips = (await api(s).send('GET', `/api/cases/${caseId}/items?sort=path`)).body.items as { id: number; path: string }[];
+      const incident = await api(s).send('POST', `/api/cases/${caseId}/incidents`, { title: 'Beating in the corridor', timeSource: 'overlay', description: 'Two guards beat a detainee.' });
+      assert.equal(incident.status, 201, JSON.stringify(incident.body));
+
+      // Sources with their captured copies uploaded from the browser.
+      await s.goto(`/#/cases/${caseId}/accountability`);
+      const sform = s.getByRole('form', { name: 'Add source' });
+      for (const [title, publisher, file] of [
+        ['Two guards dismissed', 'Regional news', { name: 'guards-dismissed.html', mimeType: 'text/html', buffer: NEWS }],
+        ['Court ruling', 'District court', { name: 'district-court-ruling.html', mimeType: 'text/html', buffer: RULING }],
+      ] as const) {
+        await sform.getByLabel('Title').fill(title);
+        await sform.getByLabel('Publisher').fill(publisher);
+        await sform.getByLabel(/Captured copy: upload a file/).setInputFiles(file);
+        await sform.getByLabel(/Retrieved at/).fill('2026-11-02T09:30');
+        await sform.getByRole('button', { name: 'Add source' }).click();
+        await s.getByTestId('sources').getByText(title).waitFor();
+      }
+      const sources = (await api(s).send('GET', `/api/cases/${caseId}/sources`)).body.sources as { id: number; title: string; sha256: string; itemId: number; retrievedAt: string }[];
+      const ruling = sources.find((x) => x.title === 'Court ruling')!;
+      assert.equal(ruling.retrievedAt.slice(0, 10), '2026-11-02');
+      assert.match(ruling.sha256, /^[0-9a-f]{64}$/);
+
+      // The official's position, supported by the news page.
+      await s.reload();
+      const pos = s.getByRole('form', { name: 'Add claim: Major Orlov' });
+      await pos.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Two guards dismissed' });
+      await pos.getByLabel('Exact words of the source').fill('Major Orlov, head of the security unit');
+      await pos.getByRole('button', { name: 'Add claim' }).click();
+      await s.getByTestId('position-claim').filter({ hasText: 'Major Orlov, head of the security unit' }).waitFor();
+
+      // A dismissal with its timeline, a claim, a link to the incident and to a segment of a recording.
+      await s.getByRole('button', { name: 'New proceeding' }).click();
+      let pform = s.getByRole('form', { name: 'New proceeding' });
+      await pform.getByLabel('Type').selectOption('dismissal');
+      await pform.getByLabel('Title').fill('Two guards dismissed');
+      await pform.getByLabel('Unnamed subjects').fill('2');
+      await pform.getByRole('button', { name: 'Save' }).click();
+      await s.getByTestId('proceeding-facts').waitFor();
+      const dismissalUrl = s.url().replace(inst.url, '');
+      let eform = s.getByRole('form', { name: 'Add event' });
+      await eform.getByLabel(/^Date/).fill('2026-10');
+      await eform.getByLabel('Status').selectOption('dismissed');
+      await eform.getByLabel('Summary').fill('Both guards dismissed');
+      await eform.getByRole('button', { name: 'Add event' }).click();
+      let cform = s.getByRole('form', { name: 'Add claim' });
+      await cform.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Two guards dismissed' });
+      await cform.getByLabel('Exact words of the source').fill('Two guards of colony 9 were dismissed');
+      await cform.getByRole('button', { name: 'Add claim' }).click();
+      await s.getByTestId('claim').filter({ hasText: 'Two guards of colony 9 were dismissed' }).waitFor();
+      await s.getByRole('form', { name: 'Relate to an incident' }).getByLabel('Incident').selectOption({ label: 'Beating in the corridor' });
+      await s.getByRole('form', { name: 'Relate to an incident' }).getByRole('button', { name: 'Relate to an incident' }).click();
+      await s.getByRole('link', { name: 'Beating in the corridor' }).waitFor();
+      const seg = s.getByRole('form', { name: 'Relate to a segment' });
+      await seg.getByLabel('Captured copy: item number in the case').fill(String(clips[0]!.id));
+      await seg.getByLabel('From (seconds)').fill('3');
+      await seg.getByLabel('To (seconds)').fill('8');
+      await seg.getByRole('button', { name: 'Relate to a segment' }).click();
+      await s.getByText(`item ${clips[0]!.id}, 0:03`).waitFor();
+
+      // The source's own legal case, its event, and the claim quoting the court ruling.
+      await s.goto(`/#/cases/${caseId}/accountability`);
+      await s.getByRole('button', { name: 'New proceeding' }).click();
+      pform = s.getByRole('form', { name: 'New proceeding' });
+      await pform.getByLabel('Type').selectOption('arrest-in-absentia');
+      await pform.getByLabel('Title').fill('Quillfeather arrested in absentia');
+      await pform.locator('select[name=subjectIds]').selectOption({ label: 'Quillfeather' });
+      await pform.getByLabel(/own legal exposure/).check();
+      await pform.getByRole('button', { name: 'Save' }).click();
+      await s.getByTestId('proceeding-facts').waitFor();
+      eform = s.getByRole('form', { name: 'Add event' });
+      await eform.getByLabel(/^Date/).fill('2026-11');
+      await eform.getByLabel('Status').selectOption('opened');
+      await eform.getByLabel('Summary').fill('Warrant ZX-4471 issued');
+      await eform.getByRole('button', { name: 'Add event' }).click();
+      cform = s.getByRole('form', { name: 'Add claim' });
+      await cform.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Court ruling' });
+      await cform.getByLabel('Exact words of the source').fill('the arrest in absentia of Quillfeather');
+      await cform.getByRole('button', { name: 'Add claim' }).click();
+      await s.getByTestId('claim').filter({ hasText: 'the arrest in absentia of Quillfeather' }).waitFor();
+
+      // The dashboard counts both for sara.
+      await s.goto(`/#/cases/${caseId}/accountability`);
+      const counts = s.getByTestId('acc-counts');
+      await counts.getByText('Arrests in absentia').waitFor();
+      const dismissedRow = counts.locator('tr', { hasText: 'Dismissed from service' });
+      assert.deepEqual((await dismissedRow.locator('td').allTextContents()).slice(0, 4), ['Dismissed from service', '1', '0', '2']);
+      assert.match((await dismissedRow.locator('td').nth(4).textContent())!, /Beating in the corridor/);
+      assert.equal((await api(s).send('GET', `/api/items/${ruling.itemId}`)).status, 200);
+
+      // olga, without the grant: the screens.
+      const olga = await personContext(browser, inst.url);
+      const o = olga.page;
+      await signIn(o, 'olga', PASSWORD.olga);
+      await o.goto(`/#/cases/${caseId}/accountability`);
+      await o.getByTestId('acc-counts').getByText('Dismissed from service').waitFor();
+      await o.getByTestId('sources').getByText('Two guards dismissed').waitFor();
+      await o.getByTestId('proceedings').getByText('Two guards dismissed').waitFor();
+      leaks('the accountability screen', await o.locator('body').innerText(), ruling.sha256);
+      assert.equal(await o.getByTestId('acc-counts').getByText('Arrests in absentia').count(), 0);
+      await o.goto(dismissalUrl);
+      await o.getByTestId('claim').first().waitFor();
+      leaks('the dismissal', await o.locator('body').innerText(), ruling.sha256);
+      await o.goto(`/#/cases/${caseId}/items`);
+      await o.getByTestId('items-grid').waitFor();
+      assert.equal(await o.getByTestId('items-total').textContent(), `${clips.length + 1} items`, 'the court ruling\'s copy is not among the items');
+      leaks('the items', await o.locator('body').innerText(), ruling.sha256);
+      await o.goto(`/#/cases/${caseId}/ledger`);
+      await o.getByTestId('ledger').locator('tbody tr').first().waitFor();
+      leaks('the ledger', await o.locator('body').innerText(), ruling.sha256);
+
+      // The API, search and the exports.
+      const oa = api(o);
+      assert.equal((await oa.send('GET', `/api/items/${ruling.itemId}`)).status, 404);
+      assert.equal((await oa.send('GET', `/api/sources/${ruling.id}/captured-copy`)).status, 404);
+      assert.equal((await oa.send('GET', `/api/persons/${source.body.person.id}`)).status, 404);
+      const refused = await oa.send('POST', `/api/cases/${caseId}/incidents`, { title: 'x', timeSource: 'overlay', description: 'x', victimIds: [source.body.person.id] });
+      assert.equal(refused.body.error.message, `no person ${source.body.person.id} in this case`);
+      for (const path of [
+        `/api/cases/${caseId}/proceedings`,
+        `/api/cases/${caseId}/sources`,
+        `/api/cases/${caseId}/persons`,
+        `/api/cases/${caseId}/items`,
+        `/api/cases/${caseId}/items?q=quillfeather`,
+        `/api/cases/${caseId}/items?q=district`,
+        `/api/cases/${caseId}/accountability/search?q=Quillfeather`,
+        `/api/cases/${caseId}/accountability/search?q=absentia`,
+        `/api/cases/${caseId}/accountability/dashboard`,
+        `/api/cases/${caseId}/accountability/export?format=csv`,
+        `/api/cases/${caseId}/accountability/export?format=json`,
+        `/api/cases/${caseId}/ledger?limit=500`,
+        `/api/cases/${caseId}`,
+      ]) {
+        const r = await oa.text(path);
+        assert.equal(r.status, 200, `${path}: ${r.text}`);
+        leaks(path, r.text, ruling.sha256);
+      }
+      assert.equal((await oa.text(`/api/cases/${caseId}/accountability/export?format=json&withSourceExposure=1`)).status, 403);
+      // sara sees it all, for contrast.
+      assert.match((await api(s).text(`/api/cases/${caseId}/accountability/search?q=Quillfeather`)).text, /Quillfeather arrested in absentia/);
+
+      // A published site and a court package, made without choosing the source's legal case.
+      const inc = incident.body.incident.id;
+      assert.equal((await api(s).send('POST', `/api/incidents/${inc}/segments`, { itemId: clips[0]!.id, startSec: 3, endSec: 8 })).status, 201);
+      assert.equal((await api(s).send('POST', `/api/incidents/${inc}/review`, { action: 'submit' })).status, 200);
+      const done = { source: { done: true, note: 'ok' }, technical: { done: true, note: 'ok' }, content: { done: true, note: 'ok' } };
+      const verified = await api(a).send('POST', `/api/incidents/${inc}/review`, { action: 'verify', checklist: done, confidence: 'high' });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
+      const marked = await api(a).send('PUT', `/api/incidents/${inc}/publication`, { title: 'A detainee beaten in a corridor', summary: 'Guards beat a detainee in colony 9.', redactionIds: [] });
+      assert.equal(marked.status, 200, JSON.stringify(marked.body));
+      // The site as the Publish button builds it (a zip of stored entries: searchable as bytes).
+      const built = await api(a).send('POST', `/api/cases/${caseId}/sites`);
+      assert.equal(built.status, 201, JSON.stringify(built.body));
+      const zip = await a.evaluate(async (href) => new TextDecoder('latin1').decode(new Uint8Array(await (await fetch(href)).arrayBuffer())), built.body.site.download as string);
+      assert.match(zip, /A detainee beaten in a corridor/);
+      leaks('the published site', zip, ruling.sha256);
+      // `custodia publish` and `custodia export` open the database beside the server: PostgreSQL only
+      // (the embedded database is held by `custodia serve`).
+      if (kind === 'postgres') {
+        const out = await tempDir('custodia-e2e-acc-');
+        try {
+          const site = await runCustodia(['publish', '--case', CASE, '--out', join(out.path, 'site'), '--operator', 'amira'], inst.env);
+          assert.equal(site.code, 0, site.stderr);
+          const siteText = allText(join(out.path, 'site'));
+          assert.match(siteText, /A detainee beaten in a corridor/);
+          leaks('the published site', siteText, ruling.sha256);
+          const pkg = await runCustodia(['export', '--case', CASE, '--out', join(out.path, 'court'), '--operator', 'amira', '--no-progress'], inst.env);
+          assert.equal(pkg.code, 0, pkg.stderr);
+          const pkgText = allText(join(out.path, 'court'));
+          assert.ok(pkgText.includes(sources.find((x) => x.title === 'Two guards dismissed')!.sha256), 'the news page\'s copy is in the court package');
+          leaks('the court package', pkgText, ruling.sha256);
+        } finally {
+          await out.remove();
+        }
+      }
+      for (const p of [admin, sara, olga]) await p.context.close();
+    });
+  });
+}
