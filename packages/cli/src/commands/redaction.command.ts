@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalid, notFound, recipeSha256, requestRedactionRender, reviewRedaction, unavailable, REDACTION_RENDER_JOB, type Caller, type Redaction, type RedactionRecipe } from '@custodia/core';
 import { canonicalJson } from '@custodia/ledger';
-import { pgCaller, PgRedactionRepo, type Vault } from '@custodia/store';
+import { pgCaller, PgItemLookup, PgRedactionRepo, type Vault } from '@custodia/store';
 import { printJson, withVault } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { attachPipeline, createWorker, releasePipeline } from '../pipeline-runtime.js';
@@ -170,7 +170,7 @@ account's role is too weak, or could not run (no ffmpeg).`,
           if (!rt.tools) throw unavailable(`cannot render: ${rt.unavailable ?? 'ffmpeg is missing'}`);
           return rt.tools.version;
         };
-        let r = await requestRedactionRender({ redactions: repo, tool }, caller, rid, opts.recipeVersion === undefined ? {} : { version: positiveId(opts.recipeVersion, '--recipe-version') });
+        let r = await requestRedactionRender({ redactions: repo, tool, items: new PgItemLookup(vault.db) }, caller, rid, opts.recipeVersion === undefined ? {} : { version: positiveId(opts.recipeVersion, '--recipe-version') });
         if (opts.wait && (r.status === 'queued' || r.status === 'rendering')) {
           const worker = await createWorker(vault, rt, { concurrency: 1, names: [REDACTION_RENDER_JOB] });
           worker.start();
@@ -216,7 +216,7 @@ is not rendered, or a stale --recipe-version, is refused with exit 2. Ledgered w
           const caller = await accountCaller(vault, opts.as);
           const repo = new PgRedactionRepo(vault.db, vault.ledger);
           const input = { ...(opts.note !== undefined ? { note: opts.note } : {}), ...(opts.recipeVersion !== undefined ? { version: positiveId(opts.recipeVersion, '--recipe-version') } : {}) };
-          const r = await reviewRedaction({ redactions: repo }, caller, positiveId(id, '<id>'), decision, input);
+          const r = await reviewRedaction({ redactions: repo, items: new PgItemLookup(vault.db) }, caller, positiveId(id, '<id>'), decision, input);
           await vault.checkpoint();
           if (opts.json) printJson(asJson(r));
           else process.stdout.write(describe(r) + '\n');

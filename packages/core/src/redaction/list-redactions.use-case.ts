@@ -1,5 +1,5 @@
-import { requireItemRole } from '../access/item-access.js';
-import { requireCaseRole, type Caller } from '../access/caller.js';
+import { requireItemRole, requireRedactionRole } from '../access/item-access.js';
+import type { Caller } from '../access/caller.js';
 import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { notFound } from '../errors.js';
 import type { Redaction, RedactionRepo } from './redaction.types.js';
@@ -13,9 +13,9 @@ export async function listRedactions(deps: { redactions: RedactionRepo; items: I
 }
 
 /** One redaction, for any member of its case (others learn nothing: not found). */
-export async function getRedaction(deps: { redactions: RedactionRepo }, caller: Caller, id: number): Promise<Redaction> {
+export async function getRedaction(deps: { redactions: RedactionRepo; items?: ItemLookup }, caller: Caller, id: number): Promise<Redaction> {
   const r = await deps.redactions.redaction(id);
   if (!r) throw notFound(`no redaction ${id}`);
-  await requireCaseRole(caller, r.caseId, 'observer');
+  await requireRedactionRole(deps, caller, r, 'observer');
   return r;
 }

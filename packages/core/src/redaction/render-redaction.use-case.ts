@@ -1,4 +1,6 @@
-import { actorOf, requireCaseRole, type Caller } from '../access/caller.js';
+import { actorOf, type Caller } from '../access/caller.js';
+import { requireRedactionRole } from '../access/item-access.js';
+import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { conflict, notFound } from '../errors.js';
 import { redactionNote } from './redaction-note.js';
 import { redactionRenderJobKey, type Redaction, type RedactionRepo } from './redaction.types.js';
@@ -7,6 +9,8 @@ export interface RenderRequestDeps {
   redactions: RedactionRepo;
   /** The renderer's tool version (e.g. "ffmpeg 5.1.9"), part of the job key; throws when there is none. */
   tool: () => Promise<string>;
+  /** Knows which items are protected (ADR 0021): their redactions are absent without the grant. */
+  items?: ItemLookup;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface RenderRequestDeps {
 export async function requestRedactionRender(deps: RenderRequestDeps, caller: Caller, id: number, opts: { version?: number } = {}): Promise<Redaction> {
   const r = await deps.redactions.redaction(id);
   if (!r) throw notFound(`no redaction ${id}`);
-  await requireCaseRole(caller, r.caseId, 'analyst');
+  await requireRedactionRole(deps, caller, r, 'analyst');
   if (opts.version !== undefined && opts.version !== r.version) throw conflict(`redaction ${id} is at version ${r.version}, not ${opts.version}: reload and try again`);
   if (r.status === 'approved') throw conflict(`redaction ${id} version ${r.version} is approved: edit the recipe to make a new version first`);
   const tool = await deps.tool();

@@ -1,4 +1,6 @@
-import { actorOf, requireCaseRole, roleRank, type Caller } from '../access/caller.js';
+import { actorOf, roleRank, type Caller } from '../access/caller.js';
+import { requireRedactionRole } from '../access/item-access.js';
+import type { ItemLookup } from '../annotations/item-lookup.port.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { redactionNote } from './redaction-note.js';
 import type { Redaction, RedactionRepo } from './redaction.types.js';
@@ -7,10 +9,10 @@ import type { Redaction, RedactionRepo } from './redaction.types.js';
  * Approves or rejects the rendered output of the current version: a second person, reviewer or
  * above, who neither wrote a version of the recipe nor rendered it. Ledgered with the output hash.
  */
-export async function reviewRedaction(deps: { redactions: RedactionRepo }, caller: Caller, id: number, decision: 'approve' | 'reject', input: { note?: string; version?: number } = {}): Promise<Redaction> {
+export async function reviewRedaction(deps: { redactions: RedactionRepo; items?: ItemLookup }, caller: Caller, id: number, decision: 'approve' | 'reject', input: { note?: string; version?: number } = {}): Promise<Redaction> {
   const r = await deps.redactions.redaction(id);
   if (!r) throw notFound(`no redaction ${id}`);
-  const access = await requireCaseRole(caller, r.caseId, 'observer');
+  const access = await requireRedactionRole(deps, caller, r, 'observer');
   if (roleRank(access.role) < roleRank('reviewer')) throw forbidden(`only a reviewer, coordinator or admin can ${decision} a redaction (you are ${access.role})`);
   if (r.createdBy === caller.userId || r.authors.includes(caller.userId)) throw forbidden(`you wrote this redaction's recipe: another reviewer must ${decision} it`);
   if (r.renderedBy === caller.userId) throw forbidden(`you rendered this redaction: another reviewer must ${decision} it`);

@@ -265,6 +265,15 @@ for (const kind of DB_KINDS) {
       assert.equal(built.status, 201, JSON.stringify(built.body));
       assert.equal(built.body.site.videos, 0);
       assert.deepEqual((await as.cora.json('GET', `/api/incidents/${id}/publication`)).body.publishable, [], 'its redaction is no longer offered');
+      // The redaction itself is absent without the grant, as an id nobody holds; present with it.
+      const gone = await as.cora.json('GET', `/api/redactions/${redactionId}`);
+      assert.deepEqual([gone.status, gone.body.error?.message], [404, `no redaction ${redactionId}`]);
+      assert.equal((await as.cora.json('GET', `/api/redactions/${redactionId}/output`)).status, 404);
+      assert.equal((await as.ana.json('PATCH', `/api/redactions/${redactionId}`, { title: 'renamed' })).status, 404);
+      assert.equal((await as.ana.json('POST', `/api/redactions/${redactionId}/render`, {})).status, 404);
+      assert.equal((await as.rita.json('POST', `/api/redactions/${redactionId}/reject`, {})).status, 404);
+      // (With the grant it is found: the row made by hand above has an empty recipe, which the response schema refuses, so only 'not 404' is asserted.)
+      assert.notEqual((await as.sara.json('GET', `/api/redactions/${redactionId}`)).status, 404);
 
       const inCase = await selectForExport(s.vault, { kind: 'case', name: 'Perm' });
       assert.deepEqual(inCase.items.map((i) => i.id), [news.id]);

@@ -125,7 +125,7 @@ export function registerRedactionRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (_c, { params, body, auth }) => {
       const caller = callerOf(deps, auth);
-      const r = await requestRedactionRender({ redactions: ctx.redactions, tool: ctx.tool }, caller, params.redactionId, body.version !== undefined ? { version: body.version } : {});
+      const r = await requestRedactionRender({ redactions: ctx.redactions, tool: ctx.tool, items: ctx.items }, caller, params.redactionId, body.version !== undefined ? { version: body.version } : {});
       return { redaction: await out(caller, r) };
     },
   );
