@@ -5,14 +5,17 @@
 // no separate probe; the frames are compared in this process as they arrive (constant memory).
 //
 // Measured on this machine (2 cores, ffmpeg 5.1; 22 synthetic 720p clips, see bench/activity.bench.mjs):
-// - fast: keyframes only (`-skip_frame nokey`, 1 frame/s through the fps filter) at 160x90. DVRs
-//   put a keyframe every 1–2 s; decoding only those costs ~0.15–0.25 of a full decode. When the
-//   first seconds show keyframes further apart than 3 s, the run restarts decoding every frame at
-//   2 frames/s (coarser keyframes would blur events shorter than the gap). Intra-only codecs
-//   (MJPEG, old DVRs' MPEG-4/MPEG-2 with `-lowres`) are decoded at 1/4 size (`-lowres 2`), which
-//   for MJPEG skips most of the inverse DCT.
+// - fast: keyframes only (`-skip_frame nokey`, no deblocking, 1 frame/s through the fps filter) at
+//   160x90. DVRs put a keyframe every 1–2 s; decoding only those costs ~0.15–0.25 of a full decode.
+//   VP9's decoder decodes every frame whatever -skip_frame says: its keyframes are picked from the
+//   packets by a stream copy instead (ADR 0024). When the first seconds show keyframes further
+//   apart than 3 s (coarser keyframes would miss events shorter than the gap), the run restarts
+//   decoding the head of every GOP at 2 frames/s, which leaves at most 2.5 s before each keyframe
+//   without a picture (gop-head.ts; a GOP head that does not decode on its own makes it decode
+//   every frame). Intra-only codecs (MJPEG, old DVRs' MPEG-4/MPEG-2 with `-lowres`) are decoded at
+//   1/4 size (`-lowres 2`), which for MJPEG skips most of the inverse DCT.
 // - thorough: every frame decoded (`-threads` = cores), 5 frames/s at 320x180, `-lowres 1`.
-// See the README of this folder (activity/README.md) for the figures.
+// Figures: docs/benchmarks.md (Triage), bench/activity.bench.mjs. Design: ADR 0024.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {

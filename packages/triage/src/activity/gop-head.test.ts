@@ -82,3 +82,15 @@ test('fast: VP9 keyframes picked from the packets find the event', async () => {
   const q = await detectActivity(tools, vp9.path, { mode: 'fast', probe: p });
   assert.deepEqual(q.segments, r.segments);
 });
+
+test('fast: open GOPs (leading pictures refer to the previous GOP) make the decoder complain: every frame is decoded instead', async () => {
+  const open = join(dir, 'open-gop.mp4');
+  const enc = await runTool(tools.ffmpeg, ['-nostdin', '-v', 'error', '-y', '-i', longGop.path, '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-threads', '1',
+    '-x264-params', 'open-gop=1:bframes=3:b-pyramid=0:keyint=100:min-keyint=100:scenecut=0', open]);
+  assert.equal(enc.code, 0, enc.stderrTail);
+  const r = await detectActivity(tools, open, { mode: 'fast' });
+  assert.equal(r.decode, 'all');
+  assert.equal(r.segments.length, 1, JSON.stringify(r.segments));
+  const s = r.segments[0]!;
+  assert.ok(s.startSec < 16.5 && s.endSec > 13.3, `segment ${s.startSec}–${s.endSec} s for an event at 13.3–16.5 s`);
+});
