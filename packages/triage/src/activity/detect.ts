@@ -319,8 +319,9 @@ function buildArgs(input: string, plan: PassPlan, threads: number, opts: Activit
           ? gopHeadDropExpr(plan.drop.fps, { ...DEFAULT_GOP_HEAD, ...opts.tuning?.gopHead })
           : undefined;
   if (drop !== undefined) {
-    // The copy runs on the hostile file; the decoder reads only the copy's NUT stream.
-    upstream = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...inputArgs(opts, false), '-i', fileUrl(input), '-map', '0:v:0', '-c', 'copy',
+    // The copy runs on the hostile file; the decoder reads only the copy's NUT stream. Raw
+    // elementary streams are stamped at the probed rate before packets are dropped.
+    upstream = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...inputArgs(opts, plan.drop !== undefined), '-i', fileUrl(input), '-map', '0:v:0', '-c', 'copy',
       '-bsf:v', `noise=drop='${drop}'`, '-f', 'nut', 'pipe:1'];
     args.push('-protocol_whitelist', 'pipe', '-format_whitelist', 'nut', '-f', 'nut', '-i', 'pipe:0');
   } else {
