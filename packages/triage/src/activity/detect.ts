@@ -5,7 +5,7 @@
 // no separate probe; the frames are compared in this process as they arrive (constant memory).
 //
 // Measured on this machine (2 cores, ffmpeg 5.1; 22 synthetic 720p clips, see bench/activity.bench.mjs):
-// - fast: keyframes only (`-skip_frame nokey`, no deblocking, 1 frame/s through the fps filter) at
+// - fast: keyframes only (`-skip_frame nokey`, 1 frame/s through the fps filter) at
 //   160x90. DVRs put a keyframe every 1–2 s; decoding only those costs ~0.15–0.25 of a full decode.
 //   VP9's decoder decodes every frame whatever -skip_frame says: its keyframes are picked from the
 //   packets by a stream copy instead (ADR 0024). When the first seconds show keyframes further
@@ -82,7 +82,7 @@ export interface ActivityTuning {
   trace?: (p: PairTrace) => void;
   /** Thorough mode analyses in a worker thread (overlapping decoding). Default true. */
   worker?: boolean;
-  /** Keyframes-only decoding skips the deblocking filter. Default true. */
+  /** Keyframes-only decoding skips the deblocking filter. Default false (blocking reads as movement). */
   skipLoopFilter?: boolean;
   /** Long GOPs in fast mode: how much of each GOP is decoded (gop-head.ts). */
   gopHead?: Partial<GopHeadParams>;
@@ -304,9 +304,9 @@ function inputArgs(opts: ActivityOptions, keyframesOnly: boolean): string[] {
 function buildArgs(input: string, plan: PassPlan, threads: number, opts: ActivityOptions): { args: string[]; upstream?: string[] } {
   const args = ['-nostdin', '-hide_banner', '-v', plan.sniff ? 'info' : 'error', '-nostats', '-threads', String(threads), '-filter_threads', '1'];
   if (plan.keyframesOnly) args.push('-skip_frame', 'nokey');
-  // In-loop deblocking only matters to frames predicted from this one; none are decoded here. At
-  // the analysis size (1/8 of 720p and less, block edges on pixel edges) it changes nothing seen.
-  if (plan.keyframesOnly && (opts.tuning?.skipLoopFilter ?? true)) args.push('-skip_loop_filter', 'all');
+  // Not by default: without deblocking, low-bitrate keyframes differ by their blocking from one to
+  // the next, which reads as movement (a segment 8 s longer than its event on the bench set).
+  if (plan.keyframesOnly && (opts.tuning?.skipLoopFilter ?? false)) args.push('-skip_loop_filter', 'all');
   // Honoured by decoders that can (MJPEG, MPEG-1/2/4, H.263); H.264/HEVC ignore it.
   if (plan.lowres > 0) args.push('-lowres', String(plan.lowres));
   let upstream: string[] | undefined;

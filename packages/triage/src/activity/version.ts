@@ -4,8 +4,7 @@
 //
 // fast 1: keyframes only, or every frame at 2/s when keyframes are more than 3 s apart.
 // fast 2: the same but VP9 keyframes picked from the packets (the decoder ignores -skip_frame), and
-//         long GOPs decoded as GOP heads (gop-head.ts) instead of every frame; no deblocking on
-//         keyframes.
+//         long GOPs decoded as GOP heads (gop-head.ts) instead of every frame.
 // thorough 1: every frame decoded, 5 frames/s at 320x180.
 import type { ActivityMode } from './detect.js';
 
