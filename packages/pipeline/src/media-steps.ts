@@ -8,6 +8,7 @@ import { createOverlayStep, overlayJob } from './overlay-step.js';
 import { stepKey, stepPayload, type StepName } from './steps.js';
 import { createFacesStep, facesJob, type FacesSettings } from './faces-step.js';
 import { createFingerprintSteps } from './fingerprint-step.js';
+import { activityJob, activityTool, PIPELINE_ACTIVITY_MODE } from './activity-job.js';
 
 export interface PipelineDeps {
   vault: Vault;
@@ -102,7 +103,7 @@ function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
         following.push(
           next('proxy', sha256, tool),
           next('thumbnails', sha256, tool),
-          next('activity', sha256, tool),
+          activityJob(sha256, tool),
           next('fingerprint', sha256, tool),
           overlayJob(sha256, tool, deps.ocr),
           facesJob(sha256, tool, deps.faces),
@@ -173,7 +174,7 @@ function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
       const { sha256 } = payloadOf(job);
       const facts = await probeFacts(sha256);
       const r = await detectActivity(tools, vault.blobs.localPath(sha256), {
-        mode: 'thorough',
+        mode: PIPELINE_ACTIVITY_MODE,
         ...(facts.durationSec ? { durationSec: facts.durationSec } : {}),
         signal: ctx.signal,
       });
@@ -186,7 +187,7 @@ function createAllSteps(deps: PipelineDeps): Record<StepName, JobHandler> {
             {
               sha256,
               mode: r.mode,
-              tool,
+              tool: activityTool(tool, r.mode),
               fps: r.fps,
               width: r.width,
               height: r.height,

@@ -5,14 +5,17 @@
 // no separate probe; the frames are compared in this process as they arrive (constant memory).
 //
 // Measured on this machine (2 cores, ffmpeg 5.1; 22 synthetic 720p clips, see bench/activity.bench.mjs):
-// - fast: keyframes only (`-skip_frame nokey`, 1 frame/s through the fps filter) at 160x90. DVRs
-//   put a keyframe every 1–2 s; decoding only those costs ~0.15–0.25 of a full decode. When the
-//   first seconds show keyframes further apart than 3 s, the run restarts decoding every frame at
-//   2 frames/s (coarser keyframes would blur events shorter than the gap). Intra-only codecs
-//   (MJPEG, old DVRs' MPEG-4/MPEG-2 with `-lowres`) are decoded at 1/4 size (`-lowres 2`), which
-//   for MJPEG skips most of the inverse DCT.
+// - fast: keyframes only (`-skip_frame nokey`, 1 frame/s through the fps filter) at
+//   160x90. DVRs put a keyframe every 1–2 s; decoding only those costs ~0.15–0.25 of a full decode.
+//   VP9's decoder decodes every frame whatever -skip_frame says: its keyframes are picked from the
+//   packets by a stream copy instead (ADR 0024). When the first seconds show keyframes further
+//   apart than 3 s (coarser keyframes would miss events shorter than the gap), the run restarts
+//   decoding the head of every GOP at 2 frames/s, which leaves at most 2.5 s before each keyframe
+//   without a picture (gop-head.ts; a GOP head that does not decode on its own makes it decode
+//   every frame). Intra-only codecs (MJPEG, old DVRs' MPEG-4/MPEG-2 with `-lowres`) are decoded at
+//   1/4 size (`-lowres 2`), which for MJPEG skips most of the inverse DCT.
 // - thorough: every frame decoded (`-threads` = cores), 5 frames/s at 320x180, `-lowres 1`.
-// See the README of this folder (activity/README.md) for the figures.
+// Figures: docs/benchmarks.md (Triage), bench/activity.bench.mjs. Design: ADR 0024.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
@@ -32,6 +35,7 @@ import type { AnalysisWorkerData, AnalysisWorkerReply, AnalysisWorkerRequest } f
 import { streamY4mFrames, type Y4mHeader } from './frame-stream.js';
 import type { MaskRect } from './overlay-mask.js';
 import { DEFAULT_SEGMENT_PARAMS, extractSegments, round3, type ActivitySegment, type SegmentParams } from './segments.js';
+import { DEFAULT_GOP_HEAD, gopHeadDropExpr, type GopHeadParams } from './gop-head.js';
 
 export type ActivityMode = 'fast' | 'thorough';
 
@@ -78,8 +82,10 @@ export interface ActivityTuning {
   trace?: (p: PairTrace) => void;
   /** Thorough mode analyses in a worker thread (overlapping decoding). Default true. */
   worker?: boolean;
-  /** Keyframes-only decoding skips the deblocking filter. */
+  /** Keyframes-only decoding skips the deblocking filter. Default false (blocking reads as movement). */
   skipLoopFilter?: boolean;
+  /** Long GOPs in fast mode: how much of each GOP is decoded (gop-head.ts). */
+  gopHead?: Partial<GopHeadParams>;
 }
 
 export interface ActivityResult {
@@ -98,8 +104,11 @@ export interface ActivityResult {
   /** Seconds of video decoded and analysed. */
   decodedSeconds: number;
   elapsedMs: number;
-  /** What was decoded: keyframes only, every frame, or (intra-only codecs such as MJPEG) only the frames analysed. */
-  decode: 'keyframes' | 'all' | 'sampled';
+  /**
+   * What was decoded: keyframes only, every frame, (intra-only codecs such as MJPEG) only the frames
+   * analysed, or (fast mode, keyframes more than 3 s apart) the first part of every GOP.
+   */
+  decode: 'keyframes' | 'all' | 'sampled' | 'gop-heads';
   /** Seconds in which most of the picture changed at once (lights switched, camera moved or covered, a cut): not counted as movement. */
   globalChanges: number[];
   /** Things an analyst should know about this result (e.g. the file ended early). */
@@ -120,7 +129,16 @@ interface PassPlan {
   thin?: number;
   /** Watch ffmpeg's stream description for an intra-only codec (and restart thinned). */
   sniff: boolean;
+  /**
+   * What a stream copy drops before anything is decoded: every packet but the keyframes (decoders
+   * that ignore `-skip_frame nokey`, such as VP9's), or each GOP's tail (long GOPs, gop-head.ts; `fps`
+   * packets per second).
+   */
+  drop?: { keep: 'keyframes' } | { keep: 'gop-heads'; fps: number };
 }
+
+/** Decoders that decode every frame whatever `-skip_frame nokey` says: keyframes are picked from the packets instead. */
+const KEEP_KEY_PACKETS = new Set(['vp9']);
 
 /** Codecs whose every frame is a keyframe: decoding can start at any packet. */
 const INTRA_ONLY = new Set(['mjpeg', 'mjpegb', 'jpeg2000', 'jpegls', 'ljpeg', 'prores', 'dnxhd', 'ffv1', 'huffyuv', 'ffvhuff', 'utvideo', 'magicyuv', 'rawvideo', 'v210', 'cllc']);
@@ -149,7 +167,7 @@ interface PassOutcome {
   analysis: Analysis | null;
   code: number | null;
   stderr: string;
-  restart: false | 'long-gop' | 'intra-only';
+  restart: false | 'long-gop' | 'intra-only' | 'key-packets' | 'decode-errors';
   /** The stream's frame rate, when ffmpeg said. */
   fps?: number | null;
 }
@@ -254,6 +272,8 @@ class WorkerSink implements FrameSink {
 }
 
 class LongGop extends Error {}
+class KeyPackets extends Error {}
+class DecodeErrors extends Error {}
 class IntraOnly extends Error {
   constructor(readonly fps: number | null) {
     super('intra-only stream');
@@ -284,14 +304,25 @@ function inputArgs(opts: ActivityOptions, keyframesOnly: boolean): string[] {
 function buildArgs(input: string, plan: PassPlan, threads: number, opts: ActivityOptions): { args: string[]; upstream?: string[] } {
   const args = ['-nostdin', '-hide_banner', '-v', plan.sniff ? 'info' : 'error', '-nostats', '-threads', String(threads), '-filter_threads', '1'];
   if (plan.keyframesOnly) args.push('-skip_frame', 'nokey');
+  // Not by default: without deblocking, low-bitrate keyframes differ by their blocking from one to
+  // the next, which reads as movement (a segment 8 s longer than its event on the bench set).
   if (plan.keyframesOnly && (opts.tuning?.skipLoopFilter ?? false)) args.push('-skip_loop_filter', 'all');
   // Honoured by decoders that can (MJPEG, MPEG-1/2/4, H.263); H.264/HEVC ignore it.
   if (plan.lowres > 0) args.push('-lowres', String(plan.lowres));
   let upstream: string[] | undefined;
-  if (plan.thin !== undefined) {
-    // The copy runs on the hostile file; the decoder reads only the copy's NUT stream.
-    upstream = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...inputArgs(opts, false), '-i', fileUrl(input), '-map', '0:v:0', '-c', 'copy',
-      '-bsf:v', `noise=drop='gt(mod(n\\,${plan.thin})\\,0)'`, '-f', 'nut', 'pipe:1'];
+  const drop =
+    plan.thin !== undefined
+      ? `gt(mod(n\\,${plan.thin})\\,0)`
+      : plan.drop?.keep === 'keyframes'
+        ? 'not(key)'
+        : plan.drop?.keep === 'gop-heads'
+          ? gopHeadDropExpr(plan.drop.fps, { ...DEFAULT_GOP_HEAD, ...opts.tuning?.gopHead })
+          : undefined;
+  if (drop !== undefined) {
+    // The copy runs on the hostile file; the decoder reads only the copy's NUT stream. Raw
+    // elementary streams are stamped at the probed rate before packets are dropped.
+    upstream = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', ...inputArgs(opts, plan.drop !== undefined), '-i', fileUrl(input), '-map', '0:v:0', '-c', 'copy',
+      '-bsf:v', `noise=drop='${drop}'`, '-f', 'nut', 'pipe:1'];
     args.push('-protocol_whitelist', 'pipe', '-format_whitelist', 'nut', '-f', 'nut', '-i', 'pipe:0');
   } else {
     args.push(...inputArgs(opts, plan.keyframesOnly), '-i', fileUrl(input));
@@ -334,6 +365,8 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
   // The duration: given, probed, or read from ffmpeg's description of the input (not for raw streams).
   let totalSec: number | null = opts.durationSec ?? (opts.probe?.status === 'ok' ? opts.probe.durationSec : null) ?? null;
 
+  // The stream's frame rate as ffmpeg describes it (when it was asked to), for packet counting.
+  let sniffedFps: number | null = null;
   let lastProgress = 0;
   const progress = (doneSec: number, force = false): void => {
     if (!opts.onProgress) return;
@@ -365,9 +398,17 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
               const v = parseVideoStreamLine(line);
               if (!v) return;
               sniffed = true;
+              sniffedFps = v.fps;
               if (INTRA_ONLY.has(v.codec)) throw new IntraOnly(v.fps);
+              if (plan.keyframesOnly && plan.drop === undefined && KEEP_KEY_PACKETS.has(v.codec)) throw new KeyPackets();
             }
-          : undefined,
+          : plan.drop?.keep === 'gop-heads'
+            ? (line) => {
+                // A GOP head that does not decode on its own (open GOPs: leading pictures refer to the
+                // previous GOP's dropped tail) makes the decoder complain: decode everything instead.
+                if (line.trim() !== '') throw new DecodeErrors(line);
+              }
+            : undefined,
         onFlow: (f) => {
           flow = f;
         },
@@ -397,6 +438,8 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
       return { analysis, code: r.code, stderr: r.stderrTail, restart: false };
     } catch (err) {
       if (err instanceof LongGop) return { analysis: null, code: null, stderr: '', restart: 'long-gop' };
+      if (err instanceof KeyPackets) return { analysis: null, code: null, stderr: '', restart: 'key-packets' };
+      if (err instanceof DecodeErrors) return { analysis: null, code: null, stderr: err.message, restart: 'decode-errors' };
       if (err instanceof IntraOnly) return { analysis: null, code: null, stderr: '', restart: 'intra-only', fps: err.fps };
       throw err;
     } finally {
@@ -420,16 +463,30 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
   if (knownCodec !== undefined && INTRA_ONLY.has(knownCodec)) {
     plan = thinned(opts.probe?.video?.fps);
   } else if (mode === 'fast') {
-    plan = { keyframesOnly: true, rate: 1, pixels, lowres: 2, worker: false, sniff: knownCodec === undefined };
+    plan = {
+      keyframesOnly: true, rate: 1, pixels, lowres: 2, worker: false, sniff: knownCodec === undefined,
+      ...(knownCodec !== undefined && KEEP_KEY_PACKETS.has(knownCodec) ? { drop: { keep: 'keyframes' as const } } : {}),
+    };
   } else {
     plan = { keyframesOnly: false, rate, pixels, lowres: 1, worker: tuning?.worker ?? true, sniff: knownCodec === undefined };
   }
+  const everyFrame = (): PassPlan => ({ keyframesOnly: false, rate: tuning?.rate ?? 2, pixels, lowres: 2, worker: false, sniff: false });
   let out = await runPass(plan);
   if (out.restart === 'intra-only') {
     plan = thinned(out.fps);
     out = await runPass(plan);
-  } else if (out.restart === 'long-gop') {
-    plan = { keyframesOnly: false, rate: tuning?.rate ?? 2, pixels, lowres: 2, worker: false, sniff: false };
+  } else if (out.restart === 'key-packets') {
+    plan = { ...plan, sniff: false, drop: { keep: 'keyframes' } };
+    out = await runPass(plan);
+  }
+  if (out.restart === 'long-gop') {
+    // Keyframes too far apart: decode the head of every GOP (gop-head.ts), 2 frames/s.
+    const fps = (opts.probe?.status === 'ok' ? opts.probe.video?.fps : null) ?? sniffedFps ?? 25;
+    plan = { ...everyFrame(), drop: { keep: 'gop-heads', fps } };
+    out = await runPass(plan);
+  }
+  if (out.restart === 'decode-errors') {
+    plan = everyFrame();
     out = await runPass(plan);
   }
   const a = out.analysis;
@@ -466,7 +523,7 @@ export async function detectActivity(tools: MediaTools, input: string, opts: Act
     masked: a.masked,
     decodedSeconds,
     elapsedMs: Date.now() - started,
-    decode: plan.keyframesOnly ? 'keyframes' : plan.thin !== undefined ? 'sampled' : 'all',
+    decode: plan.keyframesOnly ? 'keyframes' : plan.thin !== undefined ? 'sampled' : plan.drop?.keep === 'gop-heads' ? 'gop-heads' : 'all',
     globalChanges: a.globalChanges,
     warnings,
   };

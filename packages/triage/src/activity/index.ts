@@ -6,3 +6,5 @@ export { ActivityAnalyzer, DEFAULT_ANALYZER_PARAMS, type AnalyzerParams, type Pa
 export { FrameDiffer, DEFAULT_MOTION_PARAMS, type MotionParams, type PairResult } from './motion.js';
 export { OverlayLearner, DEFAULT_OVERLAY_PARAMS, mergeRects, type OverlayParams, type MaskRect } from './overlay-mask.js';
 export { streamY4mFrames, parseY4mHeader, type Y4mStreamOptions, type Y4mStreamResult, type Y4mHeader } from './frame-stream.js';
+export { ACTIVITY_DETECTOR_VERSION, activityDetectorName } from './version.js';
+export { gopHeadDropExpr, DEFAULT_GOP_HEAD, type GopHeadParams } from './gop-head.js';
