@@ -78,6 +78,32 @@ export interface PackageTimestamp {
   genTime: string;
 }
 
+/** An evidence segment of the exported incident: a time range of one item, and the entry that added it. */
+export interface PackageIncidentSegment {
+  item: number;
+  startSec: number;
+  endSec: number;
+  /** Leaf index of its `incident-evidence-added` ledger entry. */
+  ledgerSeq: number;
+}
+
+/**
+ * The incident a package was exported for (`--incident`): what identifies it and its current
+ * evidence segments. No persons and no description: free text may name protected people.
+ */
+export interface PackageIncident {
+  id: number;
+  case: number;
+  title: string;
+  status: string;
+  occurredFrom: string | null;
+  occurredTo: string | null;
+  timeSource: string;
+  place: string | null;
+  version: number;
+  segments: PackageIncidentSegment[];
+}
+
 export interface PackageManifest {
   format: typeof PACKAGE_FORMAT;
   createdAt: string;
@@ -89,6 +115,8 @@ export interface PackageManifest {
   items: PackageItem[];
   acquisitions: PackageAcquisition[];
   derivatives: PackageDerivative[];
+  /** Only in a package exported with `--incident`. */
+  incident?: PackageIncident;
   ledger: {
     checkpoint: string;
     verifierKey: string;
@@ -147,6 +175,7 @@ const obj = (shape: Record<string, Check>, optional: string[] = []): Check => (v
   }
 };
 const any: Check = () => undefined;
+const seconds: Check = (v, at) => void ((typeof v === 'number' && Number.isFinite(v) && v >= 0) || fail(at, 'must be a non-negative number of seconds'));
 
 const manifestShape = obj({
   format: (v, at) => void (v === PACKAGE_FORMAT || fail(at, `must be "${PACKAGE_FORMAT}" (this verifier reads only that format)`)),
@@ -173,6 +202,10 @@ const manifestShape = obj({
     }),
   ),
   derivatives: arr(obj({ sha256: sha, sourceSha256: sha, kind: str, tool: str, recipe: any, size: int, ledgerSeq: int, file: rel })),
+  incident: obj({
+    id: int, case: int, title: str, status: str, occurredFrom: nullable(str), occurredTo: nullable(str), timeSource: str, place: nullable(str), version: int,
+    segments: arr(obj({ item: int, startSec: seconds, endSec: seconds, ledgerSeq: int })),
+  }),
   ledger: obj({
     checkpoint: rel, verifierKey: rel, entries: rel, proofs: rel, treeSize: int, rootHashHex: sha, entryCount: int,
     earlierCheckpoints: arr(obj({ file: rel, treeSize: int, consistencyProof: arr(sha) })),
@@ -180,7 +213,7 @@ const manifestShape = obj({
     tsaCaFile: nullable(rel),
   }),
   files: arr(obj({ path: rel, sha256: sha, size: int })),
-});
+}, ['incident']);
 
 /**
  * Parses and checks manifest.json. Throws {@link ManifestError} naming the first bad field.

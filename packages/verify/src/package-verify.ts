@@ -122,6 +122,10 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
   };
   result.timestamps = ledger.timestamps;
   result.items = m.items.map((it) => verifyItem(it, m, ledger, fileProblems));
+  // An incident's package holds every item its segments cite.
+  m.incident?.segments.forEach((s, i) => {
+    if (!m.items.some((it) => it.id === s.item)) problems.push({ where: 'manifest.json', what: `incident.segments[${i}] cites item ${s.item}, which is not in the package` });
+  });
   for (const v of result.items) {
     for (const p of v.problems) if (!problems.some((q) => q.where === p.where && q.what === p.what)) problems.push(p);
   }
@@ -234,6 +238,19 @@ function verifyItem(it: PackageItem, m: PackageManifest, ledger: LedgerCheck, fi
       expect(e, 'size', e.entry.details.size, d.size, w);
       expect(e, 'kind', e.entry.details.kind, d.kind, w);
       expect(e, 'tool', e.entry.details.tool, d.tool, w);
+    }
+  }
+
+  // The incident this package was exported for: the ledger recorded each of its segments on this item.
+  for (const s of m.incident?.segments.filter((x) => x.item === it.id) ?? []) {
+    const what = `incident ${m.incident!.id}'s evidence segment ${s.startSec}–${s.endSec} s of item ${it.id}`;
+    const e = need(s.ledgerSeq, what);
+    if (e?.entry) {
+      expect(e, 'action', e.entry.action, 'incident-evidence-added', what);
+      for (const [k, v] of [['incident', m.incident!.id], ['case', m.incident!.case], ['item', it.id], ['startSec', s.startSec], ['endSec', s.endSec]] as const) {
+        expect(e, k, e.entry.details[k], v, what);
+      }
+      if (it.sha256 && !e.entry.subjects.includes(it.sha256)) expect(e, 'subjects', e.entry.subjects, [it.sha256], what);
     }
   }
 

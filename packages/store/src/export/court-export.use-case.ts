@@ -97,7 +97,10 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
   );
   const { checkpoint, anchors } = await vault.checkpoint();
   const ledger = await packageLedger(vault, checkpoint, {
-    seqs: [...sel.items.map((i) => i.ledgerSeq), ...sel.derivatives.map((d) => d.ledgerSeq), ...sel.acquisitions.map((a) => a.ledgerSeq), ledgerSeq],
+    seqs: [
+      ...sel.items.map((i) => i.ledgerSeq), ...sel.derivatives.map((d) => d.ledgerSeq), ...sel.acquisitions.map((a) => a.ledgerSeq),
+      ...(sel.incident?.segments.map((s) => s.ledgerSeq) ?? []), ledgerSeq,
+    ],
     subjects: [...itemShas, ...derivShas],
     acquisitions: sel.acquisitions.map((a) => a.id),
     cases: sel.cases.map((c) => c.id),
@@ -154,6 +157,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       items: sel.items.map((it) => packageItem(it, input.withOriginals)),
       acquisitions: sel.acquisitions,
       derivatives: sel.derivatives.map((d): PackageDerivative => ({ ...d, file: `files/derivatives/${d.sha256}` })),
+      ...(sel.incident ? { incident: sel.incident } : {}),
       ledger: {
         checkpoint: 'ledger/checkpoint.txt', verifierKey: 'ledger/verifier.key', entries: 'ledger/entries.jsonl', proofs: 'ledger/proofs.jsonl',
         treeSize: ledger.treeSize, rootHashHex: ledger.rootHashHex, entryCount: ledger.entryCount,
