@@ -198,6 +198,8 @@ for (const kind of DB_KINDS) {
       const v = verifyJs(out, ['--json']);
       assert.equal(v.code, 0, JSON.stringify(v.json?.problems));
       assert.deepEqual(v.json!.items.map((i) => [i.id, i.ok]), [[cyrItem.id, true]]);
+      assert.match(verifyJs(out).out, new RegExp(`Incident #${incidentId}: ${title} — 2 evidence segment\\(s\\)`));
+      assert.match(await readFile(join(out, 'VERIFY.md'), 'utf8'), new RegExp(`exported for incident #${incidentId}`));
       assert.match(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' }), /manifest\.json: OK/);
       const final = (m.ledger.timestamps as { file: string; checkpoint: string }[]).find((t) => t.checkpoint === 'ledger/checkpoint.txt');
       assert.ok(final, 'the checkpoint signed at export time is timestamped');

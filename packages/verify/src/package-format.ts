@@ -128,9 +128,24 @@ export interface PackageManifest {
     earlierCheckpoints: PackageCheckpoint[];
     timestamps: PackageTimestamp[];
     tsaCaFile: string | null;
+    /**
+     * Files each proving one entry whose text is withheld (it names staff): its leaf hash and RFC 9162
+     * inclusion proof against the final checkpoint, as {@link LeafProof}. A shipped entry whose
+     * `details.render` names `{ seq, leafHashHex }` must name a leaf proven here.
+     */
+    leafProofs?: string[];
   };
   /** Every file of the package except manifest.json and SHA256SUMS. */
   files: PackageFile[];
+}
+
+/** A leaf-only inclusion proof file (e.g. a public site's `render-entry.json`). */
+export interface LeafProof {
+  seq: number;
+  leafHashHex: string;
+  treeSize: number;
+  rootHashHex: string;
+  inclusionProof: string[];
 }
 
 /** Thrown when manifest.json does not have the expected shape. */
@@ -211,7 +226,8 @@ const manifestShape = obj({
     earlierCheckpoints: arr(obj({ file: rel, treeSize: int, consistencyProof: arr(sha) })),
     timestamps: arr(obj({ file: rel, checkpoint: rel, tsa: str, genTime: str })),
     tsaCaFile: nullable(rel),
-  }),
+    leafProofs: arr(rel),
+  }, ['leafProofs']),
   files: arr(obj({ path: rel, sha256: sha, size: int })),
 }, ['incident']);
 
@@ -231,6 +247,27 @@ export function parseManifest(text: string): PackageManifest {
   }
   manifestShape(value, '$');
   return value as PackageManifest;
+}
+
+/**
+ * Parses a leaf-only proof file. Throws {@link ManifestError} naming the file and the bad field.
+ *
+ * @example
+ * parseLeafProof('{"seq":7,"leafHashHex":"…","treeSize":9,"rootHashHex":"…","inclusionProof":["…"]}', 'render-entry.json').seq // => 7
+ */
+export function parseLeafProof(text: string, file: string): LeafProof {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`is not valid JSON (${(e as Error).message})`, file);
+  }
+  try {
+    obj({ seq: int, leafHashHex: sha, treeSize: int, rootHashHex: sha, inclusionProof: arr(sha) })(value, '$');
+  } catch (e) {
+    throw new ManifestError((e as Error).message.replace(/^manifest\.json: /, ''), file);
+  }
+  return value as LeafProof;
 }
 
 /** One line of a proofs file: the inclusion proof of the entry on the same line of entries.jsonl. */
