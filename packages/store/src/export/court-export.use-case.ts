@@ -220,15 +220,17 @@ export async function copyVerified(src: string, dest: string | null, expected: s
   const out = dest ? await open(dest, 'wx') : null;
   try {
     const hash = createHash('sha256');
-    // Two buffers: the next chunk is read while the current one is hashed and written.
+    // Two buffers: the next chunk is read while the current one is written and, at the same time
+    // (the write runs on libuv's threads, the hash here), hashed.
     let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let size = 0;
     let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
     while (got > 0) {
       const next = inp.read(spare, 0, CHUNK, null);
       const chunk = cur.subarray(0, got);
+      const written = out?.write(chunk);
       hash.update(chunk);
-      if (out) await out.write(chunk);
+      await written;
       size += got;
       got = (await next).bytesRead;
       [cur, spare] = [spare, cur];

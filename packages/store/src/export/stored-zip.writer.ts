@@ -41,7 +41,7 @@ export async function writeStoredZip(
       pos += b.length;
     };
     const central: Buffer[] = [];
-    const buf = Buffer.allocUnsafe(CHUNK);
+    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let bytes = 0;
     for (const [n, rel] of files.entries()) {
       const path = join(dir, ...rel.split('/'));
@@ -58,12 +58,16 @@ export async function writeStoredZip(
       let crc = 0;
       const inp = await open(path, 'r');
       try {
-        for (;;) {
-          const { bytesRead } = await inp.read(buf, 0, CHUNK, null);
-          if (bytesRead === 0) break;
-          const chunk = buf.subarray(0, bytesRead);
+        // The next chunk is read while the current one is written and, meanwhile, CRC'd.
+        let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
+        while (got > 0) {
+          const next = inp.read(spare, 0, CHUNK, null);
+          const chunk = cur.subarray(0, got);
+          const written = write(chunk);
           crc = crc32(chunk, crc);
-          await write(chunk);
+          await written;
+          got = (await next).bytesRead;
+          [cur, spare] = [spare, cur];
         }
       } finally {
         await inp.close();
