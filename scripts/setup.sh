@@ -18,6 +18,9 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The court package's zip is checked by readers we did not write: unzip/zipinfo and Python's zipfile.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The intake's tests prove interoperability with the standard age tool and drive the portal in Chromium.
 command -v age >/dev/null 2>&1 || missing+=(age)
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readZip } from '@custodia/acquire';
+import { addSegment, createIncident, removeSegment } from '@custodia/core';
 import { startLocalTsa, type LocalTsa } from '@custodia/ledger/testing';
-import type { Config } from '@custodia/store';
+import { documentationRepos, openVault, pgCaller, type Config } from '@custodia/store';
 import { DB_KINDS, tempDir, testConfig } from '@custodia/store/testing';
 import { makeVideo } from './testing/evidence-fixture.js';
+import { pdfText } from './testing/pdf-text.js';
 import { cliEnv, runCli } from './testing/run-cli.js';
 
 const BUILD_VERIFIER = fileURLToPath(new URL('../../../scripts/build-verifier.mjs', import.meta.url));
@@ -134,6 +137,94 @@ for (const kind of DB_KINDS) {
       assert.deepEqual(names.sort(), (await listAll(pkg)).map((f) => `package/${f}`).sort());
     });
 
+    it('exports an incident: only the items its current segments cite, the incident in manifest.json and report.pdf; it verifies', async () => {
+      const cyrItem = items.find((i) => i.path.endsWith(CYRILLIC))!;
+      const bars = items.find((i) => i.path.endsWith('export_0314.mp4'))!;
+      const title = 'Избиение в коридоре, камера 3';
+      // Incident A cites the Cyrillic recording twice; a segment on the other recording was added
+      // and then removed. Incident B cites the other recording. A's package holds only the first.
+      const vault = await openVault(cfg);
+      let incidentId: number;
+      try {
+        const kase = (await vault.repo.findCase('Дело 17'))!;
+        const uid = Number((await vault.db.query<{ id: number }>(`INSERT INTO users (username, display_name, password_hash) VALUES ('analyst-e', 'analyst-e', 'x') RETURNING id`)).rows[0]!.id);
+        await vault.db.query(`INSERT INTO memberships (case_id, user_id, role, grants) VALUES ($1, $2, 'analyst', '{}'::text[])`, [kase.id, uid]);
+        const as = pgCaller(vault.db, { id: uid, username: 'analyst-e', isAdmin: false });
+        const repos = documentationRepos(vault.db, vault.ledger);
+        const content = {
+          facilityId: null, cameraId: null, place: 'коридор 2', occurredFrom: '2021-03-04T02:10:00Z', occurredTo: '2021-03-04T02:14:00Z',
+          timeSource: 'overlay' as const, victimIds: [], perpetratorIds: [], termIds: [], description: '',
+        };
+        const a = await createIncident(repos, as, kase.id, { ...content, title });
+        incidentId = a.id;
+        await addSegment(repos, as, a.id, { itemId: cyrItem.id, startSec: 0, endSec: 1, annotationId: null });
+        const dropped = await addSegment(repos, as, a.id, { itemId: bars.id, startSec: 0, endSec: 2, annotationId: null });
+        await addSegment(repos, as, a.id, { itemId: cyrItem.id, startSec: 1.5, endSec: 2, annotationId: null });
+        await removeSegment(repos, as, a.id, dropped.id);
+        const b = await createIncident(repos, as, kase.id, { ...content, title: 'Другой инцидент' });
+        await addSegment(repos, as, b.id, { itemId: bars.id, startSec: 0, endSec: 1, annotationId: null });
+      } finally {
+        await vault.close();
+      }
+
+      const out = join(work.path, 'incident');
+      const r = await runCli(['export', '--incident', String(incidentId), '--with-originals', '--out', out, '--json'], env);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(JSON.parse(r.stdout).items, 1);
+      const m = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as ManifestLike & { scope: unknown; incident: Record<string, unknown> & { segments: { item: number; startSec: number; endSec: number; ledgerSeq: number }[] } };
+      assert.deepEqual(m.scope, { kind: 'incident', value: String(incidentId) });
+      assert.deepEqual(m.items.map((i) => i.id), [cyrItem.id], 'only the items of its current segments');
+      assert.deepEqual(await readdir(join(out, 'files', 'originals')), [cyrItem.sha256]);
+      assert.ok(!JSON.stringify(m.derivatives).includes(bars.sha256!), 'no derivative of the other recording');
+      assert.equal(m.incident.id, incidentId);
+      assert.equal(m.incident.title, title);
+      assert.equal(m.incident.place, 'коридор 2');
+      assert.equal(m.incident.occurredFrom, '2021-03-04T02:10:00.000Z');
+      assert.deepEqual(m.incident.segments.map((s) => [s.item, s.startSec, s.endSec]), [[cyrItem.id, 0, 1], [cyrItem.id, 1.5, 2]]);
+      // Each segment's ledger entry is in the package (with its proof) and says what the manifest says.
+      const lines = (await readFile(join(out, 'ledger/entries.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+      for (const s of m.incident.segments) {
+        const e = lines.find((l) => l.seq === s.ledgerSeq);
+        assert.ok(e, `entry #${s.ledgerSeq} is in the package`);
+        assert.equal(e.action, 'incident-evidence-added');
+        assert.deepEqual([e.details.incident, e.details.item, e.details.startSec, e.details.endSec], [incidentId, s.item, s.startSec, s.endSec]);
+      }
+
+      const report = pdfText(await readFile(join(out, 'report.pdf')));
+      assert.ok(report.includes(`Incident #${incidentId}: ${title}`), report.slice(0, 2000));
+      assert.match(report, new RegExp(`item #${cyrItem.id} .*${CYRILLIC}, 1\\.5–2 s`));
+      assert.ok(!report.includes('export_0314.mp4'), 'the other recording is not in the report');
+
+      const v = verifyJs(out, ['--json']);
+      assert.equal(v.code, 0, JSON.stringify(v.json?.problems));
+      assert.deepEqual(v.json!.items.map((i) => [i.id, i.ok]), [[cyrItem.id, true]]);
+      assert.match(verifyJs(out).out, new RegExp(`Incident #${incidentId}: ${title} — 2 evidence segment\\(s\\)`));
+      assert.match(await readFile(join(out, 'VERIFY.md'), 'utf8'), new RegExp(`exported for incident #${incidentId}`));
+      assert.match(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out, encoding: 'utf8' }), /manifest\.json: OK/);
+      const final = (m.ledger.timestamps as { file: string; checkpoint: string }[]).find((t) => t.checkpoint === 'ledger/checkpoint.txt');
+      assert.ok(final, 'the checkpoint signed at export time is timestamped');
+      const ts = spawnSync('openssl', ['ts', '-verify', '-data', 'ledger/checkpoint.txt', '-in', final.file, '-CAfile', 'timestamps/tsa-ca.pem'], { cwd: out, encoding: 'utf8' });
+      assert.match(ts.stdout + ts.stderr, /Verification: OK/);
+
+      // A segment time changed in the manifest (and SHA256SUMS redone to match) no longer agrees with the ledger.
+      const copy = await copyOf(out);
+      try {
+        const text = (await readFile(join(copy.path, 'manifest.json'), 'utf8')).replace('"startSec": 1.5', '"startSec": 1.25');
+        await writeFile(join(copy.path, 'manifest.json'), text);
+        const sums = (await readFile(join(copy.path, 'SHA256SUMS'), 'utf8')).replace(/^[0-9a-f]{64}(?=  manifest\.json$)/m, createHash('sha256').update(text).digest('hex'));
+        await writeFile(join(copy.path, 'SHA256SUMS'), sums);
+        const bad = verifyJs(copy.path, ['--json']);
+        assert.equal(bad.code, 1);
+        assert.ok(
+          bad.json!.problems.some((p) => /^ledger\/entries\.jsonl line \d+ \(entry #\d+\)/.test(p.where) && /startSec 1\.5, manifest\.json says 1\.25/.test(p.what)),
+          JSON.stringify(bad.json!.problems),
+        );
+        assert.equal(bad.json!.items[0]!.ok, false);
+      } finally {
+        await copy.remove();
+      }
+    });
+
     if (kind !== 'pglite') return;
 
     const cyr = () => items.find((i) => i.path.endsWith(CYRILLIC))!;
@@ -211,9 +302,9 @@ for (const kind of DB_KINDS) {
       const missing = await runCli(['export', '--items', '999999', '--out', join(work.path, 'x')], env);
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /no item with id 999999/);
-      const incident = await runCli(['export', '--incident', '4', '--out', join(work.path, 'x')], env);
+      const incident = await runCli(['export', '--incident', '999999', '--out', join(work.path, 'x')], env);
       assert.equal(incident.code, 2);
-      assert.match(incident.stderr, /no incident with id 4/);
+      assert.match(incident.stderr, /no incident with id 999999/);
       const exists = await runCli(['export', '--case', 'Дело 17', '--out', pkg], env);
       assert.equal(exists.code, 2);
       assert.match(exists.stderr, /already exists/);
@@ -224,7 +315,7 @@ for (const kind of DB_KINDS) {
 interface ManifestLike {
   items: { id: number; path: string; ledgerSeq: number; file: string | null }[];
   derivatives: { sourceSha256: string; kind: string; file: string }[];
-  ledger: { timestamps: { file: string }[] };
+  ledger: { timestamps: { file: string; checkpoint?: string }[] };
 }
 
 async function copyOf(dir: string): Promise<{ path: string; remove: () => Promise<void> }> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -255,6 +255,31 @@ for (const kind of DB_KINDS) {
       const r = JSON.parse(v.stdout);
       assert.equal(v.status, 0, JSON.stringify(r.problems));
       assert.deepEqual([r.ok, r.checkpoint.signed, r.ledger.entries, r.ledger.included], [true, true, 1, 1]);
+      // The render entry, withheld, is proven by its leaf hash: verify.js checks its proof and that the statement names it.
+      const renderFile = join(site, 'verification', approvedOutput, 'render-entry.json');
+      const render = JSON.parse(await readFile(renderFile, 'utf8'));
+      assert.deepEqual(r.ledger.leafProofs, [{ file: 'render-entry.json', seq: render.seq, leafHashHex: render.leafHashHex, included: true }]);
+      const human = spawnSync(process.execPath, ['verification/verify.js', `verification/${approvedOutput}`, '--key', verifierKey], { cwd: site, encoding: 'utf8' });
+      assert.match(human.stdout, new RegExp(`Entry #${render.seq} \\(text withheld, render-entry\\.json\\): leaf hash ${render.leafHashHex} proven included`));
+      for (const [what, change, expected] of [
+        ['a hash of its inclusion proof', (x: typeof render) => ({ ...x, inclusionProof: [(x.inclusionProof[0][0] === '0' ? '1' : '0') + x.inclusionProof[0].slice(1), ...x.inclusionProof.slice(1)] }), /inclusion proof of entry #\d+'s leaf hash does not lead to the signed root/],
+        ['its leaf hash', (x: typeof render) => ({ ...x, leafHashHex: '0'.repeat(64) }), /does not lead to the signed root/],
+      ] as const) {
+        const folder = join(work.path, 'render-tampered');
+        await cp(join(site, 'verification'), folder, { recursive: true });
+        try {
+          await writeFile(join(folder, approvedOutput, 'render-entry.json'), JSON.stringify(change(render), null, 2) + '\n');
+          const t = spawnSync(process.execPath, ['verify.js', approvedOutput, '--key', verifierKey, '--json'], { cwd: folder, encoding: 'utf8' });
+          assert.equal(t.status, 1, `a change to ${what} fails`);
+          const problems = JSON.parse(t.stdout).problems as { where: string; what: string }[];
+          assert.ok(problems.some((p) => p.where === 'render-entry.json' && expected.test(p.what)), `${what}: ${JSON.stringify(problems)}`);
+          if (what === 'its leaf hash') {
+            assert.ok(problems.some((p) => /^ledger\/entries\.jsonl line 1/.test(p.where) && /names entry #\d+ with leaf hash/.test(p.what)), JSON.stringify(problems));
+          }
+        } finally {
+          await rm(folder, { recursive: true, force: true });
+        }
+      }
 
       // A changed statement or a changed video is caught.
       const copy = join(work.path, 'tampered');

@@ -7,7 +7,7 @@ import {
   checkTimestampImprint, decodeEntry, leafHash, openCheckpoint, parseTimestampResponse, parseTimestampToken,
   verifyConsistency, verifyInclusion, verifyTimestampWithOpenssl, type LedgerEntry,
 } from '@custodia/ledger';
-import { parseProofLine, type PackageManifest } from './package-format.js';
+import { parseLeafProof, parseProofLine, type PackageManifest } from './package-format.js';
 import { splitLines } from './package-files.js';
 
 export interface Problem {
@@ -42,6 +42,8 @@ export interface LedgerCheck {
   entries: Map<number, CheckedEntry>;
   entryLines: number;
   earlier: { file: string; treeSize: number; ok: boolean }[];
+  /** Entries proven by their leaf hash alone (their text withheld): `manifest.json` `ledger.leafProofs`. */
+  leafProofs: { file: string; seq: number; leafHashHex: string; included: boolean }[];
   timestamps: VerifiedTimestamp[];
   problems: Problem[];
 }
@@ -159,8 +161,40 @@ export async function checkLedger(
     earlier.push({ file: c.file, treeSize: c.treeSize, ok });
   }
 
+  // Entries whose text is withheld: their leaf hash is proven in the checkpoint, and a shipped entry naming one agrees.
+  const leafProofs: LedgerCheck['leafProofs'] = [];
+  for (const file of L.leafProofs ?? []) {
+    try {
+      const p = parseLeafProof((await read(dir, file)).toString('utf8'), file);
+      const row = { file, seq: p.seq, leafHashHex: p.leafHashHex, included: false };
+      leafProofs.push(row);
+      if (p.treeSize !== L.treeSize || p.rootHashHex !== L.rootHashHex) throw new Error(`its proof is for tree size ${p.treeSize}, not the checkpoint's ${L.treeSize} and root`);
+      if (!root) throw new Error('cannot be checked: the checkpoint is not validly signed');
+      if (!verifyInclusion(Buffer.from(p.leafHashHex, 'hex'), p.seq, L.treeSize, hexes(p.inclusionProof), root)) {
+        throw new Error(`the inclusion proof of entry #${p.seq}'s leaf hash does not lead to the signed root`);
+      }
+      row.included = true;
+    } catch (e) {
+      const msg = (e as Error).message;
+      problems.push({ where: file, what: msg.startsWith(`${file}: `) ? msg.slice(file.length + 2) : msg });
+    }
+  }
+  if (L.leafProofs?.length) {
+    for (const e of entries.values()) {
+      const named = e.entry?.details.render as { seq?: unknown; leafHashHex?: unknown } | null | undefined;
+      if (!e.included || !named || typeof named !== 'object') continue;
+      const proven = leafProofs.find((x) => x.seq === named.seq);
+      if (!proven || proven.leafHashHex !== named.leafHashHex) {
+        problems.push({
+          where: `${L.entries} line ${e.line} (entry #${e.seq})`,
+          what: `names entry #${String(named.seq)} with leaf hash ${String(named.leafHashHex)}, which ${proven ? `differs from the one proven in ${proven.file}` : 'no leaf proof of the package proves'}`,
+        });
+      }
+    }
+  }
+
   const timestamps = await checkTimestamps(dir, m, signedNotes, opts.openssl, opts.tsaCaFile, problems);
-  return { trustedKey, keyFromPackage: opts.verifierKey === undefined, checkpoint, entries, entryLines, earlier, timestamps, problems };
+  return { trustedKey, keyFromPackage: opts.verifierKey === undefined, checkpoint, entries, entryLines, earlier, leafProofs, timestamps, problems };
 }
 
 async function checkTimestamps(

@@ -78,6 +78,32 @@ export interface PackageTimestamp {
   genTime: string;
 }
 
+/** An evidence segment of the exported incident: a time range of one item, and the entry that added it. */
+export interface PackageIncidentSegment {
+  item: number;
+  startSec: number;
+  endSec: number;
+  /** Leaf index of its `incident-evidence-added` ledger entry. */
+  ledgerSeq: number;
+}
+
+/**
+ * The incident a package was exported for (`--incident`): what identifies it and its current
+ * evidence segments. No persons and no description: free text may name protected people.
+ */
+export interface PackageIncident {
+  id: number;
+  case: number;
+  title: string;
+  status: string;
+  occurredFrom: string | null;
+  occurredTo: string | null;
+  timeSource: string;
+  place: string | null;
+  version: number;
+  segments: PackageIncidentSegment[];
+}
+
 export interface PackageManifest {
   format: typeof PACKAGE_FORMAT;
   createdAt: string;
@@ -89,6 +115,8 @@ export interface PackageManifest {
   items: PackageItem[];
   acquisitions: PackageAcquisition[];
   derivatives: PackageDerivative[];
+  /** Only in a package exported with `--incident`. */
+  incident?: PackageIncident;
   ledger: {
     checkpoint: string;
     verifierKey: string;
@@ -100,9 +128,24 @@ export interface PackageManifest {
     earlierCheckpoints: PackageCheckpoint[];
     timestamps: PackageTimestamp[];
     tsaCaFile: string | null;
+    /**
+     * Files each proving one entry whose text is withheld (it names staff): its leaf hash and RFC 9162
+     * inclusion proof against the final checkpoint, as {@link LeafProof}. A shipped entry whose
+     * `details.render` names `{ seq, leafHashHex }` must name a leaf proven here.
+     */
+    leafProofs?: string[];
   };
   /** Every file of the package except manifest.json and SHA256SUMS. */
   files: PackageFile[];
+}
+
+/** A leaf-only inclusion proof file (e.g. a public site's `render-entry.json`). */
+export interface LeafProof {
+  seq: number;
+  leafHashHex: string;
+  treeSize: number;
+  rootHashHex: string;
+  inclusionProof: string[];
 }
 
 /** Thrown when manifest.json does not have the expected shape. */
@@ -147,6 +190,7 @@ const obj = (shape: Record<string, Check>, optional: string[] = []): Check => (v
   }
 };
 const any: Check = () => undefined;
+const seconds: Check = (v, at) => void ((typeof v === 'number' && Number.isFinite(v) && v >= 0) || fail(at, 'must be a non-negative number of seconds'));
 
 const manifestShape = obj({
   format: (v, at) => void (v === PACKAGE_FORMAT || fail(at, `must be "${PACKAGE_FORMAT}" (this verifier reads only that format)`)),
@@ -173,14 +217,19 @@ const manifestShape = obj({
     }),
   ),
   derivatives: arr(obj({ sha256: sha, sourceSha256: sha, kind: str, tool: str, recipe: any, size: int, ledgerSeq: int, file: rel })),
+  incident: obj({
+    id: int, case: int, title: str, status: str, occurredFrom: nullable(str), occurredTo: nullable(str), timeSource: str, place: nullable(str), version: int,
+    segments: arr(obj({ item: int, startSec: seconds, endSec: seconds, ledgerSeq: int })),
+  }),
   ledger: obj({
     checkpoint: rel, verifierKey: rel, entries: rel, proofs: rel, treeSize: int, rootHashHex: sha, entryCount: int,
     earlierCheckpoints: arr(obj({ file: rel, treeSize: int, consistencyProof: arr(sha) })),
     timestamps: arr(obj({ file: rel, checkpoint: rel, tsa: str, genTime: str })),
     tsaCaFile: nullable(rel),
-  }),
+    leafProofs: arr(rel),
+  }, ['leafProofs']),
   files: arr(obj({ path: rel, sha256: sha, size: int })),
-});
+}, ['incident']);
 
 /**
  * Parses and checks manifest.json. Throws {@link ManifestError} naming the first bad field.
@@ -198,6 +247,27 @@ export function parseManifest(text: string): PackageManifest {
   }
   manifestShape(value, '$');
   return value as PackageManifest;
+}
+
+/**
+ * Parses a leaf-only proof file. Throws {@link ManifestError} naming the file and the bad field.
+ *
+ * @example
+ * parseLeafProof('{"seq":7,"leafHashHex":"…","treeSize":9,"rootHashHex":"…","inclusionProof":["…"]}', 'render-entry.json').seq // => 7
+ */
+export function parseLeafProof(text: string, file: string): LeafProof {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`is not valid JSON (${(e as Error).message})`, file);
+  }
+  try {
+    obj({ seq: int, leafHashHex: sha, treeSize: int, rootHashHex: sha, inclusionProof: arr(sha) })(value, '$');
+  } catch (e) {
+    throw new ManifestError((e as Error).message.replace(/^manifest\.json: /, ''), file);
+  }
+  return value as LeafProof;
 }
 
 /** One line of a proofs file: the inclusion proof of the entry on the same line of entries.jsonl. */

@@ -28,8 +28,14 @@ export interface PackageVerification {
   instance: { origin: string; verifierKey: string; keyFromPackage: boolean; tsaCaFromPackage: boolean } | null;
   checkpoint: { treeSize: number; signed: boolean } | null;
   files: { checked: number; bytes: number };
-  ledger: { entries: number; included: number; earlierCheckpoints: number; consistent: number } | null;
+  ledger: {
+    entries: number; included: number; earlierCheckpoints: number; consistent: number;
+    /** Entries proven by their leaf hash alone, their text withheld (a public site's render entry). */
+    leafProofs: { file: string; seq: number; leafHashHex: string; included: boolean }[];
+  } | null;
   timestamps: VerifiedTimestamp[];
+  /** The incident a package made with `--incident` was exported for; its segments are checked under their items. */
+  incident: { id: number; title: string; segments: number } | null;
   items: ItemVerdict[];
   /** Every problem found, each naming the file (and line or entry) where it is. */
   problems: Problem[];
@@ -59,7 +65,7 @@ const SELF = new Set(['manifest.json', 'SHA256SUMS']);
  */
 export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Promise<PackageVerification> {
   const result: PackageVerification = {
-    ok: false, dir, instance: null, checkpoint: null, files: { checked: 0, bytes: 0 }, ledger: null, timestamps: [], items: [], problems: [],
+    ok: false, dir, instance: null, checkpoint: null, files: { checked: 0, bytes: 0 }, ledger: null, timestamps: [], incident: null, items: [], problems: [],
   };
   const problems = result.problems;
   const hasher = new FileHasher(dir);
@@ -119,9 +125,15 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
     included: [...ledger.entries.values()].filter((e) => e.included).length,
     earlierCheckpoints: ledger.earlier.length,
     consistent: ledger.earlier.filter((c) => c.ok).length,
+    leafProofs: ledger.leafProofs,
   };
   result.timestamps = ledger.timestamps;
   result.items = m.items.map((it) => verifyItem(it, m, ledger, fileProblems));
+  if (m.incident) result.incident = { id: m.incident.id, title: m.incident.title, segments: m.incident.segments.length };
+  // An incident's package holds every item its segments cite.
+  m.incident?.segments.forEach((s, i) => {
+    if (!m.items.some((it) => it.id === s.item)) problems.push({ where: 'manifest.json', what: `incident.segments[${i}] cites item ${s.item}, which is not in the package` });
+  });
   for (const v of result.items) {
     for (const p of v.problems) if (!problems.some((q) => q.where === p.where && q.what === p.what)) problems.push(p);
   }
@@ -234,6 +246,19 @@ function verifyItem(it: PackageItem, m: PackageManifest, ledger: LedgerCheck, fi
       expect(e, 'size', e.entry.details.size, d.size, w);
       expect(e, 'kind', e.entry.details.kind, d.kind, w);
       expect(e, 'tool', e.entry.details.tool, d.tool, w);
+    }
+  }
+
+  // The incident this package was exported for: the ledger recorded each of its segments on this item.
+  for (const s of m.incident?.segments.filter((x) => x.item === it.id) ?? []) {
+    const what = `incident ${m.incident!.id}'s evidence segment ${s.startSec}–${s.endSec} s of item ${it.id}`;
+    const e = need(s.ledgerSeq, what);
+    if (e?.entry) {
+      expect(e, 'action', e.entry.action, 'incident-evidence-added', what);
+      for (const [k, v] of [['incident', m.incident!.id], ['case', m.incident!.case], ['item', it.id], ['startSec', s.startSec], ['endSec', s.endSec]] as const) {
+        expect(e, k, e.entry.details[k], v, what);
+      }
+      if (it.sha256 && !e.entry.subjects.includes(it.sha256)) expect(e, 'subjects', e.entry.subjects, [it.sha256], what);
     }
   }
 

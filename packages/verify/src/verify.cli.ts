@@ -85,6 +85,9 @@ function render(r: PackageVerification): string {
       `Ledger entries: ${r.ledger.included} of ${r.ledger.entries} proven included in the checkpoint`,
       `Earlier checkpoints: ${r.ledger.consistent} of ${r.ledger.earlierCheckpoints} consistent with it`,
     );
+    for (const l of r.ledger.leafProofs) {
+      out.push(`Entry #${l.seq} (text withheld, ${l.file}): leaf hash ${l.leafHashHex} ${l.included ? 'proven included in the checkpoint' : 'NOT PROVEN'}`);
+    }
   }
   for (const t of r.timestamps) {
     out.push(
@@ -92,6 +95,9 @@ function render(r: PackageVerification): string {
         `TSA signature ${t.signature === 'verified' ? 'verified with openssl' : t.signature === 'failed' ? 'FAILED' : 'not checked'}` +
         (t.detail && t.signature !== 'failed' ? ` (${t.detail})` : ''),
     );
+  }
+  if (r.incident) {
+    out.push(`Incident #${r.incident.id}: ${r.incident.title} — ${r.incident.segments} evidence segment(s), each checked against its ledger entry under its item`);
   }
   if (r.items.length) out.push('', 'Items:');
   for (const it of r.items) {

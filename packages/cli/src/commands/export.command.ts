@@ -34,7 +34,7 @@ export function registerExport(program: Command): void {
     .description('make a court package: evidence files, manifest, ledger entries with proofs, signed checkpoint, timestamps, PDF report and an offline verifier')
     .option('-c, --case <name>', 'export every item of a case')
     .option('--items <ids>', 'export these items (comma-separated ids, as "custodia report --json" lists them)')
-    .option('--incident <id>', 'export the items cited by an incident\'s evidence segments')
+    .option('--incident <id>', 'export the items an incident\'s current evidence segments cite, with the incident and its segments')
     .option('--with-originals', 'include the original files (otherwise only derivatives, hashes and proofs)')
     .option('--with-source-protected', 'include protected items (captured copies about the source\'s own legal exposure); left out otherwise')
     .option('--zip', 'also write <out>.zip (stored entries, zip64 when large)')

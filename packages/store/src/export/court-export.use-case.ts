@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { existsSync } from 'node:fs';
+import { constants as fsConstants, existsSync } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { conflict, integrity, invalid } from '@custodia/core';
@@ -99,7 +99,10 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
   );
   const { checkpoint, anchors } = await vault.checkpoint();
   const ledger = await packageLedger(vault, checkpoint, {
-    seqs: [...sel.items.map((i) => i.ledgerSeq), ...sel.derivatives.map((d) => d.ledgerSeq), ...sel.acquisitions.map((a) => a.ledgerSeq), ledgerSeq],
+    seqs: [
+      ...sel.items.map((i) => i.ledgerSeq), ...sel.derivatives.map((d) => d.ledgerSeq), ...sel.acquisitions.map((a) => a.ledgerSeq),
+      ...(sel.incident?.segments.map((s) => s.ledgerSeq) ?? []), ledgerSeq,
+    ],
     subjects: [...itemShas, ...derivShas],
     acquisitions: sel.acquisitions.map((a) => a.id),
     cases: sel.cases.map((c) => c.id),
@@ -156,6 +159,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       items: sel.items.map((it) => packageItem(it, input.withOriginals)),
       acquisitions: sel.acquisitions,
       derivatives: sel.derivatives.map((d): PackageDerivative => ({ ...d, file: `files/derivatives/${d.sha256}` })),
+      ...(sel.incident ? { incident: sel.incident } : {}),
       ledger: {
         checkpoint: 'ledger/checkpoint.txt', verifierKey: 'ledger/verifier.key', entries: 'ledger/entries.jsonl', proofs: 'ledger/proofs.jsonl',
         treeSize: ledger.treeSize, rootHashHex: ledger.rootHashHex, entryCount: ledger.entryCount,
@@ -202,31 +206,34 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
 const CHUNK = 8 * 1024 * 1024;
 
 /**
- * Copies `src` to `dest` (created, never overwritten) while hashing it; with `expected`, refuses
- * a file whose SHA-256 differs. With `dest` null it only hashes.
+ * Copies `src` to `dest` (created, never overwritten), then hashes the copy; with `expected`,
+ * refuses a file whose SHA-256 differs. The kernel copies (`copyFile`: copy_file_range, or a
+ * reflink where the file system has them), and what is hashed is what ships. With `dest` null it
+ * only hashes `src`.
  */
 export async function copyVerified(src: string, dest: string, expected: string): Promise<number>;
 export async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
 export async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
-  if (dest) await mkdir(dirname(dest), { recursive: true });
-  const inp = await open(src, 'r').catch((e: NodeJS.ErrnoException) => {
+  const missing = (e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' && expected !== null) {
       throw integrity(`the stored blob ${expected} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
     }
     throw e;
-  });
-  const out = dest ? await open(dest, 'wx') : null;
+  };
+  if (dest) {
+    await mkdir(dirname(dest), { recursive: true });
+    await copyFile(src, dest, fsConstants.COPYFILE_EXCL).catch(missing);
+  }
+  const inp = await open(dest ?? src, 'r').catch(missing);
   try {
     const hash = createHash('sha256');
-    // Two buffers: the next chunk is read while the current one is hashed and written.
+    // Two buffers: the next chunk is read while the current one is hashed.
     let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let size = 0;
     let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
     while (got > 0) {
       const next = inp.read(spare, 0, CHUNK, null);
-      const chunk = cur.subarray(0, got);
-      hash.update(chunk);
-      if (out) await out.write(chunk);
+      hash.update(cur.subarray(0, got));
       size += got;
       got = (await next).bytesRead;
       [cur, spare] = [spare, cur];
@@ -238,6 +245,5 @@ export async function copyVerified(src: string, dest: string | null, expected: s
     return expected !== null ? size : { sha256, size };
   } finally {
     await inp.close();
-    await out?.close();
   }
 }

@@ -33,6 +33,10 @@ const ACTIONS: Record<string, string> = {
   'acquisition-started': 'acquisition started',
   'acquisition-completed': 'acquisition completed',
   'case-created': 'case created',
+  'incident-created': 'incident recorded',
+  'incident-changed': 'incident changed',
+  'incident-evidence-added': 'cited as evidence of an incident',
+  'incident-evidence-removed': 'no longer cited by an incident',
 };
 
 const bytes = (n: number | null) => (n === null ? '-' : `${n.toLocaleString('en-US')} bytes`);
@@ -67,6 +71,20 @@ export function courtReportPdf(
   );
   for (const t of m.ledger.timestamps) doc.text(`RFC 3161 timestamp ${t.file}: ${t.genTime} by ${t.tsa} (of ${t.checkpoint})`, { size: 9 });
   if (m.ledger.timestamps.length === 0) doc.text('No RFC 3161 timestamps: no timestamp authority was configured.', { size: 9 });
+
+  if (m.incident) {
+    const inc = m.incident;
+    doc.text(`Incident #${inc.id}: ${inc.title}`, { size: 13, before: 10 });
+    doc.text(
+      `Occurred ${inc.occurredFrom ?? '?'} to ${inc.occurredTo ?? '?'} (time from ${inc.timeSource})${inc.place ? ` · place: ${inc.place}` : ''} · ` +
+        `review status ${inc.status} · version ${inc.version}. This package holds the items its ${inc.segments.length} evidence segment(s) cite:`,
+      { size: 9, before: 2 },
+    );
+    for (const s of inc.segments) {
+      const it = m.items.find((i) => i.id === s.item);
+      doc.text(`item #${s.item} ${it?.path ?? ''}, ${s.startSec}–${s.endSec} s · ledger entry #${s.ledgerSeq}`, { size: 8, indent: 12 });
+    }
+  }
 
   doc.text('1. Evidence list', { size: 15, before: 16 });
   doc.rule();

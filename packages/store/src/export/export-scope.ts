@@ -1,5 +1,5 @@
 import { invalid, notFound, rawPathHexIfInexact, type Item } from '@custodia/core';
-import type { PackageAcquisition, PackageDerivative, PackageItem } from '@custodia/verify';
+import type { PackageAcquisition, PackageDerivative, PackageIncident, PackageItem } from '@custodia/verify';
 import { toItem, type ItemRow } from '../repo/pg-vault.repo.js';
 import type { Vault } from '../vault.js';
 
@@ -12,6 +12,8 @@ export interface ExportSelection {
   acquisitions: Omit<PackageAcquisition, never>[];
   /** Derivatives of the items' blobs, and of those derivatives (e.g. the proxy of a salvaged copy). */
   derivatives: Omit<PackageDerivative, 'file'>[];
+  /** The incident, when the scope is one. */
+  incident: PackageIncident | null;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface ExportSelection {
  */
 export async function selectForExport(vault: Vault, scope: ExportScope, opts: { withSourceProtected?: boolean } = {}): Promise<ExportSelection> {
   let items: Item[];
+  let incident: PackageIncident | null = null;
   if (scope.kind === 'case') {
     const kase = await vault.repo.findCase(scope.name);
     if (!kase) {
@@ -41,12 +44,22 @@ export async function selectForExport(vault: Vault, scope: ExportScope, opts: { 
     // An incident's evidence: the items its current (not removed) segments cite.
     const id = Number(scope.id);
     if (!Number.isSafeInteger(id) || id <= 0) throw invalid(`--incident needs an incident id (a positive whole number), not "${scope.id}"`);
-    const inc = await vault.db.query<{ id: number }>('SELECT id FROM incidents WHERE id = $1', [id]);
-    if (inc.rows.length === 0) throw notFound(`no incident with id ${id}`);
-    const r = await vault.db.query<ItemRow>(
-      `SELECT * FROM items WHERE id IN (SELECT item_id FROM incident_segments WHERE incident_id = $1 AND removed_at IS NULL) ORDER BY id`,
+    const inc = await vault.db.query<{
+      id: number; case_id: number; title: string; status: string; occurred_from: Date | null; occurred_to: Date | null; time_source: string; place: string | null; version: number;
+    }>('SELECT id, case_id, title, status, occurred_from, occurred_to, time_source, place, version FROM incidents WHERE id = $1', [id]);
+    const row = inc.rows[0];
+    if (!row) throw notFound(`no incident with id ${id}`);
+    const segs = await vault.db.query<{ item_id: number; start_sec: number; end_sec: number; ledger_seq: number }>(
+      'SELECT item_id, start_sec, end_sec, ledger_seq FROM incident_segments WHERE incident_id = $1 AND removed_at IS NULL ORDER BY id',
       [id],
     );
+    incident = {
+      id: Number(row.id), case: Number(row.case_id), title: row.title, status: row.status,
+      occurredFrom: row.occurred_from?.toISOString() ?? null, occurredTo: row.occurred_to?.toISOString() ?? null,
+      timeSource: row.time_source, place: row.place, version: Number(row.version),
+      segments: segs.rows.map((s) => ({ item: Number(s.item_id), startSec: Number(s.start_sec), endSec: Number(s.end_sec), ledgerSeq: Number(s.ledger_seq) })),
+    };
+    const r = await vault.db.query<ItemRow>('SELECT * FROM items WHERE id = ANY($1::bigint[]) ORDER BY id', [[...new Set(incident.segments.map((s) => s.item))]]);
     items = r.rows.map(toItem);
     if (!opts.withSourceProtected) items = await withoutProtected(vault, items);
     if (items.length === 0) throw invalid(`nothing to export: incident ${id} cites no evidence segment yet`);
@@ -88,7 +101,7 @@ export async function selectForExport(vault: Vault, scope: ExportScope, opts: { 
       sources.push(d.sha256);
     }
   }
-  return { cases, items, acquisitions, derivatives };
+  return { cases, items, acquisitions, derivatives, incident };
 }
 
 async function acquisitionSeq(vault: Vault, id: number): Promise<number> {

@@ -89,7 +89,11 @@ Then shift \`fn\` and \`sn\` right by one. At the end \`sn\` must be 0 and \`r\`
 
 Each item's \`ingested\` entry names the file's SHA-256 in \`subjects\` and its path, size and time in
 \`details\`; each \`derivative-made\` entry names the source and the derivative's SHA-256, the tool and
-the exact recipe. \`manifest.json\` gives each item's and derivative's entry number (\`ledgerSeq\`).
+the exact recipe. \`manifest.json\` gives each item's and derivative's entry number (\`ledgerSeq\`).${m.incident ? `
+
+This package was exported for incident #${m.incident.id} (\`manifest.json\`, \`incident\`). Each of its
+evidence segments names the \`incident-evidence-added\` entry (\`ledgerSeq\`) that records the incident,
+the item, its SHA-256 (in \`subjects\`) and the segment's start and end in seconds.` : ''}
 
 Earlier checkpoints (\`ledger/checkpoints/\`) come with RFC 9162 consistency proofs
 (\`manifest.json\`, \`ledger.earlierCheckpoints\`) showing the final tree extends them unchanged.

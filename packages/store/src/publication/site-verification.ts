@@ -84,6 +84,7 @@ export function verificationFolder(
       checkpoint: 'ledger/checkpoint.txt', verifierKey: 'ledger/verifier.key', entries: 'ledger/entries.jsonl', proofs: 'ledger/proofs.jsonl',
       treeSize: ledger.treeSize, rootHashHex: ledger.rootHashHex, entryCount: 1,
       earlierCheckpoints: ledger.earlierCheckpoints, timestamps: [], tsaCaFile: null,
+      ...(render ? { leafProofs: ['render-entry.json'] } : {}),
     },
     files,
   };
@@ -120,7 +121,7 @@ signed with the verifier key ${vault.instance.verifierKey}
 ${render ? `
 The render itself was recorded when it was made, as ledger entry #${render.seq} (leaf hash
 ${render.leafHashHex}). That entry names staff and is kept by the organisation; its inclusion
-proof against the same checkpoint is in render-entry.json.
+proof against the same checkpoint is in render-entry.json, and the statement names that leaf hash.
 ` : ''}
 HOW TO CHECK
 
@@ -131,8 +132,9 @@ HOW TO CHECK
 2. The ledger: with Node.js, from the site's folder run
      node verification/verify.js verification/${v.derivativeSha256} --key "<verifier key>"
    using the verifier key the organisation publishes (compare it with the one above). It checks
-   this folder's files, the checkpoint's Ed25519 signature and the statement's inclusion proof,
-   and ends with VERIFIED.
+   this folder's files, the checkpoint's Ed25519 signature and the statement's inclusion proof${render ? `,
+   and that the render's leaf hash (render-entry.json) is in the same checkpoint and is the one the
+   statement names` : ''}, and ends with VERIFIED.
 
 3. The statement: ledger/entries.jsonl is one line of JSON; its "details" name the redacted video,
    the source, the original recording and the recipe by the hashes above.
