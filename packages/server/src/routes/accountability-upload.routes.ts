@@ -34,8 +34,10 @@ export function registerAccountabilityUploadRoutes(app: ServerApp, deps: AppDeps
     '/api/cases/:caseId/sources/upload',
     bodyLimit({
       maxSize: MAX_CAPTURED_COPY_BYTES + 1024 * 1024,
+      // The refusal comes before the client has sent everything: the connection is closed after it,
+      // so that no client reuses a connection still carrying the rest of the refused body.
       onError: (c) =>
-        c.json({ error: { code: 'Invalid', message: `the captured copy is larger than ${MAX_CAPTURED_COPY_BYTES / 1048576} MiB: preserve it with "custodia ingest" and cite the item`, where: 'file' } }, 400),
+        c.json({ error: { code: 'Invalid', message: `the captured copy is larger than ${MAX_CAPTURED_COPY_BYTES / 1048576} MiB: preserve it with "custodia ingest" and cite the item`, where: 'file' } }, 400, { connection: 'close' }),
     }),
   );
   defineRoute(app, deps, {
