@@ -21,8 +21,10 @@ export function registerJobs(program: Command): void {
         const byStep = new Map<string, Record<string, number>>();
         for (const s of stats) byStep.set(s.name, { ...(byStep.get(s.name) ?? {}), [s.state]: s.count });
         const states = ['queued', 'running', 'done', 'skipped', 'failed'];
-        const out = [`${'step'.padEnd(12)}${states.map((s) => s.padStart(9)).join('')}`];
-        for (const [name, counts] of byStep) out.push(`${name.padEnd(12)}${states.map((s) => String(counts[s] ?? 0).padStart(9)).join('')}`);
+        // The first column as wide as the longest step name (redaction-render is 16), at least 12.
+        const w = Math.max(12, ...[...byStep.keys()].map((n) => n.length + 1));
+        const out = [`${'step'.padEnd(w)}${states.map((s) => s.padStart(9)).join('')}`];
+        for (const [name, counts] of byStep) out.push(`${name.padEnd(w)}${states.map((s) => String(counts[s] ?? 0).padStart(9)).join('')}`);
         if (byStep.size === 0) out.push('(no jobs)');
         if (failures.length) {
           out.push('', 'Failed:');
