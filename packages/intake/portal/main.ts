@@ -98,6 +98,16 @@ async function enterWorkspace(): Promise<void> {
   if (pending && pending.files.some((f) => !f.done)) {
     note.hidden = false;
     note.textContent = `An upload was interrupted (${pending.files.filter((f) => !f.done).length} of ${pending.files.length} files left). Choose the same folder or files again: it continues where it stopped.`;
+  } else if (pending) {
+    // Every file arrived but the page closed before the batch was sealed: nothing needs choosing again.
+    note.hidden = false;
+    note.textContent = `An upload was interrupted after all ${pending.files.length} file(s) arrived. Finishing it…`;
+    try {
+      await sealPending(pending);
+      note.hidden = true;
+    } catch (e) {
+      note.textContent = `An upload was interrupted after all its files arrived, and could not be finished: ${messageOf(e)}. Sign in again later to retry.`;
+    }
   } else note.hidden = true;
 }
 
@@ -177,11 +187,24 @@ async function sendSelected(signal: AbortSignal): Promise<void> {
     li.textContent = `${entry.path}: sent`;
     await saveState(pending);
   }
+  await sealPending(pending);
+}
+
+/** Seals a batch whose files have all arrived (the encrypted manifest), forgets the resume state, shows the receipt. */
+async function sealPending(pending: PendingBatch): Promise<void> {
   status('Sealing the batch…');
-  const r = await client.sealBatch(pending.batchId, pending.files.map((f) => f.done!));
+  let receipt: string;
+  try {
+    receipt = (await client.sealBatch(pending.batchId, pending.files.map((f) => f.done!))).receipt;
+  } catch (e) {
+    // 409: the manifest reached the server before the page closed; its receipt is kept there.
+    const kept = e instanceof IntakeError && e.status === 409 ? await client.receiptOf(pending.batchId) : null;
+    if (kept === null) throw e;
+    receipt = kept;
+  }
   await saveState(null);
   $('receipt').hidden = false;
-  $('receipt-text').textContent = r.receipt;
+  $('receipt-text').textContent = receipt;
   status(`All ${pending.files.length} file(s) sent.`);
 }
 

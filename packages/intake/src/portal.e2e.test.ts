@@ -116,11 +116,20 @@ describe('source portal in Chromium', () => {
       await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
       await page.click('#codename-continue');
       await page.waitForSelector('#workspace:not([hidden])');
+      // The first 8 MiB chunk goes through; the second is held in flight, so the reload below always
+      // lands mid-upload however fast the machine is.
+      let patches = 0;
+      await page.route('**/files/**', async (route) => {
+        if (route.request().method() === 'PATCH' && ++patches > 1) return;
+        await route.continue();
+      });
       await page.setInputFiles('#pick-files', join(folder, 'long.h264'));
       await page.click('#send');
-      // Reload once at least one 8 MiB chunk has reached the server.
       await page.locator('#files li', { hasText: /long\.h264: [1-9][0-9]? %/ }).waitFor({ timeout: 5 * 60_000 });
+      while (patches < 2) await new Promise((r) => setTimeout(r, 50));
       await page.reload();
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      assert.equal(patches, 2, 'the reload came while the second chunk was in flight');
       const stored = (await page.evaluate("localStorage.getItem('custodia-intake-resume')")) as string | null;
       assert.ok(stored, 'resume state kept');
       assert.doesNotMatch(stored!, /long\.h264|files\/up-/, 'resume state is encrypted: no file name, no upload address');
@@ -147,4 +156,55 @@ describe('source portal in Chromium', () => {
       await rm(folder, { recursive: true, force: true });
     }
   });
+
+  for (const when of ['before the manifest left', 'after the manifest arrived'] as const) {
+    it(`page closed with every file sent, ${when}: coming back finishes the batch without choosing the files again`, { timeout: 10 * 60_000 }, async () => {
+      ensurePortalBuilt();
+      const h = await startHarness('pglite');
+      const folder = await mkdtemp(join(tmpdir(), 'custodia-portal-seal-'));
+      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      try {
+        const bytes = deterministicBytes(9, 0, 300_000);
+        await writeFile(join(folder, 'clip.h264'), bytes);
+        const page = await browser.newPage();
+        await page.goto(h.url);
+        await page.click('#first-visit');
+        const codename = (await page.textContent('#codename-words'))!.trim();
+        await page.check('#confirm-saved');
+        await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
+        await page.click('#codename-continue');
+        await page.waitForSelector('#workspace:not([hidden])');
+        // The manifest request never answers: held before it leaves the browser, or sent to the
+        // server with its answer (the receipt) lost — as when the laptop closes at that moment.
+        let held = false;
+        await page.route('**/api/batches/*/manifest', async (route) => {
+          if (when === 'after the manifest arrived') await route.fetch();
+          held = true;
+        });
+        await page.setInputFiles('#pick-files', join(folder, 'clip.h264'));
+        await page.click('#send');
+        await page.locator('#status', { hasText: 'Sealing the batch' }).waitFor();
+        while (!held) await new Promise((r) => setTimeout(r, 50));
+        await page.reload();
+        await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+        await page.fill('#signin-codename', codename);
+        await page.click('#signin-form button[type=submit]');
+        await page.waitForSelector('#receipt:not([hidden])');
+        assert.match((await page.textContent('#receipt-text'))!, /custodia-intake receipt v1/);
+        assert.equal(await page.isHidden('#resume-note'), true);
+        assert.equal(await page.evaluate("localStorage.getItem('custodia-intake-resume')"), null, 'no resume state left behind');
+
+        const pull = new PullClient(h.url, h.pullToken);
+        const [sub] = await pull.submissions();
+        assert.equal(sub!.batches.length, 1);
+        const manifest = ManifestSchema.parse(JSON.parse(new TextDecoder().decode(await open(await pull.manifest(sub!.batches[0]!.id), [h.identity]))));
+        assert.deepEqual(manifest.files.map((f) => [f.path, f.sha256]), [['clip.h264', sha256Of(bytes)]]);
+      } finally {
+        await browser.close();
+        await h.close();
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+  }
 });

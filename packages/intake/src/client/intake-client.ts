@@ -140,6 +140,12 @@ export class IntakeClient {
     return this.call('PUT', `/api/batches/${batchId}/manifest`, sealed);
   }
 
+  /** The signed receipt of a batch already sealed (its manifest arrived, e.g. just before the page closed), or null. */
+  async receiptOf(batchId: string): Promise<string | null> {
+    const s = await this.call<{ batches: { id: string; receipt: string | null }[] }>('GET', '/api/submission');
+    return s.batches.find((b) => b.id === batchId)?.receipt ?? null;
+  }
+
   /** Sends a message end-to-end encrypted to the recipients and to the source's own key. */
   async sendMessage(text: string, codename: string): Promise<void> {
     if (containsCodename(text, codename)) throw new IntakeError(400, 'this message contains your codename: remove it before sending');
