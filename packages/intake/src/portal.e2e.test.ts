@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { seal, open } from './crypto/sealed.js';
 import { ManifestSchema } from './crypto/manifest.schema.js';
 import { PORTAL_DIST } from './server/intake.app.js';
@@ -22,6 +22,17 @@ function ensurePortalBuilt(): void {
   if (existsSync(join(PORTAL_DIST, 'index.html'))) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'packages/intake/portal/vite.config.mjs')], { stdio: 'inherit' });
   assert.equal(r.status, 0, 'building the portal failed');
+}
+
+/** A first visit: takes the codename shown, confirms it was saved, enters the workspace; returns the codename. */
+async function firstVisit(page: Page): Promise<string> {
+  await page.click('#first-visit');
+  const codename = (await page.textContent('#codename-words'))!.trim();
+  await page.check('#confirm-saved');
+  await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
+  await page.click('#codename-continue');
+  await page.waitForSelector('#workspace:not([hidden])');
+  return codename;
 }
 
 describe('source portal in Chromium', () => {
@@ -110,12 +121,7 @@ describe('source portal in Chromium', () => {
       await writeFile(join(folder, 'long.h264'), bytes);
       const page = await browser.newPage();
       await page.goto(h.url);
-      await page.click('#first-visit');
-      const codename = (await page.textContent('#codename-words'))!.trim();
-      await page.check('#confirm-saved');
-      await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
-      await page.click('#codename-continue');
-      await page.waitForSelector('#workspace:not([hidden])');
+      const codename = await firstVisit(page);
       // The first 8 MiB chunk goes through; the second is held in flight, so the reload below always
       // lands mid-upload however fast the machine is.
       let patches = 0;
@@ -168,12 +174,7 @@ describe('source portal in Chromium', () => {
         await writeFile(join(folder, 'clip.h264'), bytes);
         const page = await browser.newPage();
         await page.goto(h.url);
-        await page.click('#first-visit');
-        const codename = (await page.textContent('#codename-words'))!.trim();
-        await page.check('#confirm-saved');
-        await page.fill('#confirm-words', codename.split(' ').slice(-2).join(' '));
-        await page.click('#codename-continue');
-        await page.waitForSelector('#workspace:not([hidden])');
+        const codename = await firstVisit(page);
         // The manifest request never answers: held before it leaves the browser, or sent to the
         // server with its answer (the receipt) lost — as when the laptop closes at that moment.
         let held = false;
