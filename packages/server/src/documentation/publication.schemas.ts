@@ -57,6 +57,8 @@ export const siteBuildSchema = z.object({
   ledgerSeq: z.number().int().nullable().describe('the site-published entry, once done'),
   zipBytes: z.number().int().nullable(),
   download: z.string().nullable().describe('the site as a zip, once done'),
+  skipped: z.array(z.object({ incident: z.number(), redaction: z.number().nullable(), reason: z.string() })).describe('once done: incidents or redactions left out, and why'),
+  warnings: z.array(z.string()).describe('once done: what went wrong without stopping the build (a poster that could not be taken)'),
 });
 
 export const publicationOut = (p: Publication) => ({

@@ -17,6 +17,7 @@ const buildOut = (b: SiteBuildView) => ({
   incidents: b.incidents, videos: b.videos, builtBy: b.builtBy, requestedAt: b.requestedAt.toISOString(), builtAt: b.builtAt?.toISOString() ?? null,
   ledgerSeq: b.ledgerSeq, zipBytes: b.zip && existsSync(b.zip) ? statSync(b.zip).size : null,
   download: b.state === 'done' ? `/api/cases/${b.caseId}/sites/${b.id}/zip` : null,
+  skipped: b.skipped, warnings: b.warnings,
 });
 
 export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {

@@ -42,6 +42,9 @@ export interface SiteBuildView {
   requestedAt: Date;
   builtAt: Date | null;
   ledgerSeq: number | null;
+  /** Once done: what was left out (an incident or redaction no longer publishable) and what went wrong without stopping it. */
+  skipped: { incident: number; redaction: number | null; reason: string }[];
+  warnings: string[];
 }
 
 interface BuildRow {
@@ -63,10 +66,11 @@ interface BuildRow {
   job_attempts: number | null;
   job_max_attempts: number | null;
   job_last_error: string | null;
+  job_result: { skipped?: SiteBuildView['skipped']; warnings?: string[] } | null;
 }
 
 const SELECT = `SELECT b.id, b.case_id, b.state, b.progress, b.failure, b.dir, b.zip, b.incidents, b.videos, u.username, b.requested_at, b.built_at, b.ledger_seq,
-    b.job_id, j.state AS job_state, j.attempts AS job_attempts, j.max_attempts AS job_max_attempts, j.last_error AS job_last_error
+    b.job_id, j.state AS job_state, j.attempts AS job_attempts, j.max_attempts AS job_max_attempts, j.last_error AS job_last_error, j.result AS job_result
   FROM site_builds b JOIN users u ON u.id = b.built_by LEFT JOIN jobs j ON j.id = b.job_id`;
 
 /** Queued or running, but its job gave up (its worker died on every attempt) or is gone. */
@@ -89,6 +93,8 @@ const toView = (r: BuildRow): SiteBuildView => ({
   requestedAt: new Date(r.requested_at),
   builtAt: r.built_at ? new Date(r.built_at) : null,
   ledgerSeq: r.ledger_seq === null ? null : Number(r.ledger_seq),
+  skipped: r.state === 'done' ? (r.job_result?.skipped ?? []) : [],
+  warnings: r.state === 'done' ? (r.job_result?.warnings ?? []) : [],
 });
 
 /** The builds of a case, newest first. */
@@ -204,7 +210,7 @@ export function createSiteBuildJobs(vault: Vault, deps: SiteBuildJobDeps): Recor
       const r = prepared.result;
       return {
         status: 'success',
-        result: { build: id, incidents: r.incidents, videos: r.videos, files: r.files, bytes: r.bytes, warnings: r.warnings },
+        result: { build: id, incidents: r.incidents, videos: r.videos, files: r.files, bytes: r.bytes, skipped: r.skipped, warnings: r.warnings },
         commit: async (tx) => {
           await prepared.install(tx, async (t, seq) => {
             await t.query(
