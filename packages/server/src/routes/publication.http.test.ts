@@ -193,8 +193,10 @@ for (const kind of DB_KINDS) {
     });
 
     test('a worker that dies mid-build loses its lease; the next worker builds it, the lost attempt counted', async () => {
-      const q = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
-      assert.equal(q.status, 202);
+      // Two coordinators at the same moment: one build.
+      const [q, q2] = await Promise.all([as.cora.json('POST', `/api/cases/${caseId}/sites`), as.admin.json('POST', `/api/cases/${caseId}/sites`)]);
+      assert.deepEqual([q.status, q2.status, q2.body.site.id], [202, 202, q.body.site.id]);
+      assert.deepEqual([q.body.created, q2.body.created].sort(), [false, true]);
       // A worker claims the job with a short lease and hangs in the poster (then is killed -9): no heartbeat, no finish.
       const queue = new PgJobQueue(s.vault.db);
       const claimed = await queue.claim('dead-host/999', ['site-build'], 300);
@@ -220,7 +222,7 @@ for (const kind of DB_KINDS) {
       assert.match(done.lastError ?? '', /dead-host\/999/);
       assert.deepEqual(await leftovers(), [], 'the dead attempt\'s folder was cleared');
       const entry = JSON.parse((await s.vault.db.query<{ entry: string }>('SELECT entry FROM ledger_entries WHERE seq = $1', [done.ledgerSeq])).rows[0]!.entry);
-      assert.deepEqual([entry.action, entry.actor, entry.details.attempt, entry.details.build], ['site-published', 'user:cora', 2, done.id]);
+      assert.deepEqual([entry.action, entry.actor, entry.details.attempt, entry.details.build], ['site-published', `user:${done.builtBy}`, 2, done.id]);
       // The dead worker wakes up: whatever it would write is refused (the job is no longer its own).
       killed.abort();
       stuck();
