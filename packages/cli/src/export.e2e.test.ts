@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -290,6 +291,31 @@ for (const kind of DB_KINDS) {
       assert.ok(!(await readdir(join(out, 'files'))).includes('originals'));
       const v = verifyJs(out);
       assert.equal(v.code, 0, v.out);
+    });
+
+    it('a blob changed on disk stops the export with exit 1, naming the item, and leaves no package behind', async () => {
+      const victim = cyr();
+      const vault = await openVault(cfg);
+      const blob = vault.blobs.localPath(victim.sha256!);
+      await vault.close();
+      const good = await readFile(blob);
+      await chmod(blob, 0o644);
+      await writeFile(blob, flipByte(good, Math.floor(good.length / 2))); // same size, one bit differs
+      const out = join(work.path, 'tampered');
+      try {
+        const r = await runCli(['export', '--items', String(victim.id), '--with-originals', '--zip', '--out', out], env);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.ok(r.stderr.includes(`item ${victim.id} (`) && r.stderr.includes(CYRILLIC), r.stderr);
+        assert.match(r.stderr, new RegExp(`the stored blob ${victim.sha256} no longer has that SHA-256 \\(it is [0-9a-f]{64}\\).*nothing was exported`));
+      } finally {
+        await writeFile(blob, good);
+        await chmod(blob, 0o444);
+      }
+      assert.deepEqual([existsSync(out), existsSync(`${out}.zip`)], [false, false], 'no folder, no zip');
+      assert.deepEqual((await readdir(work.path)).filter((n) => n.startsWith('tampered')), [], 'no temporary folder or zip left');
+      // The blob restored, the same export succeeds.
+      const again = await runCli(['export', '--items', String(victim.id), '--with-originals', '--out', out], env);
+      assert.equal(again.code, 0, again.stderr);
     });
 
     it('refuses bad requests with exit 2 and a clear message', async () => {

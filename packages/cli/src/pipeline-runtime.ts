@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
-import { locateMediaTools, type MediaTools } from '@custodia/media';
+import { locateMediaTools, posterFrame, type MediaTools } from '@custodia/media';
 import { closePipelineResources, createMediaSteps, createRedactionJobs, enabledSteps, enqueueItemPipeline, STEPS, sweepDeadWorkerTemp, type StepName } from '@custodia/pipeline';
-import { isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
+import { createSiteBuildJobs, isProcessAlive, PgJobQueue, Worker, type Vault } from '@custodia/store';
+import { VERSION } from './context.js';
+import { verifierBundlePath } from './commands/export.command.js';
 
 export interface PipelineRuntime {
   queue: PgJobQueue;
@@ -44,12 +46,15 @@ export async function createWorker(vault: Vault, rt: PipelineRuntime, opts: { co
   });
   await rt.queue.expireLeases(dead);
   const id = workerId();
+  const tools = rt.tools;
   return new Worker({
     queue: rt.queue,
     handlers: {
       ...createMediaSteps({ vault, tools: rt.tools, actor: `worker ${id}`, steps: rt.steps, faces: vault.config.faces }),
       // Redaction renders asked for in the workspace or with `custodia redaction render` (ADR 0027).
       ...createRedactionJobs({ vault, tools: rt.tools, actor: `worker ${id}` }),
+      // Public site builds asked for in the workspace (ADR 0029).
+      ...createSiteBuildJobs(vault, { poster: (video, out) => posterFrame(tools, video, out), verifierBundle: verifierBundlePath(), toolVersion: VERSION, actor: `worker ${id}` }),
     },
     workerId: id,
     concurrency: opts.concurrency ?? 2,

@@ -281,8 +281,15 @@ for (const kind of kinds) {
       const marked = await api(a).send('PUT', `/api/incidents/${inc}/publication`, { title: 'A detainee beaten in a corridor', summary: 'Guards beat a detainee in colony 9.', redactionIds: [] });
       assert.equal(marked.status, 200, JSON.stringify(marked.body));
       // The site as the Publish button builds it (a zip of stored entries: searchable as bytes).
-      const built = await api(a).send('POST', `/api/cases/${caseId}/sites`);
-      assert.equal(built.status, 201, JSON.stringify(built.body));
+      const queued = await api(a).send('POST', `/api/cases/${caseId}/sites`);
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      // The worker `custodia serve` runs builds it; poll it as the workspace does.
+      let built = queued;
+      for (let i = 0; i < 600 && ['queued', 'running'].includes(built.body.site.state); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        built = await api(a).send('GET', `/api/cases/${caseId}/sites/${queued.body.site.id}`);
+      }
+      assert.equal(built.body.site.state, 'done', JSON.stringify(built.body));
       const zip = await a.evaluate(async (href) => new TextDecoder('latin1').decode(new Uint8Array(await (await fetch(href)).arrayBuffer())), built.body.site.download as string);
       assert.match(zip, /A detainee beaten in a corridor/);
       leaks('the published site', zip, ruling.sha256);

@@ -120,7 +120,8 @@ export const api = {
   markPublic: (incidentId: Id, b: T.PublicationInput) => request<T.PublicationDetail>('PUT', `/api/incidents/${incidentId}/publication`, b),
   unmarkPublic: (incidentId: Id) => request<T.PublicationDetail>('DELETE', `/api/incidents/${incidentId}/publication`),
   publications: (caseId: Id) => request<{ publications: T.Publication[]; sites: T.SiteBuild[] }>('GET', `/api/cases/${caseId}/publications`),
-  buildSite: (caseId: Id) => request<{ site: T.SiteBuild; skipped: { incident: number; redaction: number | null; reason: string }[]; warnings: string[] }>('POST', `/api/cases/${caseId}/sites`),
+  buildSite: (caseId: Id) => request<{ site: T.SiteBuild; created: boolean }>('POST', `/api/cases/${caseId}/sites`),
+  siteBuild: (caseId: Id, id: Id) => request<{ site: T.SiteBuild }>('GET', `/api/cases/${caseId}/sites/${id}`).then((r) => r.site),
 
   facilities: () =>
     request<T.Facility[] | { facilities: T.Facility[] }>('GET', '/api/facilities').then(unwrap<T.Facility>('facilities')),

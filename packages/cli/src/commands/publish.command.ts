@@ -33,7 +33,10 @@ facility and per incident, in English and (under ru/) Russian. It shows only wha
 summary, the facility and region, the time, the types of ill-treatment and the number of detainees —
 and the redacted videos approved by a second person, each with a poster taken from the redacted
 file and a folder verification/<sha256>/ that "node verification/verify.js" checks offline.
-Incidents are marked public in the workspace (coordinators). The build is recorded in the ledger.
+Incidents are marked public in the workspace (coordinators). The site is built here, in this
+process, into a temporary folder renamed into place (with the zip) when complete, and recorded in the
+ledger then: a build that fails records nothing and leaves nothing. (The workspace's "Publish site"
+queues the same build for the worker of "custodia serve" or "custodia worker".)
 
 Exit codes: 0 site written · 1 a stored blob failed its hash check (nothing written) ·
 2 usage error (unknown case, nothing marked public, folder exists) · 3 could not run.`,

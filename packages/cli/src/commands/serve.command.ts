@@ -14,10 +14,10 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', impo
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the analysts\' workspace: the HTTP API, the web app, (unless --no-worker) the media pipeline and redaction renders, and (unless --no-intake) the source intake')
+    .description('run the analysts\' workspace: the HTTP API, the web app, (unless --no-worker) the media pipeline, redaction renders and public site builds, and (unless --no-intake) the source intake')
     .option('--port <n>', 'TCP port', '8080')
     .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
-    .option('--no-worker', 'do not run the pipeline worker (media steps, redaction renders) in this process')
+    .option('--no-worker', 'do not run the pipeline worker (media steps, redaction renders, site builds) in this process')
     .option('--web <dir>', 'the built web app to serve', DEFAULT_WEB_DIST)
     .option('--intake-port <n>', 'the embedded source intake\'s port on 127.0.0.1 (default $CUSTODIA_INTAKE_PORT or 8470)')
     .option('--no-intake', 'do not run or connect to a source intake')

@@ -6,7 +6,7 @@ import { attachPipeline, createWorker, releasePipeline, workerId } from '../pipe
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description('run the media pipeline (probe, salvage, proxy, thumbnails, activity, fingerprint, duplicates, overlay, faces) and redaction renders on queued jobs')
+    .description('run the media pipeline (probe, salvage, proxy, thumbnails, activity, fingerprint, duplicates, overlay, faces), redaction renders and public site builds on queued jobs')
     .option('--concurrency <n>', 'jobs at once in this process', '2')
     .option('--lease-seconds <n>', 'how long a claimed job stays ours without a heartbeat; a dead worker\'s job is taken over after it', '60')
     .option('--until-idle', 'stop when no job is left to run (default: run until Ctrl-C / SIGTERM)')

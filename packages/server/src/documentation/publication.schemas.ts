@@ -42,13 +42,23 @@ export const publicationDetailSchema = z.object({
 
 export const siteBuildSchema = z.object({
   id,
-  incidents: z.number().int(),
-  videos: z.number().int(),
-  builtBy: z.string(),
-  builtAt: z.string(),
-  ledgerSeq: z.number().int(),
+  state: z.enum(['queued', 'running', 'done', 'failed']).describe('queued until a worker takes it; running; done (the zip can be downloaded) or failed (error says why; nothing was left behind)'),
+  progress: z.object({ phase: z.enum(['videos', 'pages', 'zip']), done: z.number().int(), total: z.number().int() }).nullable()
+    .describe('while running: redacted videos copied, pages written, then files zipped, each of its total'),
+  error: z.string().nullable(),
+  attempts: z.number().int().describe('claims of its job so far (a worker that died costs one)'),
+  maxAttempts: z.number().int(),
+  lastError: z.string().nullable().describe('why the previous attempt ended (e.g. its worker lost its lease)'),
+  incidents: z.number().int().nullable(),
+  videos: z.number().int().nullable(),
+  builtBy: z.string().describe('who asked for it'),
+  requestedAt: z.string(),
+  builtAt: z.string().nullable(),
+  ledgerSeq: z.number().int().nullable().describe('the site-published entry, once done'),
   zipBytes: z.number().int().nullable(),
-  download: z.string().describe('the site as a zip'),
+  download: z.string().nullable().describe('the site as a zip, once done'),
+  skipped: z.array(z.object({ incident: z.number(), redaction: z.number().nullable(), reason: z.string() })).describe('once done: incidents or redactions left out, and why'),
+  warnings: z.array(z.string()).describe('once done: what went wrong without stopping the build (a poster that could not be taken)'),
 });
 
 export const publicationOut = (p: Publication) => ({

@@ -4,6 +4,8 @@ import { DB_KINDS } from '@custodia/store/testing';
 import { startTestServer, type TestClient, type TestServer } from '../testing/test-server.js';
 import { seedCase } from '../testing/evidence-seed.js';
 import { publicSiteContent, selectForExport } from '@custodia/store';
+import { locateMediaTools } from '@custodia/media';
+import { siteBuildWorker } from '../testing/site-build-worker.js';
 
 // A captured copy cited about the source's own legal exposure is a protected item (ADR 0021): for a
 // member without the source-identity grant (an instance administrator included) it is exactly as
@@ -261,8 +263,11 @@ for (const kind of DB_KINDS) {
       const site = await publicSiteContent(s.vault.db, caseId);
       assert.deepEqual(site.incidents[0]!.videos, []);
       assert.deepEqual(site.skipped.map((k) => k.redaction), [redactionId]);
-      const built = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
-      assert.equal(built.status, 201, JSON.stringify(built.body));
+      const queued = await as.cora.json('POST', `/api/cases/${caseId}/sites`);
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      await siteBuildWorker(s.vault, await locateMediaTools()).runUntilIdle();
+      const built = await as.cora.json('GET', `/api/cases/${caseId}/sites/${queued.body.site.id}`);
+      assert.deepEqual([built.body.site.state, built.body.site.error], ['done', null]);
       assert.equal(built.body.site.videos, 0);
       assert.deepEqual((await as.cora.json('GET', `/api/incidents/${id}/publication`)).body.publishable, [], 'its redaction is no longer offered');
       // The redaction itself is absent without the grant, as an id nobody holds; present with it.

@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { getPublication, listPublications, markPublic, notFound, requireCaseRole, unavailable, unmarkPublic } from '@custodia/core';
-import { locateMediaTools, posterFrame, type MediaTools } from '@custodia/media';
-import { buildPublicSite } from '@custodia/store';
+import { getPublication, listPublications, markPublic, notFound, requireCaseRole, unmarkPublic } from '@custodia/core';
+import { requestSiteBuild, siteBuild, siteBuilds, type SiteBuildView } from '@custodia/store';
 import { z } from 'zod';
 import type { AppDeps, ServerApp } from '../app-env.js';
 import { callerOf, docRepos } from '../documentation/documentation-context.js';
@@ -16,27 +11,17 @@ import {
 import { defineRoute } from '../http/define-route.js';
 import { idParam } from '../http/validate.js';
 
-/** The tool version the site's manifests name (the server package's own). */
-const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** The offline verifier bundle (scripts/build-verifier.mjs, part of `npm run build`). */
-function verifierBundle(): string {
-  try {
-    return fileURLToPath(import.meta.resolve('@custodia/verify/bundle'));
-  } catch {
-    return fileURLToPath(new URL('../../../verify/dist/verify.js', import.meta.url));
-  }
-}
-
-interface BuildRow { id: number; incidents: number; videos: number; username: string; built_at: Date; ledger_seq: number; zip: string | null }
-const buildOut = (b: BuildRow, caseId: number) => ({
-  id: Number(b.id), incidents: b.incidents, videos: b.videos, builtBy: b.username, builtAt: new Date(b.built_at).toISOString(), ledgerSeq: Number(b.ledger_seq),
-  zipBytes: b.zip && existsSync(b.zip) ? statSync(b.zip).size : null, download: `/api/cases/${caseId}/sites/${b.id}/zip`,
+const buildOut = (b: SiteBuildView) => ({
+  id: b.id, state: b.state, progress: b.state === 'running' ? b.progress : null, error: b.error,
+  attempts: b.job?.attempts ?? 0, maxAttempts: b.job?.maxAttempts ?? 0, lastError: b.job?.lastError ?? null,
+  incidents: b.incidents, videos: b.videos, builtBy: b.builtBy, requestedAt: b.requestedAt.toISOString(), builtAt: b.builtAt?.toISOString() ?? null,
+  ledgerSeq: b.ledgerSeq, zipBytes: b.zip && existsSync(b.zip) ? statSync(b.zip).size : null,
+  download: b.state === 'done' ? `/api/cases/${b.caseId}/sites/${b.id}/zip` : null,
+  skipped: b.skipped, warnings: b.warnings,
 });
 
 export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
   const repos = docRepos(deps);
-  let tools: Promise<MediaTools> | null = null;
   const detail = async (caller: ReturnType<typeof callerOf>, incidentId: number) => {
     const d = await getPublication(repos, caller, incidentId);
     return { publication: d.publication ? publicationOut(d.publication) : null, publishable: d.publishable.map(publishableOut), canMark: d.canMark, reason: d.reason };
@@ -83,41 +68,45 @@ export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (_c, { params, auth }) => {
       const publications = await listPublications(repos, callerOf(deps, auth), params.caseId);
-      const r = await deps.vault.db.query<BuildRow>(
-        'SELECT b.id, b.incidents, b.videos, u.username, b.built_at, b.ledger_seq, b.zip FROM site_builds b JOIN users u ON u.id = b.built_by WHERE b.case_id = $1 ORDER BY b.id DESC LIMIT 20',
-        [params.caseId],
-      );
-      return { publications: publications.map(publicationOut), sites: r.rows.map((b) => buildOut(b, params.caseId)) };
+      return { publications: publications.map(publicationOut), sites: (await siteBuilds(deps.vault.db, params.caseId)).map(buildOut) };
     },
   );
   defineRoute(
     app, deps,
     {
       method: 'post', path: '/api/cases/:caseId/sites',
-      summary: 'Build the public static site of the case (coordinators) into the instance\'s data folder, with a zip to download; ledgered', tags: ['publication'], status: 201,
-      params: z.object({ caseId: idParam }), response: z.object({ site: siteBuildSchema, skipped: z.array(z.object({ incident: z.number(), redaction: z.number().nullable(), reason: z.string() })), warnings: z.array(z.string()) }),
+      summary: 'Queue a build of the public static site of the case (coordinators): 202, state queued; a worker builds it into the instance\'s data folder with a zip to download (poll the build). While a build of the case is queued or running, asking again returns that build. 400 when nothing is marked public. Ledgered once done',
+      tags: ['publication'], status: 202,
+      params: z.object({ caseId: idParam }), response: z.object({ site: siteBuildSchema, created: z.boolean().describe('false: a build of this case was already on its way; this is it') }),
     },
     async (_c, { params, auth }) => {
       await requireCaseRole(callerOf(deps, auth), params.caseId, 'coordinator');
-      tools ??= locateMediaTools().catch((e: Error) => {
-        tools = null;
-        throw unavailable(`ffmpeg is needed for the posters: ${e.message}`);
-      });
-      const media = await tools;
-      const root = join(deps.vault.config.home, 'sites');
-      await mkdir(root, { recursive: true });
-      // Two builds within the same second (a double click, two coordinators) get folders of their own.
-      const name = `case-${params.caseId}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${auth.user.id}-${randomBytes(4).toString('hex')}`;
-      const r = await buildPublicSite(deps.vault, {
-        caseId: params.caseId, outDir: join(root, name), zip: true, actor: `user:${auth.user.username}`, verifierBundle: verifierBundle(), toolVersion: VERSION,
-        poster: (video, out) => posterFrame(media, video, out),
-      });
-      const row = await deps.vault.db.query<{ id: number }>(
-        'INSERT INTO site_builds (case_id, dir, zip, incidents, videos, built_by, ledger_seq) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-        [params.caseId, r.dir, r.zip, r.incidents, r.videos, auth.user.id, r.ledgerSeq],
-      );
-      const b: BuildRow = { id: row.rows[0]!.id, incidents: r.incidents, videos: r.videos, username: auth.user.username, built_at: new Date(), ledger_seq: r.ledgerSeq, zip: r.zip };
-      return { site: buildOut(b, params.caseId), skipped: r.skipped, warnings: r.warnings };
+      const r = await requestSiteBuild(deps.vault, { caseId: params.caseId, userId: auth.user.id });
+      return { site: buildOut(r.build), created: r.created };
+    },
+  );
+  defineRoute(
+    app, deps,
+    {
+      method: 'get', path: '/api/cases/:caseId/sites', summary: 'The public site builds of a case, newest first: state, progress, attempts, error', tags: ['publication'],
+      params: z.object({ caseId: idParam }), response: z.object({ sites: z.array(siteBuildSchema) }),
+    },
+    async (_c, { params, auth }) => {
+      await requireCaseRole(callerOf(deps, auth), params.caseId, 'observer'); // members, as the publications
+      return { sites: (await siteBuilds(deps.vault.db, params.caseId)).map(buildOut) };
+    },
+  );
+  defineRoute(
+    app, deps,
+    {
+      method: 'get', path: '/api/cases/:caseId/sites/:siteId', summary: 'One public site build: state (queued, running, done, failed), progress, attempts, error', tags: ['publication'],
+      params: z.object({ caseId: idParam, siteId: idParam }), response: z.object({ site: siteBuildSchema }),
+    },
+    async (_c, { params, auth }) => {
+      await requireCaseRole(callerOf(deps, auth), params.caseId, 'observer');
+      const b = await siteBuild(deps.vault.db, params.caseId, params.siteId);
+      if (!b) throw notFound(`no site build ${params.siteId} of case ${params.caseId}`, { where: 'params.siteId' });
+      return { site: buildOut(b) };
     },
   );
   defineRoute(
@@ -128,8 +117,7 @@ export function registerPublicationRoutes(app: ServerApp, deps: AppDeps): void {
     },
     async (_c, { params, auth }) => {
       await requireCaseRole(callerOf(deps, auth), params.caseId, 'coordinator');
-      const r = await deps.vault.db.query<{ zip: string | null }>('SELECT zip FROM site_builds WHERE id = $1 AND case_id = $2', [params.siteId, params.caseId]);
-      const zip = r.rows[0]?.zip;
+      const zip = (await siteBuild(deps.vault.db, params.caseId, params.siteId))?.zip;
       if (!zip || !existsSync(zip)) throw notFound(`no site ${params.siteId} of case ${params.caseId} to download`, { where: 'params.siteId' });
       return new Response(Readable.toWeb(createReadStream(zip)) as ReadableStream, {
         headers: {

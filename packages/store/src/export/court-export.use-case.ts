@@ -128,7 +128,10 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     let copied = 0;
     let bytes = 0;
     for (const c of copies) {
-      const size = await copyVerified(vault.blobs.localPath(c.sha), join(work, c.path), c.sha);
+      const size = await copyVerified(vault.blobs.localPath(c.sha), join(work, c.path), c.sha).catch((e: Error & { code?: string }) => {
+        // Say which evidence it is: the operator acts on an item, not on a hash.
+        throw e.code === 'Integrity' ? integrity(`${evidenceName(sel, c.sha)}: ${e.message}`, { sha256: c.sha }) : e;
+      });
       files.push({ path: c.path, sha256: c.sha, size });
       bytes += size;
       input.onProgress?.({ phase: 'files', done: ++copied, total: copies.length, bytes });
@@ -201,6 +204,23 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     await rm(work, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** "item 12 (cam1/a.mp4)" for an original, "the proxy of item 12 (cam1/a.mp4)" for a derivative. */
+function evidenceName(sel: { items: { id: number; sha256: string | null; displayPath: string }[]; derivatives: { sha256: string; sourceSha256: string; kind: string }[] }, sha: string): string {
+  const item = (h: string) => sel.items.find((i) => i.sha256 === h);
+  const direct = item(sha);
+  if (direct) return `item ${direct.id} (${direct.displayPath})`;
+  const kinds: string[] = [];
+  for (let h = sha, n = 0; n < 8; n++) {
+    const d = sel.derivatives.find((x) => x.sha256 === h);
+    if (!d) break;
+    kinds.push(d.kind);
+    const it = item(d.sourceSha256);
+    if (it) return `the ${kinds.join(' of the ')} of item ${it.id} (${it.displayPath})`;
+    h = d.sourceSha256;
+  }
+  return `the derivative ${sha}`;
 }
 
 const CHUNK = 8 * 1024 * 1024;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { conflict, invalid } from '@custodia/core';
+import { conflict, integrity, invalid } from '@custodia/core';
 import { canonicalJson } from '@custodia/ledger';
 import { copyVerified } from '../export/court-export.use-case.js';
 import { packageLedger } from '../export/export-ledger.js';
@@ -26,7 +26,19 @@ export interface SiteBuildInput {
   toolVersion: string;
   /** Writes a JPEG poster frame of `video` (the redacted file) to `out`; ffmpeg, from the composition root. */
   poster: (video: string, out: string) => Promise<void>;
-  onProgress?: (p: { phase: 'videos' | 'pages' | 'zip'; done: number; total: number }) => void;
+  onProgress?: (p: SiteBuildProgress) => void;
+  /** Aborted when the build must stop (a job whose lease was lost): nothing is put in place. */
+  signal?: AbortSignal;
+  /** More details for the `site-published` entry (the job, the worker, the build's number). */
+  details?: Record<string, unknown>;
+  /** Names the temporary folder (`<outDir>.partial-<tag>`); default the process id. */
+  workTag?: string;
+}
+
+export interface SiteBuildProgress {
+  phase: 'videos' | 'pages' | 'zip';
+  done: number;
+  total: number;
 }
 
 export interface SiteBuildResult {
@@ -44,49 +56,76 @@ export interface SiteBuildResult {
   warnings: string[];
 }
 
+/** A site written to its temporary folder (and zip), not yet in place nor recorded. */
+export interface PreparedSite {
+  result: Omit<SiteBuildResult, 'ledgerSeq'>;
+  /**
+   * In the caller's transaction: appends the `site-published` entry, runs `record` (the caller's
+   * own rows), then renames the folder and the zip into place, last. Anything failing removes what
+   * was written and throws (the transaction then rolls back). Use only `tx` in `record`.
+   */
+  install: (tx: Queryable, record?: (tx: Queryable, ledgerSeq: number) => Promise<void>) => Promise<number>;
+  /** Removes the temporary folder and zip (a build given up). */
+  discard: () => Promise<void>;
+}
+
 /**
- * Builds the public static site of a case (docs/adr/0018-publication.md): the verified incidents
- * marked public, with their public text, facility, time and types of ill-treatment; each approved
- * redacted video copied in under its SHA-256, with a poster frame taken from it and a verification
- * folder proving its publication statement against a checkpoint signed now. Only the fields chosen
- * in site-content.ts reach the pages. Written to a temporary folder renamed into place at the end.
+ * Builds the public static site of a case (docs/adr/0018-publication.md) and records it: the
+ * `site-published` ledger entry is appended in the transaction that renames the finished folder
+ * (and zip) into place, so a build that fails leaves neither a folder nor an entry.
  */
 export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Promise<SiteBuildResult> {
+  const prepared = await preparePublicSite(vault, input);
+  const ledgerSeq = await vault.db.transaction((tx) => prepared.install(tx));
+  return { ...prepared.result, ledgerSeq };
+}
+
+/**
+ * Writes the public static site of a case to a temporary folder beside `outDir` (and its zip): the
+ * verified incidents marked public, with their public text, facility, time and types of
+ * ill-treatment; each approved redacted video copied in under its SHA-256 (re-hashed on the way
+ * out), with a poster frame taken from it and a verification folder proving its publication
+ * statement against a checkpoint signed now. Only the fields chosen in site-content.ts reach the
+ * pages. `install` puts it in place and records it; on any error here nothing is left behind.
+ */
+export async function preparePublicSite(vault: Vault, input: SiteBuildInput): Promise<PreparedSite> {
   const outDir = resolve(input.outDir);
+  const zipPath = input.zip ? `${outDir}.zip` : null;
   if (existsSync(outDir)) throw conflict(`${outDir} already exists: choose a new folder for the site`);
-  if (input.zip && existsSync(`${outDir}.zip`)) throw conflict(`${outDir}.zip already exists`);
+  if (zipPath && existsSync(zipPath)) throw conflict(`${zipPath} already exists`);
   if (!existsSync(dirname(outDir))) throw invalid(`the folder ${dirname(outDir)} does not exist`);
   if (!existsSync(input.verifierBundle)) {
     throw invalid(`the offline verifier bundle ${input.verifierBundle} is missing: run "npm run build" (it runs scripts/build-verifier.mjs)`);
   }
+  const stop = () => {
+    if (input.signal?.aborted) throw input.signal.reason instanceof Error ? input.signal.reason : new Error('the site build was stopped');
+  };
   const content = await publicSiteContent(vault.db, input.caseId);
   if (content.incidents.length === 0) {
     throw invalid(`nothing to publish: no verified incident of this case is marked public${content.skipped.length ? ` (${content.skipped.map((s) => `incident ${s.incident}: ${s.reason}`).join('; ')})` : ''}`);
   }
   const videos = content.incidents.flatMap((i) => i.videos.map((v) => ({ incident: i.id, video: v })));
+  input.onProgress?.({ phase: 'videos', done: 0, total: videos.length });
 
-  // The statements and the build are recorded first, so the checkpoint signed next covers them.
-  const { ledgerSeq, statements } = await vault.db.transaction(async (tx) => {
-    const statements = new Map<number, number>();
-    for (const { video } of videos) if (!statements.has(video.redactionId)) statements.set(video.redactionId, await statementSeq(vault, tx, video));
-    const { seq } = await vault.ledger.append(tx, {
-      actor: input.actor,
-      action: 'site-published',
-      subjects: [...new Set(videos.map((v) => v.video.derivativeSha256))].sort(),
-      details: {
-        case: input.caseId, site: basename(outDir), incidents: content.incidents.map((i) => i.id), redactions: videos.map((v) => v.video.redactionId),
-        statements: [...statements.values()], tool: `custodia ${input.toolVersion}`,
-      },
-    });
-    return { ledgerSeq: seq, statements };
+  // The statements first, so that the checkpoint signed next covers them. A statement is reused by
+  // later builds, so one recorded by a build that then fails is not wasted.
+  const statements = await vault.db.transaction(async (tx) => {
+    const out = new Map<number, number>();
+    for (const { video } of videos) if (!out.has(video.redactionId)) out.set(video.redactionId, await statementSeq(vault, tx, video));
+    return out;
   });
   const { checkpoint } = await vault.checkpoint();
   const renderSeqs = videos.flatMap((v) => (v.video.renderSeq === null ? [] : [v.video.renderSeq]));
   const ledger = await packageLedger(vault, checkpoint, { seqs: [...statements.values(), ...renderSeqs], subjects: [], acquisitions: [], cases: [] });
   const lines = ledgerLines(ledger);
 
-  const work = `${outDir}.partial-${process.pid}`;
-  await rm(work, { recursive: true, force: true });
+  const work = `${outDir}.partial-${input.workTag ?? process.pid}`;
+  const workZip = `${work}.zip`;
+  const discard = async () => {
+    await rm(work, { recursive: true, force: true });
+    await rm(workZip, { force: true });
+  };
+  await discard();
   await mkdir(work, { recursive: true });
   try {
     const builtAt = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -102,13 +141,10 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
     const warnings: string[] = [];
     let done = 0;
     for (const { incident, video } of videos) {
+      stop();
       const sha = video.derivativeSha256;
-      const kind = await containerOf(vault.blobs.localPath(sha));
-      const file = `media/${sha}.${kind.ext}`;
-      if (!written.some((w) => w.path === file)) {
-        const size = await copyVerified(vault.blobs.localPath(sha), join(work, file), sha);
-        written.push({ path: file, sha256: sha, size });
-      }
+      const file = await copyVideo(vault, sha, work, written, { incident, redaction: video.redactionId });
+      const kind = containerKind(file);
       let poster: string | null = `media/${sha}.poster.jpg`;
       if (!written.some((w) => w.path === poster)) {
         try {
@@ -139,6 +175,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       const v = await copyVerified(join(work, 'verification', 'verify.js'), null, null);
       written.push({ path: 'verification/verify.js', ...v });
     }
+    stop();
 
     const html = (s: string) => Buffer.from(s, 'utf8');
     const byFacility = new Map<number, { facility: PublicFacility; incidents: PublicIncident[] }>();
@@ -149,35 +186,64 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       byFacility.set(i.facility.id, e);
     }
     const facilities = [...byFacility.values()].sort((a, b) => a.facility.name.localeCompare(b.facility.name));
+    const pages = 2 * (4 + facilities.length + content.incidents.length);
+    let paged = 0;
+    const page = async (path: string, body: string) => {
+      await add(path, html(body));
+      input.onProgress?.({ phase: 'pages', done: ++paged, total: pages });
+    };
     // English at the root, Russian under ru/.
     for (const lang of ['en', 'ru'] as const) {
       const at = (path: string) => pageCtx(lang, path, builtAt);
       const out = (path: string) => (lang === 'en' ? path : `ru/${path}`);
-      await add(out('index.html'), html(indexPage(at('index.html'), content.incidents)));
-      await add(out('timeline.html'), html(timelinePage(at('timeline.html'), content.incidents)));
-      await add(out('how-to-verify.html'), html(howToVerifyPage(at('how-to-verify.html'), vault.instance.verifierKey)));
-      await add(out('facilities/index.html'), html(facilitiesIndexPage(at('facilities/index.html'), facilities.map((f) => ({ facility: f.facility, count: f.incidents.length })))));
-      for (const f of facilities) await add(out(`facilities/${f.facility.id}.html`), html(facilityPage(at(`facilities/${f.facility.id}.html`), f.facility, f.incidents)));
+      await page(out('index.html'), indexPage(at('index.html'), content.incidents));
+      await page(out('timeline.html'), timelinePage(at('timeline.html'), content.incidents));
+      await page(out('how-to-verify.html'), howToVerifyPage(at('how-to-verify.html'), vault.instance.verifierKey));
+      await page(out('facilities/index.html'), facilitiesIndexPage(at('facilities/index.html'), facilities.map((f) => ({ facility: f.facility, count: f.incidents.length }))));
+      for (const f of facilities) await page(out(`facilities/${f.facility.id}.html`), facilityPage(at(`facilities/${f.facility.id}.html`), f.facility, f.incidents));
       for (const i of content.incidents) {
-        await add(out(`incidents/${i.id}.html`), html(incidentPage(at(`incidents/${i.id}.html`), i, i.videos.map((v) => statementsBy.get(v.redactionId)!))));
+        await page(out(`incidents/${i.id}.html`), incidentPage(at(`incidents/${i.id}.html`), i, i.videos.map((v) => statementsBy.get(v.redactionId)!)));
       }
     }
-    input.onProgress?.({ phase: 'pages', done: 1, total: 1 });
     const sums = [...written].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => `${f.sha256}  ${f.path}\n`).join('');
     await writeFile(join(work, 'SHA256SUMS'), sums, { flag: 'wx' });
-    await rename(work, outDir);
+    stop();
+    if (zipPath) await writeStoredZip(work, workZip, basename(outDir), (d, total) => input.onProgress?.({ phase: 'zip', done: d, total }));
+    stop();
 
-    let zip: string | null = null;
-    if (input.zip) {
-      zip = `${outDir}.zip`;
-      await writeStoredZip(outDir, zip, basename(outDir), (d, total) => input.onProgress?.({ phase: 'zip', done: d, total }));
-    }
-    return {
-      dir: outDir, zip, incidents: content.incidents.length, videos: new Set(videos.map((x) => x.video.derivativeSha256)).size, files: written.length + 1,
-      bytes: written.reduce((s, f) => s + f.size, 0), checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize }, ledgerSeq, skipped: content.skipped, warnings,
+    const result: PreparedSite['result'] = {
+      dir: outDir, zip: zipPath, incidents: content.incidents.length, videos: new Set(videos.map((x) => x.video.derivativeSha256)).size, files: written.length + 1,
+      bytes: written.reduce((s, f) => s + f.size, 0), checkpoint: { id: checkpoint.id, treeSize: checkpoint.treeSize }, skipped: content.skipped, warnings,
     };
+    const note = {
+      actor: input.actor,
+      action: 'site-published',
+      subjects: [...new Set(videos.map((v) => v.video.derivativeSha256))].sort(),
+      details: {
+        case: input.caseId, site: basename(outDir), incidents: content.incidents.map((i) => i.id), redactions: videos.map((v) => v.video.redactionId),
+        statements: [...statements.values()], tool: `custodia ${input.toolVersion}`, ...input.details,
+      },
+    };
+    const install = async (tx: Queryable, record?: (tx: Queryable, ledgerSeq: number) => Promise<void>): Promise<number> => {
+      let placed = false;
+      try {
+        const { seq } = await vault.ledger.append(tx, note);
+        if (record) await record(tx, seq);
+        if (existsSync(outDir)) throw conflict(`${outDir} appeared while the site was being built: choose a new folder for the site`);
+        if (zipPath && existsSync(zipPath)) throw conflict(`${zipPath} appeared while the site was being built`);
+        await rename(work, outDir);
+        placed = true;
+        if (zipPath) await rename(workZip, zipPath);
+        return seq;
+      } catch (e) {
+        if (placed) await rm(outDir, { recursive: true, force: true });
+        await discard();
+        throw e;
+      }
+    };
+    return { result, install, discard };
   } catch (e) {
-    await rm(work, { recursive: true, force: true });
+    await discard();
     throw e;
   }
 }
@@ -213,6 +279,37 @@ async function statementSeq(vault: Vault, tx: Queryable, v: PublicVideo): Promis
   });
   return seq;
 }
+
+/**
+ * Copies a redacted video into the site once (named by its hash, with the extension of its
+ * container), re-hashed on the way out; a blob missing or changed on disk stops the build with a
+ * message naming the incident and the redaction.
+ */
+async function copyVideo(vault: Vault, sha: string, work: string, written: { path: string; sha256: string; size: number }[], of: { incident: number; redaction: number }): Promise<string> {
+  const already = written.find((w) => w.sha256 === sha && w.path.startsWith('media/') && !w.path.endsWith('.poster.jpg'));
+  if (already) return already.path;
+  const where = `the redacted video of redaction ${of.redaction} (incident ${of.incident})`;
+  let kind: { ext: string };
+  try {
+    kind = await containerOf(vault.blobs.localPath(sha));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw integrity(`${where}: the stored blob ${sha} is missing from the blob store: run "custodia verify --all"; the site was not built`);
+    throw e;
+  }
+  const file = `media/${sha}.${kind.ext}`;
+  try {
+    const size = await copyVerified(vault.blobs.localPath(sha), join(work, file), sha);
+    written.push({ path: file, sha256: sha, size });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code === 'Integrity') throw integrity(`${where}: ${err.message.replace('nothing was exported', 'the site was not built')}`);
+    throw e;
+  }
+  return file;
+}
+
+const containerKind = (file: string): { mime: string } =>
+  file.endsWith('.mp4') ? { mime: 'video/mp4' } : file.endsWith('.webm') ? { mime: 'video/webm' } : { mime: 'application/octet-stream' };
 
 /** The container of a rendered file, from its first bytes: what the page's <source type> says. */
 async function containerOf(path: string): Promise<{ ext: string; mime: string }> {

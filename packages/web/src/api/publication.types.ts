@@ -33,13 +33,23 @@ export interface PublicationInput {
   redactionIds: number[];
   version?: number;
 }
+/** A public site build: queued until a worker takes it, running (with its progress), done or failed. */
 export interface SiteBuild {
   id: number;
-  incidents: number;
-  videos: number;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: { phase: 'videos' | 'pages' | 'zip'; done: number; total: number } | null;
+  error: string | null;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  incidents: number | null;
+  videos: number | null;
   builtBy: string;
-  builtAt: string;
-  ledgerSeq: number;
+  requestedAt: string;
+  builtAt: string | null;
+  ledgerSeq: number | null;
   zipBytes: number | null;
-  download: string;
+  download: string | null;
+  skipped: { incident: number; redaction: number | null; reason: string }[];
+  warnings: string[];
 }

@@ -632,6 +632,14 @@ export const en = {
   'pub.download': "Download the site (zip)",
   'pub.skipped': "Left out or incomplete",
   'pub.lastBuild': "Last built: {incidents} incident(s), {videos} video(s), by {by} on {at}; ledger entry #{seq}.",
+  'pub.queued': "Queued: a worker will build the site (this page updates by itself; you may leave it).",
+  'pub.running': "Building: {done} of {total} {what}.",
+  'pub.phase.videos': "videos copied",
+  'pub.phase.pages': "pages written",
+  'pub.phase.zip': "files zipped",
+  'pub.attempt': "Attempt {n} of {max}.",
+  'pub.lastAttempt': "Previous attempt: {reason}",
+  'pub.failed': "The build failed: {reason}. Nothing was published and nothing was left behind; publish again once the cause is fixed.",
 } as const;
 
 export type MessageKey = keyof typeof en;

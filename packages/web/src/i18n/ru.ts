@@ -634,4 +634,12 @@ export const ru: Record<MessageKey, string> = {
   'pub.download': "Скачать сайт (zip)",
   'pub.skipped': "Не вошло или неполно",
   'pub.lastBuild': "Последняя сборка: инцидентов — {incidents}, видео — {videos}; собрал(а) {by}, {at}; запись журнала №{seq}.",
+  'pub.queued': "В очереди: сайт соберёт обработчик (страница обновится сама; её можно закрыть).",
+  'pub.running': "Сборка: {what} {done} из {total}.",
+  'pub.phase.videos': "скопировано видео",
+  'pub.phase.pages': "записано страниц",
+  'pub.phase.zip': "упаковано файлов",
+  'pub.attempt': "Попытка {n} из {max}.",
+  'pub.lastAttempt': "Предыдущая попытка: {reason}",
+  'pub.failed': "Сборка не удалась: {reason}. Ничего не опубликовано и ничего не осталось; опубликуйте снова, когда причина будет устранена.",
 };

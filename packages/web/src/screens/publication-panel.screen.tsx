@@ -1,7 +1,7 @@
 // Publication of an incident: a coordinator marks a verified incident public with a title and summary
 // written for the public (never the internal description) and chooses which approved redactions go
 // with it; and builds the case's public site, offered as a zip.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import type { Id, PublicationInput, Role, SiteBuild } from '../api-types.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -96,38 +96,80 @@ export function PublicationPanel({ caseId, incidentId, role }: { caseId: Id; inc
   );
 }
 
-/** "Publish site": builds the case's public site on the server and offers the zip. */
+const pendingBuild = (b: SiteBuild | null | undefined): b is SiteBuild => !!b && (b.state === 'queued' || b.state === 'running');
+
+/**
+ * "Publish site": asks the server for a build of the case's public site (a worker builds it), follows
+ * it until it is done or failed, and offers the zip of the latest site built.
+ */
 function SiteBuilder({ caseId }: { caseId: Id }) {
   const { t, date, bytes } = useI18n();
   const list = useLoad(() => api.publications(caseId), [caseId]);
+  const [followed, setFollowed] = useState<SiteBuild | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [skipped, setSkipped] = useState<string[]>([]);
-  const latest: SiteBuild | undefined = list.data?.sites[0];
+  const sites = list.data?.sites ?? [];
+  // The build shown: the one this page asked for or follows, else the latest listed.
+  const shown: SiteBuild | undefined = followed && (!sites[0] || followed.id >= sites[0].id) ? followed : sites[0];
+  const latestDone = [shown, ...sites].find((b) => b?.state === 'done');
+  const pending = pendingBuild(shown);
+  useEffect(() => {
+    if (!pendingBuild(shown)) return;
+    let stop = false;
+    const timer = setTimeout(() => {
+      api.siteBuild(caseId, shown.id).then(
+        (b) => {
+          if (stop) return;
+          setFollowed(b);
+          if (!pendingBuild(b)) list.reload();
+        },
+        (e: unknown) => !stop && setError(e),
+      );
+    }, 1500);
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [caseId, shown]);
   const build = () => {
     setBusy(true);
     setError(null);
+    // Answers at once (queued, or the build of this case already on its way); the effect above follows it.
     api
       .buildSite(caseId)
-      .then((r) => (setSkipped([...r.skipped.map((s) => `#${s.incident}${s.redaction !== null ? ` / #${s.redaction}` : ''}: ${s.reason}`), ...(r.warnings ?? [])]), list.reload()), setError)
+      .then((r) => setFollowed(r.site), setError)
       .finally(() => setBusy(false));
   };
+  const notes = shown?.state === 'done' ? [...shown.skipped.map((s) => `#${s.incident}${s.redaction !== null ? ` / #${s.redaction}` : ''}: ${s.reason}`), ...shown.warnings] : [];
   return (
     <div className="stack" data-testid="site-builder">
       <h3>{t('pub.site')}</h3>
       <p className="muted small">{t('pub.siteIntro', { n: list.data?.publications.length ?? 0 })}</p>
       <ErrorNote error={error} />
-      {skipped.length > 0 && <p className="small">{t('pub.skipped')}: {skipped.join('; ')}</p>}
+      {pending && (
+        <p className="note note-info" data-testid="site-progress" aria-live="polite">
+          {shown.state === 'queued' || !shown.progress
+            ? t('pub.queued')
+            : t('pub.running', { what: t(`pub.phase.${shown.progress.phase}`), done: shown.progress.done, total: shown.progress.total })}
+          {shown.attempts > 1 && <> {t('pub.attempt', { n: shown.attempts, max: shown.maxAttempts })}</>}
+          {shown.lastError && <span className="muted small"> {t('pub.lastAttempt', { reason: shown.lastError })}</span>}
+        </p>
+      )}
+      {shown?.state === 'failed' && <p className="note note-error" data-testid="site-failure">{t('pub.failed', { reason: shown.error ?? '' })}</p>}
+      {notes.length > 0 && <p className="small">{t('pub.skipped')}: {notes.join('; ')}</p>}
       <div className="row">
-        <button type="button" disabled={busy} onClick={build}>{busy ? t('pub.building') : t('pub.build')}</button>
-        {latest && (
-          <a className="button secondary" href={latest.download} download data-testid="site-download">
-            {t('pub.download')}{latest.zipBytes !== null ? ` (${bytes(latest.zipBytes)})` : ''}
+        <button type="button" disabled={busy || pending} onClick={build}>{busy || pending ? t('pub.building') : t('pub.build')}</button>
+        {latestDone?.download && (
+          <a className="button secondary" href={latestDone.download} download data-testid="site-download">
+            {t('pub.download')}{latestDone.zipBytes !== null ? ` (${bytes(latestDone.zipBytes)})` : ''}
           </a>
         )}
       </div>
-      {latest && (
-        <p className="muted small">{t('pub.lastBuild', { incidents: latest.incidents, videos: latest.videos, by: latest.builtBy, at: date(latest.builtAt), seq: String(latest.ledgerSeq) })}</p>
+      {latestDone && (
+        <p className="muted small">
+          {t('pub.lastBuild', { incidents: latestDone.incidents ?? 0, videos: latestDone.videos ?? 0, by: latestDone.builtBy, at: date(latestDone.builtAt ?? latestDone.requestedAt), seq: String(latestDone.ledgerSeq ?? '') })}
+        </p>
       )}
     </div>
   );
