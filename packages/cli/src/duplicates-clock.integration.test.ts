@@ -7,14 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ingest } from '@custodia/core';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
-import { caseReport, initVault, triageSummary, type Vault } from '@custodia/store';
-import { DB_KINDS, tempDir, testConfig } from '@custodia/store/testing';
+import { caseReport, triageSummary } from '@custodia/store';
+import { DB_KINDS, tempDir } from '@custodia/store/testing';
 import { dedupFixtures } from '@custodia/triage/testing';
-import { fsEvidenceReader } from './evidence-reader.js';
-import { attachPipeline, createWorker, type PipelineRuntime } from './pipeline-runtime.js';
+import { createWorker } from './pipeline-runtime.js';
 import { formatTriage } from './commands/report.command.js';
+import { ingestFolder, usePipelineVault } from './testing/pipeline-vault.js';
 
 const TRIM_START = 17.4;
 const EPOCH = 1712000000; // 2024-04-01 19:33:20
@@ -42,23 +41,11 @@ after(async () => {
 
 for (const kind of DB_KINDS) {
   describe(`near-duplicates by the clock in the pipeline on ${kind}`, () => {
-    let vault: Vault;
-    let rt: PipelineRuntime;
-    let cleanup: () => Promise<void>;
-
-    before(async () => {
-      const t = await testConfig(kind);
-      cleanup = t.cleanup;
-      vault = (await initVault(t.config, { actor: 'admin' })).vault;
-      rt = await attachPipeline(vault);
-    });
-    after(async () => {
-      await vault?.close();
-      await cleanup?.();
-    });
+    const pv = usePipelineVault(kind);
 
     it('files a quiet trim with its recording by the clock, and nothing from another day or another camera', async () => {
-      await ingest({ caseName: 'clock', roots: [src.path], operator: 'a', host: 'h', toolVersion: 't' }, { repo: vault.repo, blobs: vault.blobs, reader: fsEvidenceReader });
+      const { vault, rt } = pv;
+      await ingestFolder(vault, 'clock', src.path);
       await (await createWorker(vault, rt)).runUntilIdle();
       const report = await caseReport(vault, 'clock');
       const item = (name: string) => report.items.find((it) => it.path.endsWith(name))!;

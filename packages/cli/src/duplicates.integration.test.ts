@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ingest } from '@custodia/core';
 import { locateMediaTools, type MediaTools } from '@custodia/media';
-import { caseReport, initVault, triageSummary, verifyLedger, type ReportItem, type Vault } from '@custodia/store';
-import { DB_KINDS, tempDir, testConfig } from '@custodia/store/testing';
+import { caseReport, triageSummary, verifyLedger, type ReportItem } from '@custodia/store';
+import { DB_KINDS, tempDir } from '@custodia/store/testing';
 import { dedupFixtures } from '@custodia/triage/testing';
-import { fsEvidenceReader } from './evidence-reader.js';
-import { attachPipeline, createWorker, type PipelineRuntime } from './pipeline-runtime.js';
+import { createWorker } from './pipeline-runtime.js';
 import { formatTriage } from './commands/report.command.js';
+import { ingestFolder, usePipelineVault } from './testing/pipeline-vault.js';
 
 const TRIM_START = 12;
 
@@ -57,23 +56,11 @@ const byName = (items: ReportItem[], root: string) => new Map(items.map((it) => 
 
 for (const kind of DB_KINDS) {
   describe(`near-duplicates in the pipeline on ${kind}`, () => {
-    let vault: Vault;
-    let rt: PipelineRuntime;
-    let cleanup: () => Promise<void>;
-
-    before(async () => {
-      const t = await testConfig(kind);
-      cleanup = t.cleanup;
-      vault = (await initVault(t.config, { actor: 'admin' })).vault;
-      rt = await attachPipeline(vault);
-    });
-    after(async () => {
-      await vault?.close();
-      await cleanup?.();
-    });
+    const pv = usePipelineVault(kind);
 
     it('groups the re-encoding and the exact copy with the recording, not the other day of the same camera', async () => {
-      await ingest({ caseName: 'dups', roots: [first], operator: 'a', host: 'h', toolVersion: 't' }, { repo: vault.repo, blobs: vault.blobs, reader: fsEvidenceReader });
+      const { vault, rt } = pv;
+      await ingestFolder(vault, 'dups', first);
       // Two workers at once, as a deployment runs them.
       await Promise.all([createWorker(vault, rt), createWorker(vault, rt)].map(async (w) => (await w).runUntilIdle()));
       const items = byName((await caseReport(vault, 'dups')).items, first);
@@ -94,7 +81,8 @@ for (const kind of DB_KINDS) {
     });
 
     it('a trimmed clip ingested later joins the group at its offset; re-running adds nothing', async () => {
-      await ingest({ caseName: 'dups', roots: [later], operator: 'a', host: 'h', toolVersion: 't' }, { repo: vault.repo, blobs: vault.blobs, reader: fsEvidenceReader });
+      const { vault, rt } = pv;
+      await ingestFolder(vault, 'dups', later);
       await (await createWorker(vault, rt)).runUntilIdle();
       const report = await caseReport(vault, 'dups');
       const clip = report.items.find((it) => it.path.endsWith('incident.mp4'))!;

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DB_KINDS, tempDir } from '@custodia/store/testing';
 import { launchChromium, personContext } from './testing/browser.js';
 import { runCustodia, startInstance, type Instance } from './testing/instance.js';
-import { Authenticator } from './testing/totp.js';
+import { addClaim, addEvent, addMembers, createUsers, newProceeding, pageApi as api, setUpAdministrator, signIn } from './testing/story.js';
 
 const CASE = 'Colony 9 accountability';
 const PASSWORD = { admin: 'correct horse battery staple', sara: 'sara pass phrase 11', olga: 'olga pass phrase 12' };
@@ -23,37 +23,6 @@ const kinds = process.env.CUSTODIA_E2E_DB ? DB_KINDS.filter((k) => k === process
 const RULING = Buffer.from('<html><body><p>The district court ordered the arrest in absentia of Quillfeather under warrant ZX-4471.</p></body></html>');
 const SECRETS = [/Quillfeather/i, /ZX-4471/, /district-court-ruling/i];
 const NEWS = Buffer.from('<html><body><p>Two guards of colony 9 were dismissed, said Major Orlov, head of the security unit.</p></body></html>');
-
-async function signIn(page: Page, username: string, password: string, totp?: Authenticator): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  if (totp) {
-    const code = page.getByLabel('Code from your authenticator app');
-    await code.waitFor();
-    await code.fill(await totp.next());
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByTestId('whoami').waitFor();
-}
-
-const api = (page: Page) => ({
-  send: (method: string, path: string, body?: unknown) =>
-    page.evaluate(
-      async ({ method, path, body }) => {
-        const s = await (await fetch('/api/session')).json();
-        const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-        return { status: r.status, body: await r.json().catch(() => null) };
-      },
-      { method, path, body },
-    ),
-  text: (path: string) =>
-    page.evaluate(async (path) => {
-      const r = await fetch(path);
-      return { status: r.status, text: await r.text() };
-    }, path),
-});
 
 /** Every file under a folder, as text (latin1, so any bytes are searchable). */
 function allText(dir: string): string {
@@ -88,39 +57,13 @@ for (const kind of kinds) {
       // Administrator: setup, TOTP, two analysts — sara with the source-identity grant, olga without.
       const admin = await personContext(browser, inst.url);
       const a = admin.page;
-      await a.goto('/');
-      await a.getByLabel('Setup code').fill(inst.setupCode);
-      await a.getByLabel('Username').fill('amira');
-      await a.getByLabel('Your name').fill('Amira Admin');
-      await a.getByLabel('Password').fill(PASSWORD.admin);
-      await a.getByRole('button', { name: 'Create administrator' }).click();
-      await a.getByRole('button', { name: 'Set up authenticator' }).click();
-      const adminTotp = new Authenticator((await a.getByTestId('totp-secret').textContent())!.trim());
-      await a.getByLabel('Code from your authenticator app').fill(await adminTotp.next());
-      await a.getByRole('button', { name: 'Confirm code' }).click();
-      await a.getByTestId('whoami').waitFor();
-      await a.goto('/#/users');
-      for (const [username, displayName, password] of [['sara', 'Sara Analyst', PASSWORD.sara], ['olga', 'Olga Analyst', PASSWORD.olga]] as const) {
-        const form = a.getByRole('form', { name: 'New user' });
-        await form.getByLabel('Username').fill(username);
-        await form.getByLabel('Display name').fill(displayName);
-        await form.getByLabel('Password').fill(password);
-        await form.getByRole('button', { name: 'New user' }).click();
-        await a.getByTestId('users').getByRole('cell', { name: username, exact: true }).waitFor();
-      }
+      await setUpAdministrator(a, inst.setupCode, { username: 'amira', displayName: 'Amira Admin', password: PASSWORD.admin });
+      await createUsers(a, [['sara', 'Sara Analyst', PASSWORD.sara], ['olga', 'Olga Analyst', PASSWORD.olga]]);
       await a.goto('/#/');
       await a.getByRole('link', { name: CASE }).click();
       await a.getByTestId('item-count').waitFor();
       const caseId = a.url().split('/cases/')[1]!.split('/')[0]!;
-      await a.getByRole('link', { name: 'Members' }).click();
-      for (const [label, role, grant] of [['Amira Admin (amira)', 'coordinator', false], ['Sara Analyst (sara)', 'analyst', true], ['Olga Analyst (olga)', 'analyst', false]] as const) {
-        const form = a.getByRole('form', { name: 'Add member' });
-        await form.getByLabel('User').selectOption({ label });
-        await form.getByLabel('Role').selectOption(role);
-        if (grant) await form.getByLabel('Source identity').check();
-        await form.getByRole('button', { name: 'Add member' }).click();
-        await a.locator('table').getByText(label.replace(/^.*\(/, '(')).waitFor();
-      }
+      await addMembers(a, [['Amira Admin (amira)', 'coordinator', null], ['Sara Analyst (sara)', 'analyst', 'Source identity'], ['Olga Analyst (olga)', 'analyst', null]]);
 
       // sara: an official with a position, the source (a person marked as such), an incident.
       const sara = await personContext(browser, inst.url);
@@ -155,31 +98,13 @@ for (const kind of kinds) {
 
       // The official's position, supported by the news page.
       await s.reload();
-      const pos = s.getByRole('form', { name: 'Add claim: Major Orlov' });
-      await pos.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Two guards dismissed' });
-      await pos.getByLabel('Exact words of the source').fill('Major Orlov, head of the security unit');
-      await pos.getByRole('button', { name: 'Add claim' }).click();
-      await s.getByTestId('position-claim').filter({ hasText: 'Major Orlov, head of the security unit' }).waitFor();
+      await addClaim(s.getByRole('form', { name: 'Add claim: Major Orlov' }), s.getByTestId('position-claim'), { source: 'Two guards dismissed', quote: 'Major Orlov, head of the security unit' });
 
       // A dismissal with its timeline, a claim, a link to the incident and to a segment of a recording.
-      await s.getByRole('button', { name: 'New proceeding' }).click();
-      let pform = s.getByRole('form', { name: 'New proceeding' });
-      await pform.getByLabel('Type').selectOption('dismissal');
-      await pform.getByLabel('Title').fill('Two guards dismissed');
-      await pform.getByLabel('Unnamed subjects').fill('2');
-      await pform.getByRole('button', { name: 'Save' }).click();
-      await s.getByTestId('proceeding-facts').waitFor();
+      await newProceeding(s, { type: 'dismissal', title: 'Two guards dismissed', unnamed: 2 });
       const dismissalUrl = s.url().replace(inst.url, '');
-      let eform = s.getByRole('form', { name: 'Add event' });
-      await eform.getByLabel(/^Date/).fill('2026-10');
-      await eform.getByLabel('Status').selectOption('dismissed');
-      await eform.getByLabel('Summary').fill('Both guards dismissed');
-      await eform.getByRole('button', { name: 'Add event' }).click();
-      let cform = s.getByRole('form', { name: 'Add claim' });
-      await cform.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Two guards dismissed' });
-      await cform.getByLabel('Exact words of the source').fill('Two guards of colony 9 were dismissed');
-      await cform.getByRole('button', { name: 'Add claim' }).click();
-      await s.getByTestId('claim').filter({ hasText: 'Two guards of colony 9 were dismissed' }).waitFor();
+      await addEvent(s, { on: '2026-10', status: 'dismissed', summary: 'Both guards dismissed' });
+      await addClaim(s.getByRole('form', { name: 'Add claim' }), s.getByTestId('claim'), { source: 'Two guards dismissed', quote: 'Two guards of colony 9 were dismissed' });
       await s.getByRole('form', { name: 'Relate to an incident' }).getByLabel('Incident').selectOption({ label: 'Beating in the corridor' });
       await s.getByRole('form', { name: 'Relate to an incident' }).getByRole('button', { name: 'Relate to an incident' }).click();
       await s.getByRole('link', { name: 'Beating in the corridor' }).waitFor();
@@ -192,24 +117,12 @@ for (const kind of kinds) {
 
       // The source's own legal case, its event, and the claim quoting the court ruling.
       await s.goto(`/#/cases/${caseId}/accountability`);
-      await s.getByRole('button', { name: 'New proceeding' }).click();
-      pform = s.getByRole('form', { name: 'New proceeding' });
-      await pform.getByLabel('Type').selectOption('arrest-in-absentia');
-      await pform.getByLabel('Title').fill('Quillfeather arrested in absentia');
-      await pform.locator('select[name=subjectIds]').selectOption({ label: 'Quillfeather' });
-      await pform.getByLabel(/own legal exposure/).check();
-      await pform.getByRole('button', { name: 'Save' }).click();
-      await s.getByTestId('proceeding-facts').waitFor();
-      eform = s.getByRole('form', { name: 'Add event' });
-      await eform.getByLabel(/^Date/).fill('2026-11');
-      await eform.getByLabel('Status').selectOption('opened');
-      await eform.getByLabel('Summary').fill('Warrant ZX-4471 issued');
-      await eform.getByRole('button', { name: 'Add event' }).click();
-      cform = s.getByRole('form', { name: 'Add claim' });
-      await cform.locator('label', { hasText: /^Source/ }).locator('select').selectOption({ label: 'Court ruling' });
-      await cform.getByLabel('Exact words of the source').fill('the arrest in absentia of Quillfeather');
-      await cform.getByRole('button', { name: 'Add claim' }).click();
-      await s.getByTestId('claim').filter({ hasText: 'the arrest in absentia of Quillfeather' }).waitFor();
+      await newProceeding(s, { type: 'arrest-in-absentia', title: 'Quillfeather arrested in absentia' }, async (form) => {
+        await form.locator('select[name=subjectIds]').selectOption({ label: 'Quillfeather' });
+        await form.getByLabel(/own legal exposure/).check();
+      });
+      await addEvent(s, { on: '2026-11', status: 'opened', summary: 'Warrant ZX-4471 issued' });
+      await addClaim(s.getByRole('form', { name: 'Add claim' }), s.getByTestId('claim'), { source: 'Court ruling', quote: 'the arrest in absentia of Quillfeather' });
 
       // The dashboard counts both for sara.
       await s.goto(`/#/cases/${caseId}/accountability`);

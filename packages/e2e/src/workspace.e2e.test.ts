@@ -9,43 +9,12 @@ import type { Browser, Page } from 'playwright-core';
 import { DB_KINDS } from '@custodia/store/testing';
 import { launchChromium, personContext, screenshot } from './testing/browser.js';
 import { startInstance, type Instance } from './testing/instance.js';
+import { addClaim, addEvent, addMembers, createUsers, newProceeding, pageApi, setUpAdministrator, signIn } from './testing/story.js';
 import { Authenticator } from './testing/totp.js';
 
 const CASE = 'Colony 7 leak';
 const PASSWORD = { admin: 'correct horse battery staple', analyst: 'analyst pass phrase 1', reviewer: 'reviewer pass phrase 2', observer: 'observer pass phrase 3' };
 const kinds = process.env.CUSTODIA_E2E_DB ? DB_KINDS.filter((k) => k === process.env.CUSTODIA_E2E_DB) : DB_KINDS;
-
-async function signIn(page: Page, username: string, password: string, totp?: Authenticator): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  if (totp) {
-    const code = page.getByLabel('Code from your authenticator app');
-    await code.waitFor();
-    await code.fill(await totp.next());
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.getByTestId('whoami').waitFor();
-}
-
-/** The CSRF token of the page's session, as the app itself gets it. */
-const apiFrom = (page: Page) => ({
-  post: (path: string, body: unknown) =>
-    page.evaluate(
-      async ({ path, body }) => {
-        const s = await (await fetch('/api/session')).json();
-        const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: JSON.stringify(body) });
-        return { status: r.status, body: await r.json().catch(() => null) };
-      },
-      { path, body },
-    ),
-  get: (path: string) =>
-    page.evaluate(async (path) => {
-      const r = await fetch(path);
-      return { status: r.status, body: await r.json().catch(() => null) };
-    }, path),
-});
 
 for (const kind of kinds) {
   describe(`analysts' workspace in Chromium on ${kind}`, () => {
@@ -69,36 +38,14 @@ for (const kind of kinds) {
       // Administrator: first-run setup with the code from the console, then TOTP enrolment.
       const admin = await personContext(browser, inst.url);
       const a = admin.page;
-      await a.goto('/');
-      await a.getByLabel('Setup code').waitFor();
-      await shot(a, 'setup');
-      await a.getByLabel('Setup code').fill(inst.setupCode);
-      await a.getByLabel('Username').fill('amira');
-      await a.getByLabel('Your name').fill('Amira Admin');
-      await a.getByLabel('Password').fill(PASSWORD.admin);
-      await a.getByRole('button', { name: 'Create administrator' }).click();
-      await a.getByRole('button', { name: 'Set up authenticator' }).click();
-      const adminTotp = new Authenticator((await a.getByTestId('totp-secret').textContent())!.trim());
-      assert.match((await a.getByTestId('totp-url').textContent())!, /^otpauth:\/\/totp\//);
-      await shot(a, 'totp-enrolment');
-      await a.getByLabel('Code from your authenticator app').fill(await adminTotp.next());
-      await a.getByRole('button', { name: 'Confirm code' }).click();
-      await a.getByTestId('whoami').waitFor();
+      await setUpAdministrator(a, inst.setupCode, { username: 'amira', displayName: 'Amira Admin', password: PASSWORD.admin }, (name) => shot(a, name));
 
       // Users: an analyst, a reviewer, an observer.
-      await a.goto('/#/users');
-      for (const [username, displayName, password] of [
+      await createUsers(a, [
         ['boris', 'Boris Analyst', PASSWORD.analyst],
         ['chen', 'Chen Reviewer', PASSWORD.reviewer],
         ['dana', 'Dana Observer', PASSWORD.observer],
-      ] as const) {
-        const form = a.getByRole('form', { name: 'New user' });
-        await form.getByLabel('Username').fill(username);
-        await form.getByLabel('Display name').fill(displayName);
-        await form.getByLabel('Password').fill(password);
-        await form.getByRole('button', { name: 'New user' }).click();
-        await a.getByTestId('users').getByRole('cell', { name: username, exact: true }).waitFor();
-      }
+      ]);
       await shot(a, 'users');
 
       // A new case from the interface; the ingested one gets its members.
@@ -111,20 +58,12 @@ for (const kind of kinds) {
       await a.getByTestId('item-count').waitFor();
       assert.equal(await a.getByTestId('item-count').textContent(), '3');
       await shot(a, 'case-dashboard');
-      await a.getByRole('link', { name: 'Members' }).click();
-      for (const [user, label, role, grant] of [
-        ['amira', 'Amira Admin (amira)', 'coordinator', false],
-        ['boris', 'Boris Analyst (boris)', 'analyst', true],
-        ['chen', 'Chen Reviewer (chen)', 'reviewer', false],
-        ['dana', 'Dana Observer (dana)', 'observer', false],
-      ] as const) {
-        const form = a.getByRole('form', { name: 'Add member' });
-        await form.getByLabel('User').selectOption({ label });
-        await form.getByLabel('Role').selectOption(role);
-        if (grant) await form.getByLabel('Victims’ identities').check();
-        await form.getByRole('button', { name: 'Add member' }).click();
-        await a.locator('table').getByText(`(${user})`).waitFor();
-      }
+      await addMembers(a, [
+        ['Amira Admin (amira)', 'coordinator', null],
+        ['Boris Analyst (boris)', 'analyst', 'Victims’ identities'],
+        ['Chen Reviewer (chen)', 'reviewer', null],
+        ['Dana Observer (dana)', 'observer', null],
+      ]);
       await shot(a, 'members');
 
       // Analyst: signs in, enrols TOTP, then signs in again with it.
@@ -279,7 +218,7 @@ for (const kind of kinds) {
       await d.getByTestId('annotations').waitFor();
       assert.equal(await d.getByTestId('annotation-form').count(), 0, 'no annotation form for an observer');
       const itemId = d.url().split('/items/')[1]!.split('?')[0]!;
-      const refused = await apiFrom(d).post(`/api/items/${itemId}/annotations`, { startSec: 0, endSec: 1, termIds: [], personIds: [], note: 'x' });
+      const refused = await pageApi(d).send('POST', `/api/items/${itemId}/annotations`, { startSec: 0, endSec: 1, termIds: [], personIds: [], note: 'x' });
       assert.equal(refused.status, 403, JSON.stringify(refused.body));
       await d.getByRole('link', { name: 'Incidents' }).click();
       await d.getByTestId('incidents').waitFor();
@@ -289,14 +228,14 @@ for (const kind of kinds) {
       assert.equal(await d.getByTestId('protected-identity').count(), 0);
       assert.equal(await d.getByText('Sidorov').count(), 0);
       const caseId = d.url().split('/cases/')[1]!.split('/')[0]!;
-      const persons = await apiFrom(d).get(`/api/cases/${caseId}/persons`);
+      const persons = await pageApi(d).get(`/api/cases/${caseId}/persons`);
       assert.equal(persons.status, 200);
       assert.ok(!JSON.stringify(persons.body).includes('Sidorov'), 'the API sends the observer no protected identity');
       await shot(d, 'persons-observer');
 
       // Accountability: the analyst records what the evidence changed, with a source's exact words;
       // the observer reads the dashboard and cannot edit.
-      const official = await apiFrom(b).post(`/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Head of unit 2', positions: [{ title: 'Head of unit 2', unit: 'Unit 2', rank: 'Major' }] });
+      const official = await pageApi(b).send('POST', `/api/cases/${caseId}/persons`, { role: 'official', pseudonym: 'Head of unit 2', positions: [{ title: 'Head of unit 2', unit: 'Unit 2', rank: 'Major' }] });
       assert.equal(official.status, 201, JSON.stringify(official.body));
       await b.goto(`/#/cases/${caseId}/accountability`);
       const sform = b.getByRole('form', { name: 'Add source' });
@@ -304,30 +243,14 @@ for (const kind of kinds) {
       await sform.getByLabel('Publisher').fill('Regional news');
       await sform.getByRole('button', { name: 'Add source' }).click();
       await b.getByTestId('sources').getByText('Regional service statement').waitFor();
-      await b.getByRole('button', { name: 'New proceeding' }).click();
-      const pform = b.getByRole('form', { name: 'New proceeding' });
-      await pform.getByLabel('Type').selectOption('dismissal');
-      await pform.getByLabel('Title').fill('Three guards dismissed');
-      await pform.getByLabel('Unnamed subjects').fill('3');
-      await pform.getByRole('button', { name: 'Save' }).click();
-      await b.getByTestId('proceeding-facts').waitFor();
-      const eform = b.getByRole('form', { name: 'Add event' });
-      await eform.getByLabel(/^Date/).fill('2021-10');
-      await eform.getByLabel('Status').selectOption('announced');
-      await eform.getByLabel('Summary').fill('The regional service announced the dismissals');
-      await eform.getByRole('button', { name: 'Add event' }).click();
+      await newProceeding(b, { type: 'dismissal', title: 'Three guards dismissed', unnamed: 3 });
+      await addEvent(b, { on: '2021-10', status: 'announced', summary: 'The regional service announced the dismissals' });
       const cform = b.getByRole('form', { name: 'Add claim' });
       await cform.waitFor();
-      await cform.getByLabel('Exact words of the source').fill('three guards were dismissed');
-      await cform.getByLabel('Confidence').selectOption('high');
-      await cform.getByRole('button', { name: 'Add claim' }).click();
-      await b.getByTestId('claim').filter({ hasText: 'three guards were dismissed' }).waitFor();
+      await addClaim(cform, b.getByTestId('claim'), { quote: 'three guards were dismissed', confidence: 'high' });
       await shot(b, 'proceeding');
       await b.getByRole('link', { name: 'All proceedings' }).click();
-      const claimPos = b.getByRole('form', { name: 'Add claim: Head of unit 2' });
-      await claimPos.getByLabel('Exact words of the source').fill('the head of unit 2, Major');
-      await claimPos.getByRole('button', { name: 'Add claim' }).click();
-      await b.getByTestId('position-claim').filter({ hasText: 'the head of unit 2, Major' }).waitFor();
+      await addClaim(b.getByRole('form', { name: 'Add claim: Head of unit 2' }), b.getByTestId('position-claim'), { quote: 'the head of unit 2, Major' });
       await d.goto(`/#/cases/${caseId}/accountability`);
       await d.getByTestId('acc-counts').getByText('Dismissed from service').waitFor();
       await d.getByTestId('acc-timeline').getByText('Three guards dismissed').waitFor();

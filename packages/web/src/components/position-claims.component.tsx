@@ -2,10 +2,11 @@
 // which post), with a form to add one.
 import { useState } from 'react';
 import { api, capturedCopyUrl } from '../api.js';
-import type { Claim, Confidence, Id, Person, Role, Source } from '../api-types.js';
+import type { Claim, Id, Person, Role, Source } from '../api-types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { ClaimForm } from './claim-form.component.js';
 import { ErrorNote, Pill } from './ui.component.js';
 
 export function PositionClaimsPanel({ caseId, role }: { caseId: Id; role: Role | null | undefined }) {
@@ -58,42 +59,20 @@ function ClaimLine({ claim: c, source: s }: { claim: Claim; source: Source | und
 
 function PositionClaimForm({ person, sources, onDone }: { person: Person; sources: Source[]; onDone: () => void }) {
   const { t } = useI18n();
-  const [f, setF] = useState({ positionIndex: 0, sourceId: sources[0]!.id, quote: '', confidence: 'medium' as Confidence });
-  const [error, setError] = useState<unknown>(null);
+  const [positionIndex, setPositionIndex] = useState(0);
   return (
-    <form
-      className="inline-form small"
-      aria-label={`${t('acc.claim.add')}: ${person.pseudonym}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(null);
-        api.addPositionClaim(person.id, f).then(() => (setF({ ...f, quote: '' }), onDone()), setError);
-      }}
+    <ClaimForm
+      label={`${t('acc.claim.add')}: ${person.pseudonym}`}
+      sources={sources}
+      submit={(f) => api.addPositionClaim(person.id, { positionIndex, ...f })}
+      onDone={onDone}
     >
       <label>
         {t('per.positions')}
-        <select value={String(f.positionIndex)} onChange={(e) => setF({ ...f, positionIndex: Number(e.target.value) })}>
+        <select value={String(positionIndex)} onChange={(e) => setPositionIndex(Number(e.target.value))}>
           {(person.positions ?? []).map((pos, i) => <option key={i} value={String(i)}>{pos.title}</option>)}
         </select>
       </label>
-      <label>
-        {t('acc.claim.source')}
-        <select value={String(f.sourceId)} onChange={(e) => setF({ ...f, sourceId: Number(e.target.value) })}>
-          {sources.map((s) => <option key={s.id} value={String(s.id)}>{s.title}</option>)}
-        </select>
-      </label>
-      <label>
-        {t('acc.claim.quote')}
-        <input value={f.quote} onChange={(e) => setF({ ...f, quote: e.target.value })} required />
-      </label>
-      <label>
-        {t('acc.claim.confidence')}
-        <select value={f.confidence} onChange={(e) => setF({ ...f, confidence: e.target.value as Confidence })}>
-          {(['low', 'medium', 'high'] as const).map((c) => <option key={c} value={c}>{t(`acc.confidence.${c}`)}</option>)}
-        </select>
-      </label>
-      <button type="submit" className="secondary">{t('acc.claim.add')}</button>
-      <ErrorNote error={error} />
-    </form>
+    </ClaimForm>
   );
 }

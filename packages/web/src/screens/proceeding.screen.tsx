@@ -2,11 +2,12 @@
 // confidence, a link to the captured copy), what it relates to, and the forms to extend it.
 import { useState } from 'react';
 import { api, capturedCopyUrl } from '../api.js';
-import { EVENT_STATUSES, type Claim, type Confidence, type EventStatus, type Id, type ProceedingDetail, type ProceedingEvent, type Role, type Source } from '../api-types.js';
+import { EVENT_STATUSES, type Claim, type EventStatus, type Id, type ProceedingDetail, type ProceedingEvent, type Role, type Source } from '../api-types.js';
 import { formatClock, useI18n } from '../i18n/i18n.js';
 import { href } from '../route.js';
 import { can } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { ClaimForm } from '../components/claim-form.component.js';
 import { ErrorNote, Loading, PageHeader, Pill } from '../components/ui.component.js';
 import { ProceedingForm } from './accountability.screen.js';
 
@@ -127,7 +128,7 @@ function EventRow({ event: e, sources, caseSources, editable, onChanged }: { eve
           })}
         </ul>
       )}
-      {editable && caseSources.length > 0 && <ClaimForm eventId={e.id} sources={caseSources} onDone={onChanged} />}
+      {editable && caseSources.length > 0 && <ClaimForm label={t('acc.claim.add')} sources={caseSources} submit={(f) => api.addClaim(e.id, f)} onDone={onChanged} />}
     </li>
   );
 }
@@ -271,42 +272,6 @@ function EventForm({ proceedingId, onDone }: { proceedingId: number; onDone: () 
         <input name="summary" value={f.summary} onChange={(e) => setF({ ...f, summary: e.target.value })} required />
       </label>
       <button type="submit">{t('acc.event.add')}</button>
-      <ErrorNote error={error} />
-    </form>
-  );
-}
-
-function ClaimForm({ eventId, sources, onDone }: { eventId: number; sources: Source[]; onDone: () => void }) {
-  const { t } = useI18n();
-  const [f, setF] = useState({ sourceId: sources[0]!.id, quote: '', confidence: 'medium' as Confidence });
-  const [error, setError] = useState<unknown>(null);
-  return (
-    <form
-      className="inline-form small"
-      aria-label={t('acc.claim.add')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setError(null);
-        api.addClaim(eventId, f).then(() => (setF({ ...f, quote: '' }), onDone()), setError);
-      }}
-    >
-      <label>
-        {t('acc.claim.source')}
-        <select value={String(f.sourceId)} onChange={(e) => setF({ ...f, sourceId: Number(e.target.value) })}>
-          {sources.map((s) => <option key={s.id} value={String(s.id)}>{s.title}</option>)}
-        </select>
-      </label>
-      <label>
-        {t('acc.claim.quote')}
-        <input value={f.quote} onChange={(e) => setF({ ...f, quote: e.target.value })} required />
-      </label>
-      <label>
-        {t('acc.claim.confidence')}
-        <select value={f.confidence} onChange={(e) => setF({ ...f, confidence: e.target.value as Confidence })}>
-          {(['low', 'medium', 'high'] as const).map((c) => <option key={c} value={c}>{t(`acc.confidence.${c}`)}</option>)}
-        </select>
-      </label>
-      <button type="submit" className="secondary">{t('acc.claim.add')}</button>
       <ErrorNote error={error} />
     </form>
   );
