@@ -117,6 +117,15 @@ describe('multipart/form-data read as it streams', () => {
       });
     await refused(ok.body.subarray(0, ok.body.length - 10), ok.type, 'body', /ended before its closing boundary/);
     await refused(ok.body, 'multipart/form-data', 'body', /no boundary/);
+    let sent = false;
+    const cut = new ReadableStream<Uint8Array>({
+      pull(ctl) {
+        if (sent) return ctl.error(new Error('connection reset'));
+        sent = true;
+        ctl.enqueue(new Uint8Array(ok.body.subarray(0, ok.body.length - 20)));
+      },
+    });
+    await assert.rejects(receiveMultipart(cut, ok.type, limits()), (e: unknown) => isDomainError(e) && e.details?.where === 'body' && /cut off/.test(e.message));
     await refused(Buffer.from('garbage'), ok.type, 'body', /ended before/);
     const long = await encode([['title', 'x'.repeat(100)]]);
     await refused(long.body, long.type, 'title', /longer than 50 bytes/, { maxField: 50 });

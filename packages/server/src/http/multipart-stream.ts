@@ -95,7 +95,9 @@ export async function receiveMultipart(body: ReadableStream<Uint8Array> | null, 
   let total = 0;
   const next = async (): Promise<Uint8Array | null> => {
     if (!reader) return null;
-    const r = await reader.read();
+    const r = await reader.read().catch(() => {
+      throw invalid('the upload was cut off before its end: send it again', { where: 'body' });
+    });
     if (r.done) return null;
     total += r.value.length;
     if (total > limits.maxBody) throw new MultipartTooLarge('body', null);
