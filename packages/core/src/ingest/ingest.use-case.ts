@@ -26,6 +26,11 @@ export interface IngestRequest {
   signal?: AbortSignal;
   /** What kind of acquisition this is (default 'bulk-ingest'; the intake import records 'intake-submission'). */
   kind?: AcquisitionKind;
+  /**
+   * Every item recorded is a protected item (ADR 0021), written in the same transaction as the item
+   * itself: a captured copy uploaded as protected is never listed to members without the grant.
+   */
+  protect?: boolean;
 }
 
 export interface IngestProgress {
@@ -103,7 +108,7 @@ export async function ingest(req: IngestRequest, deps: IngestDeps): Promise<Inge
 
   const counters = { files: 0, bytes: 0, newBlobs: 0, duplicates: 0 };
   const record = async (input: Omit<NewItem, 'caseId' | 'acquisitionId'>, created: boolean): Promise<Item> => {
-    const item = await repo.recordItem({ ...input, caseId: kase.id, acquisitionId: acq.id }, created, actor);
+    const item = await repo.recordItem({ ...input, caseId: kase.id, acquisitionId: acq.id }, created, actor, req.protect ? { protect: true } : undefined);
     recorded.set(keyOf(item.parentId, item.memberIndex, item.rawPath), item);
     return item;
   };

@@ -29,8 +29,11 @@ export interface VaultRepo {
   startAcquisition(input: NewAcquisition, actor: string): Promise<Acquisition>;
   /** Items already recorded for an acquisition, for resuming it. */
   itemsOf(acquisitionId: number): Promise<Item[]>;
-  /** Records a found item; blobs named by `sha256` are registered if new. */
-  recordItem(input: NewItem, blobCreated: boolean, actor: string): Promise<Item>;
+  /**
+   * Records a found item; blobs named by `sha256` are registered if new. `protect`: the item is a
+   * protected item (ADR 0021) from the transaction that records it, so it is never listed unprotected.
+   */
+  recordItem(input: NewItem, blobCreated: boolean, actor: string, opts?: { protect?: boolean }): Promise<Item>;
   finishAcquisition(
     id: number,
     result: { status: AcquisitionStatus; manifestSha256: string; manifestSize: number; summary: AcquisitionSummary },

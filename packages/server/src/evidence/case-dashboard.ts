@@ -1,6 +1,6 @@
 import type { Vault } from '@custodia/store';
 import { z } from 'zod';
-import { caseHasProtected, notProtected, seesProtectedItems } from './protected-items.js';
+import { seesProtectedItems } from './protected-items.js';
 import { caseRoleSchema, grantSchema, type Membership } from '../accounts/account.types.js';
 
 export const dashboardSchema = z.object({
@@ -26,16 +26,17 @@ export const dashboardSchema = z.object({
 
 export async function caseDashboard(vault: Vault, caseId: number, m: Membership): Promise<z.input<typeof dashboardSchema>> {
   const k = await vault.db.query<{ id: number; name: string; created_at: Date }>('SELECT id, name, created_at FROM cases WHERE id = $1', [caseId]);
-  // Protected items (ADR 0021) are not counted for a member without the source-identity grant.
-  const hide = !seesProtectedItems(m) && (await caseHasProtected(vault.db, caseId));
-  const shown = (col: string) => (hide ? ` AND ${notProtected(col)}` : '');
+  // Protected items (ADR 0021) are not counted for a member without the source-identity grant: their
+  // index rows carry the flag (migration 040).
+  const hide = !seesProtectedItems(m);
+  const shown = (alias: string) => (hide ? ` AND NOT ${alias}.protected` : '');
   const counts = await vault.db.query<{ kind: string | null; status: string | null; g: number; n: number; act: number }>(
     `SELECT kind, status, GROUPING(kind, status) AS g, count(*)::int AS n, count(*) FILTER (WHERE activity_seconds > 0)::int AS act
-     FROM item_index WHERE case_id = $1${shown('item_index.item_id')} GROUP BY GROUPING SETS ((kind), (status), ())`,
+     FROM item_index WHERE case_id = $1${shown('item_index')} GROUP BY GROUPING SETS ((kind), (status), ())`,
     [caseId],
   );
-  const blobsOfCase = `SELECT sha256 FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL${shown('item_index.item_id')}
-     UNION SELECT d.sha256 FROM derivatives d JOIN item_index i ON d.source_sha256 = i.sha256 WHERE i.case_id = $1 AND d.kind = 'salvage'${shown('i.item_id')}`;
+  const blobsOfCase = `SELECT sha256 FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL${shown('item_index')}
+     UNION SELECT d.sha256 FROM derivatives d JOIN item_index i ON d.source_sha256 = i.sha256 WHERE i.case_id = $1 AND d.kind = 'salvage'${shown('i')}`;
   const jobs = await vault.db.query<{ state: string; n: number }>(
     `SELECT state, count(*)::int AS n FROM jobs WHERE payload->>'sha256' IN (${blobsOfCase}) GROUP BY state`,
     [caseId],
@@ -43,7 +44,7 @@ export async function caseDashboard(vault: Vault, caseId: number, m: Membership)
   const failures = await vault.db.query<{ name: string; last_error: string | null; item_id: number | null; path: string | null }>(
     `SELECT j.name, j.last_error, i.item_id, i.path FROM jobs j
      LEFT JOIN LATERAL (SELECT item_id, path FROM item_index x WHERE x.case_id = $1 AND (x.sha256 = j.payload->>'sha256'
-       OR x.sha256 IN (SELECT source_sha256 FROM derivatives WHERE sha256 = j.payload->>'sha256' AND kind = 'salvage'))${shown('x.item_id')} ORDER BY item_id LIMIT 1) i ON true
+       OR x.sha256 IN (SELECT source_sha256 FROM derivatives WHERE sha256 = j.payload->>'sha256' AND kind = 'salvage'))${shown('x')} ORDER BY item_id LIMIT 1) i ON true
      WHERE j.state = 'failed' AND j.payload->>'sha256' IN (${blobsOfCase}) ORDER BY j.finished_at DESC LIMIT 50`,
     [caseId],
   );
@@ -55,7 +56,7 @@ export async function caseDashboard(vault: Vault, caseId: number, m: Membership)
             sum(g.end_sec - g.start_sec)::float8 AS score
      FROM (SELECT sha256, overlay_start, CASE WHEN overlay_start IS NULL THEN 'position' ELSE 'overlay' END AS clock,
                   COALESCE(camera, NULLIF(regexp_replace(path, '[/\\\\][^/\\\\]*$', ''), path), '(unknown)') AS cam
-           FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL AND activity_seconds > 0${shown('item_index.item_id')}) i
+           FROM item_index WHERE case_id = $1 AND sha256 IS NOT NULL AND activity_seconds > 0${shown('item_index')}) i
      JOIN segments g ON g.sha256 IN (SELECT custodia_item_index_sources(i.sha256)) AND g.kind = 'activity'
      GROUP BY 1, 2, 3, 4 ORDER BY 2, 1, 3, 4`,
     [caseId],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { initVault, type Vault } from '@custodia/store';
+import { initVault, type Queryable, type Vault } from '@custodia/store';
 import { DB_KINDS, testConfig } from '@custodia/store/testing';
 import { COMPACT_ROWS } from './facet-counts.query.js';
 import { queryItems } from './items.query.js';
@@ -48,21 +48,34 @@ for (const kind of DB_KINDS) {
         await vault.db.query(`UPDATE item_index SET review_state = 'disputed', tags = '{9}' WHERE item_id = $1`, [id.item_id]);
         await vault.db.query(`UPDATE item_index SET poster_sha256 = 'p' WHERE item_id = $1`, [id.item_id]);
       }
+      // Protection (migration 040): written set-wise and one by one, the protected items changed
+      // afterwards, some protections lifted, some rewritten.
+      await vault.db.query('INSERT INTO protected_items (item_id, case_id) SELECT item_id, case_id FROM item_index WHERE case_id = $1 AND item_id % 11 = 0', [caseId]);
+      for (const id of (await vault.db.query<{ item_id: number }>('SELECT item_id FROM item_index WHERE case_id = $1 AND item_id % 13 = 1 ORDER BY item_id LIMIT 60', [caseId])).rows) {
+        await vault.db.query('INSERT INTO protected_items (item_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id.item_id, caseId]);
+      }
+      await vault.db.query(`UPDATE item_index SET review_state = 'in-review', tags = tags || 5::bigint, kind = 'document' WHERE case_id = $1 AND item_id % 22 = 0`, [caseId]);
+      await vault.db.query('DELETE FROM protected_items WHERE item_id IN (SELECT item_id FROM item_index WHERE case_id = $1 AND item_id % 33 = 0)', [caseId]);
+      await vault.db.query("UPDATE protected_items SET protected_at = now() - interval '1 day' WHERE item_id % 2 = 0");
+      await vault.db.query('INSERT INTO protected_items (item_id, case_id) SELECT item_id, case_id FROM item_index WHERE case_id = $1 AND item_id % 10 = 7', [otherCase]);
     });
     after(async () => {
       await vault?.close();
       await cleanup?.();
     });
 
-    /** What the counts must be, straight from item_index, one facet at a time. */
-    async function reference(extra: string, params: unknown[] = []): Promise<{ facets: ItemsPage['facets']; total: number }> {
-      const base = `FROM item_index i WHERE i.case_id = $1 ${extra}`;
+    /**
+     * What the counts must be, straight from item_index, one facet at a time; `hide`: for a member
+     * without the source-identity grant (protection read from protected_items itself).
+     */
+    async function reference(extra: string, params: unknown[] = [], hide = false, c = caseId, db: Queryable = vault.db): Promise<{ facets: ItemsPage['facets']; total: number }> {
+      const base = `FROM item_index i WHERE i.case_id = $1 ${extra}${hide ? ' AND NOT EXISTS (SELECT 1 FROM protected_items p WHERE p.item_id = i.item_id)' : ''}`;
       const group = async (expr: string) => {
-        const r = await vault.db.query<{ k: string | null; n: number }>(`SELECT ${expr} AS k, count(*)::int AS n ${base} GROUP BY 1`, [caseId, ...params]);
+        const r = await db.query<{ k: string | null; n: number }>(`SELECT ${expr} AS k, count(*)::int AS n ${base} GROUP BY 1`, [c, ...params]);
         return Object.fromEntries(r.rows.map((x) => [x.k ?? '(unknown)', x.n]));
       };
-      const tags = await vault.db.query<{ k: string; n: number }>(`SELECT t::text AS k, count(*)::int AS n ${base.replace('WHERE', 'CROSS JOIN LATERAL unnest(i.tags) t WHERE')} GROUP BY 1`, [caseId, ...params]);
-      const total = await vault.db.query<{ n: number }>(`SELECT count(*)::int AS n ${base}`, [caseId, ...params]);
+      const tags = await db.query<{ k: string; n: number }>(`SELECT t::text AS k, count(*)::int AS n ${base.replace('WHERE', 'CROSS JOIN LATERAL unnest(i.tags) t WHERE')} GROUP BY 1`, [c, ...params]);
+      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${base}`, [c, ...params]);
       return {
         total: total.rows[0]!.n,
         facets: {
@@ -76,7 +89,15 @@ for (const kind of DB_KINDS) {
         },
       };
     }
-    const query = (q: Partial<ItemsQuery>) => queryItems(vault.db, caseId, { sort: 'path', limit: 20, ...q } as ItemsQuery, { facilities: true });
+    const query = (q: Partial<ItemsQuery>, hide = false, c = caseId, db: Queryable = vault.db) =>
+      queryItems(db, c, { sort: 'path', limit: 20, ...q } as ItemsQuery, { facilities: true }, { hideProtected: hide });
+    /** Counts (and totals) for a holder of the grant and for a member without it, each against counting the items. */
+    async function bothAgree(q: Partial<ItemsQuery>, extra: string, params: unknown[] = [], c = caseId, db: Queryable = vault.db): Promise<void> {
+      for (const hide of [false, true]) {
+        const r = await query(q, hide, c, db);
+        assert.deepEqual({ facets: r.facets, total: r.total }, await reference(extra, params, hide, c, db), `${JSON.stringify(q)}${hide ? ' without the grant' : ''}`);
+      }
+    }
 
     test('the unfiltered list: kept counts equal counting the items, and the delta rows are folded', async () => {
       const before = await vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facet_counts WHERE case_id = $1', [caseId]);
@@ -86,11 +107,14 @@ for (const kind of DB_KINDS) {
       assert.equal(r.total, N);
       assert.deepEqual({ facets: r.facets, total: r.total }, ref);
       assert.equal(r.estimated, false);
+      assert.ok(ref.total - (await reference('', [], true)).total > 100, 'a good part of the items is protected');
+      await bothAgree({}, '');
       const after = await vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facet_counts WHERE case_id = $1', [caseId]);
       assert.ok(after.rows[0]!.n < 500, `folded to one row per combination (${after.rows[0]!.n})`);
       // Folding again changes nothing.
       await vault.db.query('SELECT custodia_item_facets_compact($1)', [caseId]);
       assert.deepEqual((await query({})).facets, ref.facets);
+      await bothAgree({}, '');
     });
 
     test('filters on the counted columns: exact, drill-down counts', async () => {
@@ -103,11 +127,7 @@ for (const kind of DB_KINDS) {
         [{ review: ['disputed'] }, "AND i.review_state = 'disputed'"],
         [{ kind: ['nothing-like-this'] }, "AND i.kind = 'nothing-like-this'"],
       ];
-      for (const [q, extra] of cases) {
-        const r = await query({ ...q, sort: '-activity' });
-        const ref = await reference(extra);
-        assert.deepEqual({ facets: r.facets, total: r.total }, ref, JSON.stringify(q));
-      }
+      for (const [q, extra] of cases) await bothAgree({ ...q, sort: '-activity' }, extra);
     });
 
     test('filters the counts cannot answer (tag, time range, one duplicate group) count the items', async () => {
@@ -117,10 +137,7 @@ for (const kind of DB_KINDS) {
         [{ from: '2024-03-20T00:00:00Z' }, "AND i.overlay_start >= '2024-03-20T00:00:00Z'", []],
         [{ duplicateGroup: group }, 'AND i.duplicate_group = $2', [group]],
       ];
-      for (const [q, extra, params] of cases) {
-        const r = await query(q);
-        assert.deepEqual({ facets: r.facets, total: r.total }, await reference(extra, params), JSON.stringify(q));
-      }
+      for (const [q, extra, params] of cases) await bothAgree(q, extra, params);
     });
 
     test('writes inside a transaction show at once to it, and a rolled-back one leaves no trace', async () => {
@@ -130,11 +147,17 @@ for (const kind of DB_KINDS) {
           await tx.query("UPDATE item_index SET kind = 'image', tags = '{42}' WHERE case_id = $1 AND item_id % 2 = 0", [caseId]);
           const inside = await queryItems(tx, caseId, { sort: 'path', limit: 5 } as ItemsQuery, { facilities: true });
           assert.equal(inside.facets.tag['42'], N / 2);
+          // Protection written and lifted inside the transaction shows to it at once.
+          await tx.query('INSERT INTO protected_items (item_id, case_id) SELECT item_id, case_id FROM item_index WHERE case_id = $1 AND item_id % 7 = 3 ON CONFLICT DO NOTHING', [caseId]);
+          await tx.query('DELETE FROM protected_items WHERE item_id % 5 = 2');
+          await bothAgree({}, '', [], caseId, tx);
+          await bothAgree({ kind: ['image'], status: ['ok'] }, "AND i.kind = 'image' AND i.status = 'ok'", [], caseId, tx);
           throw new Error('roll back');
         }),
         /roll back/,
       );
       assert.deepEqual((await query({})).facets, ref.facets);
+      await bothAgree({}, '');
     });
 
     test('a removed index row is counted out; other cases are not mixed in', async () => {
@@ -143,11 +166,70 @@ for (const kind of DB_KINDS) {
         await tx.query('DELETE FROM item_index WHERE item_id = $1', [one.item_id]);
         const r = await queryItems(tx, caseId, { sort: 'path', limit: 5 } as ItemsQuery, { facilities: true });
         assert.equal(r.total, N - 1);
+        await bothAgree({}, '', [], caseId, tx);
         const ref = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM item_index WHERE case_id = $1', [otherCase]);
         const other = await queryItems(tx, otherCase, { sort: 'path', limit: 5 } as ItemsQuery, { facilities: true });
         assert.equal(other.total, ref.rows[0]!.n);
+        await bothAgree({}, '', [], otherCase, tx);
         throw new Error('keep the row');
       }).catch((e: Error) => assert.match(e.message, /keep the row/));
+    });
+
+    test('protection written item by item piles up delta rows that a read folds; both kinds of member still agree', async () => {
+      for (const id of (await vault.db.query<{ item_id: number }>('SELECT item_id FROM item_index WHERE case_id = $1 AND item_id % 11 = 5 ORDER BY item_id', [caseId])).rows) {
+        await vault.db.query('INSERT INTO protected_items (item_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [id.item_id, caseId]);
+        await vault.db.query('DELETE FROM protected_items WHERE item_id = $1', [id.item_id]);
+        await vault.db.query('INSERT INTO protected_items (item_id, case_id) VALUES ($1, $2)', [id.item_id, caseId]);
+      }
+      const rows = async () => (await vault.db.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facet_counts WHERE case_id = $1', [caseId])).rows[0]!.n;
+      assert.ok((await rows()) > COMPACT_ROWS, 'delta rows piled up');
+      await bothAgree({ review: ['none', 'disputed'] }, "AND i.review_state IN ('none', 'disputed')");
+      await bothAgree({}, '');
+      assert.ok((await rows()) < 1000, 'folded');
+      await bothAgree({ hasActivity: true, duplicateGroup: 'any' }, 'AND i.activity_seconds > 0 AND i.duplicate_group IS NOT NULL');
+      await bothAgree({ tag: [5] }, "AND i.tags && '{5}'::bigint[]");
+    });
+
+    // Two transactions writing one item meet on its index row, never on a counter row; whichever
+    // comes first, the item is counted once, in the combination and the protection it ends with.
+    test('protection and another change of the same item in concurrent transactions', { skip: kind !== 'postgres' }, async () => {
+      const free = (await vault.db.query<{ item_id: number }>(
+        'SELECT item_id FROM item_index i WHERE case_id = $1 AND NOT EXISTS (SELECT 1 FROM protected_items p WHERE p.item_id = i.item_id) ORDER BY item_id LIMIT 2', [caseId],
+      )).rows.map((r) => r.item_id);
+      const waiting = async () => {
+        for (;;) {
+          const r = await vault.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          if (r.rows[0]!.n > 0) return;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+      };
+      const race = async (first: string, second: string, params: unknown[]) => {
+        let wrote!: () => void;
+        const written = new Promise<void>((res) => (wrote = res));
+        let release!: () => void;
+        const held = new Promise<void>((res) => (release = res));
+        const one = vault.db.transaction(async (tx) => {
+          await tx.query(first, params);
+          wrote();
+          await held;
+        });
+        await written;
+        const two = vault.db.query(second, params);
+        await waiting();
+        release();
+        await Promise.all([one, two]);
+      };
+      const protect = 'INSERT INTO protected_items (item_id, case_id) VALUES ($1, $2)';
+      const change = "UPDATE item_index SET kind = 'image', review_state = 'verified', tags = tags || 8::bigint WHERE item_id = $1 AND case_id = $2";
+      await race(protect, change, [free[0], caseId]);
+      await race(change, protect, [free[1], caseId]);
+      const unprotect = 'DELETE FROM protected_items WHERE item_id = $1 AND case_id = $2';
+      const back = "UPDATE item_index SET kind = 'video', review_state = 'none' WHERE item_id = $1 AND case_id = $2";
+      await race(unprotect, back, [free[0], caseId]);
+      await race(back, unprotect, [free[1], caseId]);
+      await vault.db.query('SELECT custodia_item_facets_compact($1)', [caseId]);
+      await bothAgree({}, '');
+      await bothAgree({ kind: ['image'], review: ['verified'] }, "AND i.kind = 'image' AND i.review_state = 'verified'");
     });
   });
 }

@@ -2,7 +2,6 @@ import { invalid } from '@custodia/core';
 import type { Queryable } from '@custodia/store';
 import type { ItemRow, ItemsPage, ItemsQuery } from './items.schemas.js';
 import { countFromCounts, facetsFromCounts, facetsOfRows, type Facets } from './facet-counts.query.js';
-import { notProtected } from './protected-items.js';
 import { allTextMatches, FACET_COLUMNS, filteredTextMatches, textMatches, type FacetRow, type TextMatches } from './text-matches.query.js';
 
 /** Which optional tables of other modules exist (checked once at start: migrations ran before). */
@@ -93,28 +92,9 @@ async function countFacetsOfFew(db: Queryable, filter: string, params: unknown[]
 }
 
 /**
- * The counts minus those of the case's protected items that pass the same filters (a few rows read
- * by primary key): the kept counts hold every item, protected ones included (ADR 0021, ADR 0023).
- */
-async function withoutProtected(db: Queryable, counts: Promise<Facets>, filter: string, params: unknown[]): Promise<Facets> {
-  const hidden = facetsOfRows(
-    (await db.query<FacetRow>(`SELECT ${FACET_COLUMNS} FROM item_index i WHERE ${filter} AND i.item_id IN (SELECT pi.item_id FROM protected_items pi WHERE pi.case_id = $1)`, params)).rows,
-  );
-  const c = await counts;
-  if (hidden.total === 0) return c;
-  for (const [name, f] of Object.entries(hidden.facets) as [keyof Facets['facets'], Record<string, number>][]) {
-    for (const [k, n] of Object.entries(f)) {
-      const left = (c.facets[name][k] ?? 0) - n;
-      if (left > 0) c.facets[name][k] = left;
-      else delete c.facets[name][k];
-    }
-  }
-  return { facets: c.facets, total: Math.max(0, c.total - hidden.total) };
-}
-
-/**
  * `hideProtected`: leave out the case's protected items (captured copies about the source's own
- * legal exposure, ADR 0021) — from the page, the facet counts and the search alike.
+ * legal exposure, ADR 0021) — from the page, the facet counts and the search alike. Their index rows
+ * and kept counts carry the flag (migration 040, ADR 0031): hiding them is one more filter column.
  */
 export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, sources: SearchSources, opts: { hideProtected?: boolean } = {}): Promise<ItemsPage> {
   const params: unknown[] = [caseId];
@@ -157,11 +137,10 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   } else if (q.duplicateGroup) itemsOnly(`i.duplicate_group = ${p(q.duplicateGroup)}`);
   if (q.tag?.length) itemsOnly(`i.tags && ${p(q.tag)}::bigint[]`);
   if (q.review?.length) both(`i.review_state = ANY(${p(q.review)}::text[])`);
+  // Whether the member chose filters the kept counts answer (hiding protected items is not one).
+  const facetFiltered = cube !== null && (cube as string[]).length > 1;
+  if (opts.hideProtected) both('NOT i.protected');
   const cubeFilter = cube ? (cube as string[]).join(' AND ') : null;
-  // The filters before hiding protected items: the kept counts answer them, less the protected.
-  const visibleFilter = where.join(' AND ');
-  const visibleParams = params.length;
-  if (opts.hideProtected) where.push(notProtected('i.item_id'));
   // Full text last: its one parameter comes after the filters' (the facet counts of a broad search
   // put their sample there). Every source (paths, annotation notes, incident texts, OCR) writes its
   // documents to search_docs, merged per item into item_search (migration 028). The matching ids
@@ -174,8 +153,7 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   if (q.q) {
     // Filters the kept counts answer, leaving at most FILTERED_EXACT items: the words are matched
     // within those, exactly, without sampling (a common word narrowed by a few facets).
-    const narrowed =
-      cubeFilter !== null && cube!.length > 1 ? await countFromCounts(db, cubeFilter, params.slice(0, baseParams)) : Number.POSITIVE_INFINITY;
+    const narrowed = cubeFilter !== null && facetFiltered ? await countFromCounts(db, cubeFilter, params.slice(0, baseParams)) : Number.POSITIVE_INFINITY;
     if (narrowed <= FILTERED_EXACT) {
       const rows = await filteredTextMatches(db, baseFilter, params.slice(0, baseParams), q.q);
       text = { exact: true, ids: rows.map((r) => Number(r.item_id)) };
@@ -246,9 +224,7 @@ export async function queryItems(db: Queryable, caseId: number, q: ItemsQuery, s
   const counts =
     facetsOf ??
     (text === null && cubeFilter !== null
-      ? opts.hideProtected
-        ? withoutProtected(db, facetsFromCounts(db, caseId, cubeFilter, params.slice(0, visibleParams)), visibleFilter, params.slice(0, visibleParams))
-        : facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))
+      ? facetsFromCounts(db, caseId, cubeFilter, params.slice(0, baseParams))
       : text?.exact
         ? countFacetsOfFew(db, filter, params.slice(0, filterParams))
         : countFacets(db, filter, params.slice(0, filterParams)));

@@ -9,13 +9,6 @@ import { hasGrant } from '../auth/access.js';
  */
 export const seesProtectedItems = (m: Membership): boolean => hasGrant(m, 'source-identity');
 
-/** The SQL condition "the item is not protected", for an item id column. */
-export const notProtected = (itemIdColumn: string): string => `NOT EXISTS (SELECT 1 FROM protected_items pi WHERE pi.item_id = ${itemIdColumn})`;
-
-/** Whether the case holds protected items at all (most cases hold none: their queries stay as they are). */
-export async function caseHasProtected(db: Queryable, caseId: number): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM protected_items WHERE case_id = $1 LIMIT 1', [caseId])).rows.length > 0;
-}
 
 export async function isProtectedItem(db: Queryable, itemId: number): Promise<boolean> {
   return (await db.query('SELECT 1 FROM protected_items WHERE item_id = $1', [itemId])).rows.length > 0;

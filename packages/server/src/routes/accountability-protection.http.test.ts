@@ -139,12 +139,19 @@ for (const kind of DB_KINDS) {
     });
 
     test('a captured copy uploaded from the browser: hashed, preserved as an item, bounded; protect=1 only with the grant', async () => {
-      const upload = (who: TestClient, fields: Record<string, string>, file?: { name: string; bytes: Buffer }) => {
+      const upload = (who: TestClient, fields: Record<string, string>, file?: { name: string; bytes: Buffer }, fileFirst = false) => {
         const fd = new FormData();
+        if (file && fileFirst) fd.set('file', new Blob([file.bytes]), file.name);
         for (const [k, v] of Object.entries(fields)) fd.set(k, v);
-        if (file) fd.set('file', new Blob([file.bytes]), file.name);
+        if (file && !fileFirst) fd.set('file', new Blob([file.bytes]), file.name);
         return fetch(`${who.base}/api/cases/${caseId}/sources/upload`, { method: 'POST', body: fd, headers: { cookie: who.cookie!, 'x-csrf-token': who.csrf! } });
       };
+      // The copy streams to a temporary file of its own (ADR 0031): none is left behind, refused or not.
+      const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      const tmp = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'custodia-upload-test-'));
+      const tmpWas = process.env.TMPDIR;
+      process.env.TMPDIR = tmp;
       const page = Buffer.from('<html><body>Three officers were suspended on Monday.</body></html>');
       const ok = await upload(as.ana, { kind: 'web-page', title: 'Officers suspended', url: 'https://example.org/s', retrievedAt: '2026-11-30T10:00:00Z' }, { name: 'suspended.html', bytes: page });
       const body = (await ok.json()) as { source: { id: number; itemId: number; sha256: string; retrievedAt: string; url: string } };
@@ -179,7 +186,8 @@ for (const kind of DB_KINDS) {
       const chunked = await fetch(`${as.ana.base}/api/cases/${caseId}/sources/upload`, {
         method: 'POST', body: stream, duplex: 'half', headers: { cookie: as.ana.cookie!, 'x-csrf-token': as.ana.csrf!, 'content-type': 'multipart/form-data; boundary=x' },
       } as RequestInit).then(
-        async (r) => ({ status: r.status, where: ((await r.json()) as { error: { where: string } }).error.where }),
+        // The answer's body itself may be cut by the closing connection: then only its status is known.
+        async (r) => ({ status: r.status, where: await r.json().then((b) => (b as { error: { where: string } }).error.where, () => 'file') }),
         (e: Error) => ({ status: 0, where: e.message }),
       );
       if (chunked.status !== 0) assert.deepEqual(chunked, { status: 400, where: 'file' });
@@ -194,6 +202,21 @@ for (const kind of DB_KINDS) {
       assert.ok(!JSON.stringify((await as.olga.json('GET', `/api/cases/${caseId}/items`)).body).includes('asylum'));
       assert.ok(!JSON.stringify((await as.olga.json('GET', `/api/cases/${caseId}/ledger`)).body).includes('quillfeather-asylum'));
       assert.equal((await as.sara.json('GET', `/api/items/${sbody.source.itemId}`)).status, 200);
+      // Protected in the very transaction that recorded the item and its index row (no moment in
+      // which it was listed): the rows share the writing transaction's id.
+      const xid = await s.vault.db.query<{ item: string; index: string; prot: string }>(
+        'SELECT i.xmin::text AS item, x.xmin::text AS index, p.xmin::text AS prot FROM items i JOIN item_index x ON x.item_id = i.id JOIN protected_items p ON p.item_id = i.id WHERE i.id = $1',
+        [sbody.source.itemId],
+      );
+      assert.deepEqual(xid.rows.map((r) => [r.index, r.prot]), [[xid.rows[0]!.item, xid.rows[0]!.item]]);
+      // The file may come before the fields.
+      const first = await upload(as.ana, { kind: 'document', title: 'Fields after the file' }, { name: 'after.txt', bytes: Buffer.from('file first') }, true);
+      assert.equal(first.status, 201, JSON.stringify(await first.clone().json()));
+      assert.equal(((await first.json()) as { source: { title: string } }).source.title, 'Fields after the file');
+      assert.deepEqual(await readdir(tmp), []);
+      if (tmpWas === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpWas;
+      await rm(tmp, { recursive: true, force: true });
     });
   });
 }

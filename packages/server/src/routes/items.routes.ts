@@ -7,7 +7,7 @@ import { findItem, itemDetail } from '../evidence/item-detail.js';
 import { itemDuplicateGroupSchema, itemFacesSchema, itemOverlaySchema } from '../evidence/item-triage.js';
 import { detectSearchSources, queryItems, type SearchSources } from '../evidence/items.query.js';
 import { itemsPageSchema, itemsQuerySchema } from '../evidence/items.schemas.js';
-import { caseHasProtected, protectedAmong, requireItemVisible, seesProtectedItems } from '../evidence/protected-items.js';
+import { protectedAmong, requireItemVisible, seesProtectedItems } from '../evidence/protected-items.js';
 import type { Membership } from '../accounts/account.types.js';
 import { defineRoute } from '../http/define-route.js';
 import { idParam } from '../http/validate.js';
@@ -91,8 +91,7 @@ export function registerItemRoutes(app: ServerApp, deps: AppDeps): void {
     async (c, { params, query }) => {
       const m = await requireCaseRole(c, params.caseId, 'observer');
       sources ??= detectSearchSources(deps.vault.db);
-      const hideProtected = !seesProtectedItems(m) && (await caseHasProtected(deps.vault.db, params.caseId));
-      return queryItems(deps.vault.db, params.caseId, query, await sources, { hideProtected });
+      return queryItems(deps.vault.db, params.caseId, query, await sources, { hideProtected: !seesProtectedItems(m) });
     },
   );
 

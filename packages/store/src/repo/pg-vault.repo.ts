@@ -168,7 +168,7 @@ export class PgVaultRepo implements VaultRepo {
     }
   }
 
-  async recordItem(input: NewItem, _blobCreated: boolean, actor: string): Promise<Item> {
+  async recordItem(input: NewItem, _blobCreated: boolean, actor: string, opts: { protect?: boolean } = {}): Promise<Item> {
     return this.db.transaction(async (tx) => {
       if (input.sha256 !== null) {
         await tx.query('INSERT INTO blobs (sha256, size) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING', [
@@ -208,6 +208,8 @@ export class PgVaultRepo implements VaultRepo {
         ],
       );
       const item = toItem(r.rows[0]!);
+      // Protected from its first committed moment (migration 031; its index row follows, migration 040).
+      if (opts.protect) await tx.query('INSERT INTO protected_items (item_id, case_id) VALUES ($1, $2)', [item.id, item.caseId]);
       if (this.onItemRecorded) await this.onItemRecorded(tx, item);
       return item;
     });
