@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { conflict, invalid } from '@custodia/core';
 import { canonicalJson } from '@custodia/ledger';
-import { copyVerified } from '../export/court-export.use-case.js';
+import { copyHashed } from '../export/blob-copy.js';
 import { packageLedger } from '../export/export-ledger.js';
 import { writeStoredZip } from '../export/stored-zip.writer.js';
 import type { Queryable } from '../db/db.js';
@@ -106,7 +106,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       const kind = await containerOf(vault.blobs.localPath(sha));
       const file = `media/${sha}.${kind.ext}`;
       if (!written.some((w) => w.path === file)) {
-        const size = await copyVerified(vault.blobs.localPath(sha), join(work, file), sha);
+        const { size } = await copyHashed({ sha, src: vault.blobs.localPath(sha), dest: join(work, file), label: `incident ${incident}'s redacted video` });
         written.push({ path: file, sha256: sha, size });
       }
       let poster: string | null = `media/${sha}.poster.jpg`;
@@ -135,8 +135,7 @@ export async function buildPublicSite(vault: Vault, input: SiteBuildInput): Prom
       input.onProgress?.({ phase: 'videos', done: ++done, total: videos.length });
     }
     if (videos.length > 0) {
-      await copyFile(input.verifierBundle, join(work, 'verification', 'verify.js'));
-      const v = await copyVerified(join(work, 'verification', 'verify.js'), null, null);
+      const v = await copyHashed({ sha: null, src: input.verifierBundle, dest: join(work, 'verification', 'verify.js'), label: 'the offline verifier' });
       written.push({ path: 'verification/verify.js', ...v });
     }
 

@@ -1,0 +1,95 @@
+// Copying vault blobs into a court package: each blob is read once, and the bytes read are both
+// hashed and written (ADR 0030). What is hashed is exactly what is written, so a blob that no
+// longer matches its name never ships, and no second pass over the copy is needed.
+
+import { createHash } from 'node:crypto';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { integrity } from '@custodia/core';
+
+const CHUNK = 8 * 1024 * 1024;
+
+export interface BlobCopy {
+  /** The SHA-256 the vault recorded (the blob's name). */
+  sha: string;
+  /** Where the blob is read from. */
+  src: string;
+  /** Where it is written (created, never overwritten). */
+  dest: string;
+  /** What the blob is, for messages: e.g. `item 12 (/usb/cam1/a.mp4)`. */
+  label: string;
+}
+
+/**
+ * Copies `src` to `dest` in one pass, hashing the bytes as they are written; returns the size and
+ * SHA-256 of what was written. With `expected`, a different SHA-256 throws an integrity error naming
+ * `label` (the partial copy is left for the caller, who removes the whole package folder).
+ *
+ * @example
+ * await copyHashed({ sha: 'ab…', src: vault.blobs.localPath('ab…'), dest: 'pkg/files/originals/ab…', label: 'item 3 (/usb/a.mp4)' })
+ * // => { size: 1048576, sha256: 'ab…' }
+ */
+export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null }): Promise<{ size: number; sha256: string }> {
+  const inp = await open(c.src, 'r').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' && c.sha !== null) {
+      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
+    }
+    throw e;
+  });
+  let out: FileHandle | undefined;
+  try {
+    await mkdir(dirname(c.dest), { recursive: true });
+    out = await open(c.dest, 'wx');
+    const hash = createHash('sha256');
+    // Two buffers: the next chunk is read while the current one is written and, meanwhile, hashed.
+    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    let size = 0;
+    let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
+    while (got > 0) {
+      const next = inp.read(spare, 0, CHUNK, null);
+      const chunk = cur.subarray(0, got);
+      // The write runs on libuv's pool while this thread hashes the same (unchanging) bytes.
+      const written = writeAll(out, chunk, size);
+      hash.update(chunk);
+      await written;
+      size += got;
+      got = (await next).bytesRead;
+      [cur, spare] = [spare, cur];
+    }
+    const sha256 = hash.digest('hex');
+    if (c.sha !== null && sha256 !== c.sha) {
+      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`);
+    }
+    return { size, sha256 };
+  } finally {
+    await out?.close();
+    await inp.close();
+  }
+}
+
+/**
+ * Copies every blob with {@link copyHashed}, `parallel` at a time (two overlap one file's disk
+ * reads and writes with the other's hashing), calling `onDone` after each in completion order.
+ * The first failure stops new copies and is thrown once those in flight have ended.
+ */
+export async function copyBlobs(copies: BlobCopy[], parallel: number, onDone: (c: BlobCopy, size: number) => void): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (failed === null && next < copies.length) {
+      const c = copies[next++]!;
+      try {
+        const { size } = await copyHashed(c);
+        onDone(c, size);
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, copies.length)) }, worker));
+  if (failed !== null) throw failed;
+}
+
+async function writeAll(out: FileHandle, chunk: Buffer, at: number): Promise<void> {
+  for (let off = 0; off < chunk.length; ) off += (await out.write(chunk, off, chunk.length - off, at + off)).bytesWritten;
+}
