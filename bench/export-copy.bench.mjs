@@ -5,10 +5,10 @@
 //   one pass × 1           read each blob once, hash and write the same bytes, one file at a time
 //   one pass × 2           the same, two files at a time
 // beside `cp -r` of the same files (copies, hashes nothing). Each run is followed by a timed `sync`,
-// and each starts with nothing left to flush. The order is repeated twice (A B C D, A B C D) so
-// that a machine busy with something else shows up as two rounds that disagree.
+// and each starts with nothing left to flush. The order is repeated (A B C D, A B C D, …) so that a
+// machine busy with something else shows up as rounds that disagree; the median is the figure.
 //
-// Usage: node bench/export-copy.bench.mjs        Env: BENCH_ITEMS (default 100), BENCH_ITEM_MB (10), BENCH_DIR
+// Usage: node bench/export-copy.bench.mjs   Env: BENCH_ITEMS (default 100), BENCH_ITEM_MB (10), BENCH_ROUNDS (3), BENCH_DIR
 // Run `npx tsc -b` first (it uses packages/store/dist).
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -23,6 +23,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const { copyBlobs } = await import(join(here, '..', 'packages', 'store', 'dist', 'export', 'blob-copy.js'));
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100);
 const ITEM_MB = Number(process.env.BENCH_ITEM_MB ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const scratch = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'custodia-export-copy-bench-'));
 const sh = (cmd, args) => {
   const t = performance.now();
@@ -79,7 +80,7 @@ const results = new Map(ways.map(([n]) => [n, []]));
 try {
   console.log(`export copy bench: ${ITEMS} blobs × ${ITEM_MB} MiB = ${(bytes / 1e9).toFixed(2)} GB in ${scratch}`);
   console.log(`load at start: ${sh('uptime', []).out.trim()}`);
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [name, run] of ways) {
       const dest = join(scratch, 'out');
       sh('sync', []);
@@ -92,13 +93,14 @@ try {
     }
   }
   console.log(`load at end: ${sh('uptime', []).out.trim()}\n`);
-  const floor = results.get(ways[0][0]);
-  console.log(`${'way'.padEnd(40)} ${'round 1'.padEnd(26)} ${'round 2'.padEnd(26)} ratio to cp -r (+ sync)`);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const total = (name) => median(results.get(name).map((x) => x.s + x.synced));
+  const floor = total(ways[0][0]);
+  console.log(`${'way'.padEnd(40)} ${'each round: run + sync (s)'.padEnd(44)} ${'median run + sync'.padEnd(20)} ratio to cp -r + sync`);
   for (const [name] of ways) {
     const r = results.get(name);
-    const cell = (x) => `${x.s.toFixed(2)} s + sync ${x.synced.toFixed(2)} s`.padEnd(26);
-    const ratio = r.map((x, i) => ((x.s + x.synced) / (floor[i].s + floor[i].synced)).toFixed(2) + '×').join(' / ');
-    console.log(`${name.padEnd(40)} ${cell(r[0])} ${cell(r[1])} ${ratio}`);
+    const rounds = r.map((x) => `${x.s.toFixed(1)}+${x.synced.toFixed(1)}`).join('  ');
+    console.log(`${name.padEnd(40)} ${rounds.padEnd(44)} ${`${total(name).toFixed(2)} s (${(bytes / total(name) / 1e9).toFixed(2)} GB/s)`.padEnd(20)} ${(total(name) / floor).toFixed(2)}×`);
   }
   console.log(JSON.stringify({ items: ITEMS, itemMb: ITEM_MB, bytes, results: Object.fromEntries(results) }));
 } finally {

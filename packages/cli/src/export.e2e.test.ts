@@ -156,6 +156,18 @@ for (const kind of DB_KINDS) {
       assert.equal(r.code, 0, r.out);
       assert.match(r.out, /\(zip, read in place\)/);
       assert.match(r.out, /VERDICT: VERIFIED/);
+      // The commands of VERIFY.md for a zip, run as written there (beside the zip, nothing unpacked).
+      const guide = await readFile(join(pkg, 'VERIFY.md'), 'utf8');
+      const block = /verified as it is, without unpacking it:\n\n```sh\n([\s\S]*?)```/.exec(guide)![1]!.replaceAll('<package>', 'package');
+      const asWritten = await tempDir('custodia-zip-guide-');
+      try {
+        await cp(`${pkg}.zip`, join(asWritten.path, 'package.zip'));
+        const g = spawnSync('bash', ['-euc', block], { cwd: asWritten.path, encoding: 'utf8', env: { PATH: process.env.PATH } });
+        assert.equal(g.status, 0, g.stdout + g.stderr);
+        assert.match(g.stdout, /VERDICT: VERIFIED/);
+      } finally {
+        await asWritten.remove();
+      }
       const z64 = join(work.path, 'forced-zip64.zip');
       await writeStoredZip(pkg, z64, 'package', undefined, { bytes: 0, entries: 0 });
       const j = verifyZipJs(pkg, z64, ['--json']);

@@ -37,6 +37,8 @@ const M16 = 0xffff;
 const M32 = 0xffffffff;
 const CHUNK = 8 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Read buffers kept between entries: fresh 8 MiB buffers are memory the kernel must fault in anew. */
+const spareBuffers: Buffer[][] = [];
 
 /** The zip format's CRC-32: zlib's where Node has it (20.15+), a table otherwise (the verifier runs on Node 18). */
 const crc32: (b: Uint8Array, prev: number) => number =
@@ -346,6 +348,7 @@ export class ZipPackage {
     const fh = this.fh;
     let crc = 0;
     let size = 0;
+    let buffersInUse: Buffer[] | null = null;
     const out = (b: Buffer) => {
       crc = crc32(b, crc);
       size += b.length;
@@ -354,7 +357,9 @@ export class ZipPackage {
     try {
       if (x.method === 0) {
         // Two buffers: the next chunk is read while the current one is checked and hashed.
-        let [cur, spare] = [Buffer.allocUnsafe(Math.min(CHUNK, x.compressedSize)), Buffer.allocUnsafe(Math.min(CHUNK, x.compressedSize))];
+        const pair = spareBuffers.pop() ?? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+        buffersInUse = pair;
+        let [cur, spare] = pair as [Buffer, Buffer];
         let pos = 0;
         const read = (b: Buffer) => fh.read(b, 0, Math.min(b.length, x.compressedSize - pos), from + pos);
         let got = x.compressedSize > 0 ? (await read(cur)).bytesRead : 0;
@@ -387,6 +392,8 @@ export class ZipPackage {
     } catch (e) {
       this.entryProblem(x, `cannot be read from the zip: ${(e as Error).message}`);
       return false;
+    } finally {
+      if (buffersInUse) spareBuffers.push(buffersInUse);
     }
     let ok = true;
     if (size !== x.size) {
