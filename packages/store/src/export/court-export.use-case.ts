@@ -15,7 +15,7 @@ import { writeStoredZip } from './stored-zip.writer.js';
 import { verifyGuide } from './verify-guide.js';
 
 /** Blobs copied at a time (ADR 0030: two overlap one's disk I/O with the other's hashing). */
-const EXPORT_PARALLEL = Number(process.env.CUSTODIA_EXPORT_PARALLEL ?? 2) || 2;
+const EXPORT_PARALLEL = 2;
 
 /** The manifest format this exporter writes (the verifier refuses others). */
 export const COURT_PACKAGE_FORMAT = 'custodia-court-package/1';
