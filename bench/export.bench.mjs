@@ -6,7 +6,8 @@
 //
 // With --zip the export also writes <package>.zip (zip64 beyond 4 GiB), which is then checked by
 // standard tools: `unzip -t` (every member's CRC), Python's zipfile (names, sizes, zip64 records),
-// and extracted with `unzip` to verify the extracted copy with its own verify.js.
+// verified as it is with `node verify.js package.zip`, and extracted with `unzip` to verify the
+// extracted copy with its own verify.js.
 //
 // Usage: node bench/export.bench.mjs [--quick] [--zip]     full: 1,000 items / 10 GB; --quick: 100 items / 1 GB
 // Env: BENCH_DIR (scratch folder; needs ~4 × the data size free), BENCH_ITEMS, BENCH_ITEM_MB.
@@ -78,13 +79,17 @@ with open(sys.argv[1], 'rb') as f:
 print(json.dumps({'entries': len(infos), 'eocd64': b'PK\x06\x06' in tail, 'lastOffset': max(i.header_offset for i in infos)}))
 `, zipPath, pkg]);
   const info = JSON.parse(py.out);
+  // The zip verified as it is, without unpacking it (ADR 0030).
+  const inPlace = sh(process.execPath, [join(pkg, 'verify.js'), zipPath, '--json']);
+  const inPlaceVerdict = JSON.parse(inPlace.out);
+  if (!inPlaceVerdict.ok || inPlaceVerdict.items.length !== summary.items) throw new Error(`the zip did not verify in place: ${JSON.stringify(inPlaceVerdict.problems.slice(0, 5))}`);
   const zipBytes = Number(sh('stat', ['-c', '%s', zipPath]).out.trim());
   rmSync(pkg, { recursive: true, force: true });
   const extract = sh('unzip', ['-q', zipPath, '-d', join(pkg, '..')]);
   const ver = sh(process.execPath, ['verify.js', '.', '--json'], { cwd: pkg });
   const verdict = JSON.parse(ver.out);
   if (!verdict.ok || verdict.items.length !== summary.items) throw new Error(`the extracted zip did not verify: ${JSON.stringify(verdict.problems.slice(0, 5))}`);
-  return { test: test.s, extract: extract.s, verify: ver.s, entries: info.entries, eocd64: info.eocd64, lastOffset: info.lastOffset, python: 'ok', zipBytes };
+  return { test: test.s, inPlace: inPlace.s, extract: extract.s, verify: ver.s, entries: info.entries, eocd64: info.eocd64, lastOffset: info.lastOffset, python: 'ok', zipBytes };
 }
 
 try {
@@ -136,6 +141,7 @@ try {
   line('ledger entries in the package', summary.ledgerEntries, '', '');
   if (zipRows) {
     line('unzip -t of the zip (every CRC)', `${zipRows.test.toFixed(1)} s`, '', '');
+    line('node verify.js package.zip (in place)', `${zipRows.inPlace.toFixed(1)} s (${gbps(bytes, zipRows.inPlace)})`, `sha256sum -c ${check.s.toFixed(1)} s`, `${(zipRows.inPlace / check.s).toFixed(2)}×`);
     line('unzip of the zip, then its verify.js', `${zipRows.extract.toFixed(1)} s + ${zipRows.verify.toFixed(1)} s`, `sha256sum -c ${check.s.toFixed(1)} s`, `${(zipRows.verify / check.s).toFixed(2)}×`);
     console.log(`zip: ${zipRows.entries} entries, ${zipRows.zipBytes} bytes, zip64 end record: ${zipRows.eocd64}, last local header at ${zipRows.lastOffset}; Python zipfile read every name and size: ${zipRows.python}`);
   }

@@ -30,7 +30,7 @@ if (/\brequire\(|\bimport\.meta\b|^\s*(import|export)\s/m.test(code)) {
 }
 const version = JSON.parse(await readFile(`${root}packages/verify/package.json`, 'utf8')).version;
 const wrapped = `// Custodia offline verifier ${version} — one self-contained file, no install needed.
-// Usage: node verify.js <package-dir> [--json] [--key <verifier key>]   (Node.js 18 or later)
+// Usage: node verify.js <package folder or .zip> [--json] [--key <verifier key>]   (Node.js 18 or later)
 // Source: packages/verify and packages/ledger of the Custodia repository (bundled, not minified).
 (async () => {
 const __builtins = {};

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readZip } from '@custodia/acquire';
 import { addSegment, createIncident, removeSegment } from '@custodia/core';
 import { startLocalTsa, type LocalTsa } from '@custodia/ledger/testing';
-import { documentationRepos, openVault, pgCaller, type Config } from '@custodia/store';
+import { documentationRepos, openVault, pgCaller, writeStoredZip, type Config } from '@custodia/store';
 import { DB_KINDS, tempDir, testConfig } from '@custodia/store/testing';
 import { makeVideo } from './testing/evidence-fixture.js';
 import { pdfText } from './testing/pdf-text.js';
@@ -31,6 +31,20 @@ function verifyJs(dir: string, args: string[] = []): { code: number | null; out:
   let json: VerifyJson | null = null;
   if (args.includes('--json')) json = JSON.parse(r.stdout) as VerifyJson;
   return { code: r.status, out: r.stdout + r.stderr, json };
+}
+
+/** Runs a copy of the package's verify.js on a zip, from a folder of its own, as an outsider would (no unpacking). */
+function verifyZipJs(pkgDir: string, zip: string, args: string[] = []): { code: number | null; out: string; json: VerifyJson | null } {
+  const r = spawnSync(process.execPath, [join(pkgDir, 'verify.js'), zip, ...args], { cwd: dirname(zip), encoding: 'utf8', env: { PATH: process.env.PATH } });
+  return { code: r.status, out: r.stdout + r.stderr, json: args.includes('--json') ? (JSON.parse(r.stdout) as VerifyJson) : null };
+}
+
+/** Where a stored entry's data starts in a zip written by the export (its local header comes first). */
+function dataOffset(zip: Buffer, name: string): number {
+  const n = Buffer.from(name, 'utf8');
+  const at = zip.indexOf(n);
+  assert.ok(at >= 30 && zip.readUInt32LE(at - 30) === 0x04034b50, `the local header of ${name}`);
+  return at + n.length + zip.readUInt16LE(at - 2);
 }
 
 function flipByte(buf: Buffer, at: number): Buffer {
@@ -136,6 +150,46 @@ for (const kind of DB_KINDS) {
         names.push(m.name);
       }
       assert.deepEqual(names.sort(), (await listAll(pkg)).map((f) => `package/${f}`).sort());
+    });
+
+    it('verify.js checks the zip in place, and a zip with every field in zip64 records', async () => {
+      const r = verifyZipJs(pkg, `${pkg}.zip`);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /\(zip, read in place\)/);
+      assert.match(r.out, /VERDICT: VERIFIED/);
+      // The commands of VERIFY.md for a zip, run as written there (beside the zip, nothing unpacked).
+      const guide = await readFile(join(pkg, 'VERIFY.md'), 'utf8');
+      const block = /verified as it is, without unpacking it:\n\n```sh\n([\s\S]*?)```/.exec(guide)![1]!.replaceAll('<package>', 'package');
+      const asWritten = await tempDir('custodia-zip-guide-');
+      try {
+        await cp(`${pkg}.zip`, join(asWritten.path, 'package.zip'));
+        const g = spawnSync('bash', ['-euc', block], { cwd: asWritten.path, encoding: 'utf8', env: { PATH: process.env.PATH } });
+        assert.equal(g.status, 0, g.stdout + g.stderr);
+        assert.match(g.stdout, /VERDICT: VERIFIED/);
+      } finally {
+        await asWritten.remove();
+      }
+      const z64 = join(work.path, 'forced-zip64.zip');
+      await writeStoredZip(pkg, z64, 'package', undefined, { bytes: 0, entries: 0 });
+      const j = verifyZipJs(pkg, z64, ['--json']);
+      assert.equal(j.code, 0, JSON.stringify(j.json?.problems));
+      assert.deepEqual(j.json!.items.map((i) => i.ok), [true, true, true]);
+      // The zip64 end record's directory offset, one bit off: the zip's structure is named as broken, and where.
+      const bytes = await readFile(z64);
+      const rec = bytes.length - 22 - 20 - 56;
+      const bad = join(work.path, 'forced-zip64-bad.zip');
+      await writeFile(bad, flipByte(bytes, rec + 48));
+      const b = verifyZipJs(pkg, bad, ['--json']);
+      assert.equal(b.code, 1);
+      assert.ok(b.json!.problems.some((p) => /^forced-zip64-bad\.zip byte \d+ \(central directory\)$/.test(p.where)), JSON.stringify(b.json!.problems));
+      assert.match(verifyZipJs(pkg, bad).out, /VERDICT: FAILED/);
+      // An original's data, one bit off in the zip64 zip: the original and its item are named.
+      const cyrSha = items.find((i) => i.path.endsWith(CYRILLIC))!.sha256!;
+      await writeFile(bad, flipByte(bytes, dataOffset(bytes, `package/files/originals/${cyrSha}`) + 100));
+      const o = verifyZipJs(pkg, bad, ['--json']);
+      assert.equal(o.code, 1);
+      assert.ok(o.json!.problems.some((p) => p.where === `files/originals/${cyrSha}`), JSON.stringify(o.json!.problems));
+      assert.equal(o.json!.items.find((i) => i.path.endsWith(CYRILLIC))!.ok, false);
     });
 
     it('exports an incident: only the items its current segments cite, the incident in manifest.json and report.pdf; it verifies', async () => {
@@ -275,6 +329,20 @@ for (const kind of DB_KINDS) {
           if (what !== 'a timestamp token') assert.match(human.out, new RegExp(`FAILED  #\\d+  .*${CYRILLIC}`));
           const sums = spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: copy.path, encoding: 'utf8' });
           assert.notEqual(sums.status, 0, 'sha256sum -c notices it too');
+
+          // The same flipped byte in the zip, verified in place.
+          const before = await readFile(join(pkg, file));
+          const after = await readFile(join(copy.path, file));
+          const at = before.findIndex((x, i) => x !== after[i]);
+          const zip = await readFile(`${pkg}.zip`);
+          const broken = join(copy.path, '..', `${basename(copy.path)}.zip`);
+          await writeFile(broken, flipByte(zip, dataOffset(zip, `package/${file}`) + at));
+          const z = verifyZipJs(pkg, broken, ['--json']);
+          assert.equal(z.code, 1, z.out);
+          assert.ok(z.json!.problems.some((p) => where.test(p.where)), `in the zip, a problem where ${where}: ${JSON.stringify(z.json!.problems)}`);
+          assert.ok(z.json!.problems.some((p) => p.where.startsWith(file)), `in the zip, ${file} is named: ${JSON.stringify(z.json!.problems)}`);
+          if (what !== 'a timestamp token') assert.equal(z.json!.items.find((i) => i.path.endsWith(CYRILLIC))!.ok, false);
+          await rm(broken, { force: true });
         } finally {
           await copy.remove();
         }

@@ -20,6 +20,7 @@ export * from './jobs/index.js';
 export * from './process-alive.js';
 export * from './repo/pg-triage.repo.js';
 export * from './export/court-export.use-case.js';
+export { writeStoredZip, type Zip64Limits } from './export/stored-zip.writer.js';
 export { selectForExport, type ExportScope } from './export/export-scope.js';
 export * from './repo/pg-overlay.repo.js';
 export * from './repo/pg-faces.repo.js';

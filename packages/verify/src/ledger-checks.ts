@@ -1,14 +1,13 @@
 // The ledger part of a court package: the signed checkpoint, every entry's inclusion proof,
 // earlier checkpoints' consistency with the final one, and the RFC 3161 timestamp tokens.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   checkTimestampImprint, decodeEntry, leafHash, openCheckpoint, parseTimestampResponse, parseTimestampToken,
   verifyConsistency, verifyInclusion, verifyTimestampWithOpenssl, type LedgerEntry,
 } from '@custodia/ledger';
 import { parseLeafProof, parseProofLine, type PackageManifest } from './package-format.js';
 import { splitLines } from './package-files.js';
+import type { PackageSource } from './package-source.js';
 
 export interface Problem {
   /** A file of the package, with a line or entry when that helps, e.g. `ledger/entries.jsonl line 4 (entry #17)`. */
@@ -48,18 +47,17 @@ export interface LedgerCheck {
   problems: Problem[];
 }
 
-const read = (dir: string, rel: string) => readFile(join(dir, ...rel.split('/')));
 const hexes = (xs: readonly string[]) => xs.map((x) => Buffer.from(x, 'hex'));
 
 /** Checks everything in `ledger/` and `timestamps/`. Never throws for bad content; reports it. */
 export async function checkLedger(
-  dir: string,
+  src: PackageSource,
   m: PackageManifest,
   opts: { verifierKey?: string; openssl?: string | false; tsaCaFile?: string },
 ): Promise<LedgerCheck> {
   const problems: Problem[] = [];
   const L = m.ledger;
-  const shippedKey = (await read(dir, L.verifierKey).catch(() => null))?.toString('utf8').trim() ?? null;
+  const shippedKey = (await src.read(L.verifierKey).catch(() => null))?.toString('utf8').trim() ?? null;
   if (shippedKey === null) problems.push({ where: L.verifierKey, what: 'missing' });
   else if (shippedKey !== m.instance.verifierKey) {
     problems.push({ where: L.verifierKey, what: 'differs from the verifier key named in manifest.json' });
@@ -72,7 +70,7 @@ export async function checkLedger(
   // The final checkpoint: everything else is proven against it.
   const checkpoint = { treeSize: L.treeSize, signed: false, detail: null as string | null };
   let root: Buffer | null = null;
-  const cpBytes = await read(dir, L.checkpoint).catch(() => null);
+  const cpBytes = await src.read(L.checkpoint).catch(() => null);
   if (cpBytes === null) {
     checkpoint.detail = 'missing';
   } else {
@@ -90,8 +88,8 @@ export async function checkLedger(
 
   // Entries: each line's exact bytes, its leaf hash, and its inclusion proof (same line of proofs.jsonl).
   const entries = new Map<number, CheckedEntry>();
-  const entryBytes = await read(dir, L.entries).catch(() => null);
-  const proofBytes = await read(dir, L.proofs).catch(() => null);
+  const entryBytes = await src.read(L.entries).catch(() => null);
+  const proofBytes = await src.read(L.proofs).catch(() => null);
   let entryLines = 0;
   if (entryBytes === null || proofBytes === null) {
     problems.push({ where: entryBytes === null ? L.entries : L.proofs, what: 'missing' });
@@ -146,7 +144,7 @@ export async function checkLedger(
   for (const c of L.earlierCheckpoints) {
     let ok = false;
     try {
-      const bytes = await read(dir, c.file);
+      const bytes = await src.read(c.file);
       const { checkpoint: cp } = openCheckpoint(bytes, [trustedKey], { origin: m.instance.origin });
       if (cp.size !== c.treeSize) throw new Error(`its tree size is ${cp.size}, manifest.json says ${c.treeSize}`);
       if (!root) throw new Error('cannot be checked: the final checkpoint is not validly signed');
@@ -165,7 +163,7 @@ export async function checkLedger(
   const leafProofs: LedgerCheck['leafProofs'] = [];
   for (const file of L.leafProofs ?? []) {
     try {
-      const p = parseLeafProof((await read(dir, file)).toString('utf8'), file);
+      const p = parseLeafProof((await src.read(file)).toString('utf8'), file);
       const row = { file, seq: p.seq, leafHashHex: p.leafHashHex, included: false };
       leafProofs.push(row);
       if (p.treeSize !== L.treeSize || p.rootHashHex !== L.rootHashHex) throw new Error(`its proof is for tree size ${p.treeSize}, not the checkpoint's ${L.treeSize} and root`);
@@ -193,12 +191,12 @@ export async function checkLedger(
     }
   }
 
-  const timestamps = await checkTimestamps(dir, m, signedNotes, opts.openssl, opts.tsaCaFile, problems);
+  const timestamps = await checkTimestamps(src, m, signedNotes, opts.openssl, opts.tsaCaFile, problems);
   return { trustedKey, keyFromPackage: opts.verifierKey === undefined, checkpoint, entries, entryLines, earlier, leafProofs, timestamps, problems };
 }
 
 async function checkTimestamps(
-  dir: string,
+  src: PackageSource,
   m: PackageManifest,
   signedNotes: Map<string, { size: number; bytes: Buffer }>,
   openssl: string | false | undefined,
@@ -206,7 +204,8 @@ async function checkTimestamps(
   problems: Problem[],
 ): Promise<VerifiedTimestamp[]> {
   const out: VerifiedTimestamp[] = [];
-  const caFile = trustedCa ?? (m.ledger.tsaCaFile ? join(dir, ...m.ledger.tsaCaFile.split('/')) : null);
+  const shippedCa = m.ledger.tsaCaFile;
+  let caFile: string | null = trustedCa ?? null;
   let opensslMissing = openssl === false;
   for (const t of m.ledger.timestamps) {
     const v: VerifiedTimestamp = { file: t.file, checkpointSize: -1, tsa: t.tsa, genTime: null, imprint: false, signature: 'skipped', detail: null };
@@ -215,13 +214,14 @@ async function checkTimestamps(
     try {
       if (!note) throw new Error(`timestamps ${t.checkpoint}, which is not a verified checkpoint of this package`);
       v.checkpointSize = note.size;
-      const response = await read(dir, t.file);
+      const response = await src.read(t.file);
       const parsed = parseTimestampResponse(response);
       if (parsed.status > 1 || !parsed.token) throw new Error(`the TSA's answer is not a granted timestamp (${parsed.statusName})`);
       const info = parseTimestampToken(parsed.token);
       v.genTime = info.genTime.toISOString();
       if (!checkTimestampImprint(parsed.token, note.bytes)) throw new Error(`its message imprint is not the SHA-256 of ${t.checkpoint}`);
       v.imprint = true;
+      if (!caFile && shippedCa && !opensslMissing) caFile = await src.pathOf(shippedCa);
       if (!caFile) {
         v.detail = 'no TSA CA certificate in the package: the TSA signature was not checked';
       } else if (opensslMissing) {

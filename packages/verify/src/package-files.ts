@@ -1,5 +1,5 @@
-// Hashing the package's files and reading SHA256SUMS. Files are streamed (packages hold
-// gigabytes of video); each file is hashed once however many lists name it.
+// Hashing a package folder's files and reading SHA256SUMS. Files are streamed (packages hold
+// gigabytes of video); package-source.ts hashes each once however many lists name it.
 
 import { createHash } from 'node:crypto';
 import { open, readdir } from 'node:fs/promises';
@@ -11,6 +11,8 @@ export interface HashedFile {
 }
 
 const CHUNK = 8 * 1024 * 1024;
+/** Read buffers kept between files: fresh 8 MiB buffers are memory the kernel must fault in anew. */
+const spareBuffers: Buffer[][] = [];
 
 /**
  * SHA-256 and size of a file, read in 8 MiB chunks. Returns null if it cannot be read.
@@ -25,10 +27,11 @@ export async function hashFile(path: string): Promise<HashedFile | null> {
   } catch {
     return null;
   }
+  const pair = spareBuffers.pop() ?? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
   try {
     const hash = createHash('sha256');
     // Two buffers: the next chunk is read from disk while the current one is hashed.
-    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    let [cur, spare] = pair as [Buffer, Buffer];
     let size = 0;
     let got = (await fh.read(cur, 0, CHUNK, null)).bytesRead;
     while (got > 0) {
@@ -40,30 +43,8 @@ export async function hashFile(path: string): Promise<HashedFile | null> {
     }
     return { sha256: hash.digest('hex'), size };
   } finally {
+    spareBuffers.push(pair);
     await fh.close();
-  }
-}
-
-/** Caches hashes by relative path so each file is read once. */
-export class FileHasher {
-  readonly #cache = new Map<string, Promise<HashedFile | null>>();
-  bytes = 0;
-  constructor(private readonly dir: string) {}
-
-  hash(rel: string): Promise<HashedFile | null> {
-    let p = this.#cache.get(rel);
-    if (!p) {
-      p = hashFile(join(this.dir, ...rel.split('/'))).then((h) => {
-        if (h) this.bytes += h.size;
-        return h;
-      });
-      this.#cache.set(rel, p);
-    }
-    return p;
-  }
-
-  get count(): number {
-    return this.#cache.size;
   }
 }
 

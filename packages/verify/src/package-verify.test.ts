@@ -1,75 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MerkleTree, encodeEntry, generateInstanceKey, leafHash, signCheckpoint, type LedgerEntry } from '@custodia/ledger';
+import { generateInstanceKey } from '@custodia/ledger';
 import { PACKAGE_FORMAT, parseManifest, type PackageManifest } from './package-format.js';
+import { ORIGIN, sha, writePackage } from './testing/package-fixture.js';
 import { parseSums } from './package-files.js';
 import { verifyPackage } from './package-verify.js';
-
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const ORIGIN = 'custodia.test/ledger';
-
-/** A small package written by hand with the ledger library: one acquisition, one item, three entries. */
-async function writePackage(dir: string): Promise<{ key: ReturnType<typeof generateInstanceKey> }> {
-  const key = generateInstanceKey(ORIGIN);
-  const evidence = Buffer.from('recording bytes');
-  const h = sha(evidence);
-  const entry = (seq: number, action: string, subjects: string[], details: Record<string, unknown>): LedgerEntry => ({
-    v: 1, seq, time: '2026-01-02T03:04:05.000Z', actor: 'op', action, subjects, details,
-  });
-  const entries = [
-    entry(0, 'acquisition-started', [], { acquisition: 1, case: 1, kind: 'bulk-ingest', operator: 'op', host: 'h', tool: 'custodia 0.1.0', roots: ['/usb'] }),
-    entry(1, 'ingested', [h], {
-      item: 7, case: 1, acquisition: 1, parent: null, memberIndex: null, path: '/usb/КАМЕРА.mp4', rawPathHex: Buffer.from('/usb/КАМЕРА.mp4').toString('hex'),
-      size: evidence.length, mtime: '2026-01-01T00:00:00.000Z', kind: 'video', format: 'mp4', status: 'ok', reason: null,
-    }),
-    entry(2, 'court-exported', [h], { items: [7] }),
-  ];
-  const bytes = entries.map((e) => encodeEntry(e));
-  const tree = new MerkleTree(bytes.map((b) => leafHash(b)));
-  const files: Record<string, Buffer> = {
-    [`files/originals/${h}`]: evidence,
-    'ledger/checkpoint.txt': Buffer.from(signCheckpoint({ origin: ORIGIN, size: 3, rootHash: tree.root() }, key)),
-    'ledger/checkpoints/00000002.txt': Buffer.from(signCheckpoint({ origin: ORIGIN, size: 2, rootHash: tree.root(2) }, key)),
-    'ledger/verifier.key': Buffer.from(key.verifierKey + '\n'),
-    'ledger/entries.jsonl': Buffer.from(bytes.map((b) => b.toString('utf8') + '\n').join('')),
-    'ledger/proofs.jsonl': Buffer.from(
-      bytes.map((b, seq) => JSON.stringify({ leafHashHex: leafHash(b).toString('hex'), proof: tree.inclusionProof(seq, 3).map((p) => p.toString('hex')), seq }) + '\n').join(''),
-    ),
-  };
-  const manifest: PackageManifest = {
-    format: PACKAGE_FORMAT, createdAt: '2026-01-02T03:04:06.000Z', createdBy: { operator: 'op', host: 'h', tool: 'custodia 0.1.0' },
-    scope: { kind: 'case', value: 'C' }, withOriginals: true,
-    instance: { id: 'i', origin: ORIGIN, verifierKey: key.verifierKey, publicKeyHex: key.publicKey.toString('hex') },
-    cases: [{ id: 1, name: 'C' }],
-    items: [{
-      id: 7, case: 1, path: '/usb/КАМЕРА.mp4', pathEncoding: 'utf8', size: evidence.length, mtime: '2026-01-01T00:00:00.000Z', sha256: h,
-      kind: 'video', format: 'mp4', status: 'ok', reason: null, acquisition: 1, parent: null, ledgerSeq: 1, file: `files/originals/${h}`,
-    }],
-    acquisitions: [{
-      id: 1, case: 1, kind: 'bulk-ingest', operator: 'op', host: 'h', tool: 'custodia 0.1.0', options: {}, roots: ['/usb'],
-      startedAt: '2026-01-02T03:04:05.000Z', finishedAt: null, status: 'running', manifestSha256: null, ledgerSeq: 0,
-    }],
-    derivatives: [],
-    ledger: {
-      checkpoint: 'ledger/checkpoint.txt', verifierKey: 'ledger/verifier.key', entries: 'ledger/entries.jsonl', proofs: 'ledger/proofs.jsonl',
-      treeSize: 3, rootHashHex: tree.root().toString('hex'), entryCount: 3,
-      earlierCheckpoints: [{ file: 'ledger/checkpoints/00000002.txt', treeSize: 2, consistencyProof: tree.consistencyProof(2, 3).map((p) => p.toString('hex')) }],
-      timestamps: [], tsaCaFile: null,
-    },
-    files: Object.entries(files).map(([path, b]) => ({ path, sha256: sha(b), size: b.length })).sort((a, b) => a.path.localeCompare(b.path)),
-  };
-  files['manifest.json'] = Buffer.from(JSON.stringify(manifest, null, 2));
-  files['SHA256SUMS'] = Buffer.from(Object.entries(files).map(([p, b]) => `${sha(b)}  ${p}\n`).join(''));
-  for (const [p, b] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, p)), { recursive: true });
-    await writeFile(join(dir, p), b);
-  }
-  return { key };
-}
 
 /** Rewrites manifest.json with `change` applied, and SHA256SUMS to match (a careful forger). */
 async function forgeManifest(dir: string, change: (m: PackageManifest) => void): Promise<void> {

@@ -3,10 +3,9 @@
 // (better given with --key from a source other than the package) and, for the timestamps, the
 // TSA's CA certificate. Everything else is recomputed from the bytes in the package.
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { checkLedger, type CheckedEntry, type LedgerCheck, type Problem, type VerifiedTimestamp } from './ledger-checks.js';
-import { FileHasher, listFiles, parseSums } from './package-files.js';
+import { parseSums } from './package-files.js';
+import { openPackage, type PackageSource } from './package-source.js';
 import { parseManifest, type PackageDerivative, type PackageItem, type PackageManifest } from './package-format.js';
 
 export type { Problem, VerifiedTimestamp } from './ledger-checks.js';
@@ -24,7 +23,10 @@ export interface ItemVerdict {
 
 export interface PackageVerification {
   ok: boolean;
+  /** The package folder or zip file verified. */
   dir: string;
+  /** A folder, or a zip read in place without unpacking it. */
+  container: 'folder' | 'zip';
   instance: { origin: string; verifierKey: string; keyFromPackage: boolean; tsaCaFromPackage: boolean } | null;
   checkpoint: { treeSize: number; signed: boolean } | null;
   files: { checked: number; bytes: number };
@@ -53,7 +55,8 @@ export interface VerifyOptions {
 const SELF = new Set(['manifest.json', 'SHA256SUMS']);
 
 /**
- * Verifies the package in `dir`: file hashes against manifest.json and SHA256SUMS, the signed
+ * Verifies the package at `location` — its folder, or its zip read in place without unpacking it
+ * (ADR 0030): file hashes against manifest.json and SHA256SUMS, the signed
  * checkpoint, every ledger entry's inclusion proof, earlier checkpoints' consistency, the RFC 3161
  * tokens, and for each item that the ledger says what the manifest says. Never throws for bad
  * package content: every problem is reported in `problems` (and under the items it concerns).
@@ -63,29 +66,53 @@ const SELF = new Set(['manifest.json', 'SHA256SUMS']);
  * r.ok // => true when everything checks
  * r.items.filter((i) => !i.ok).map((i) => i.path) // => the broken items
  */
-export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Promise<PackageVerification> {
+export async function verifyPackage(location: string, opts: VerifyOptions = {}): Promise<PackageVerification> {
   const result: PackageVerification = {
-    ok: false, dir, instance: null, checkpoint: null, files: { checked: 0, bytes: 0 }, ledger: null, timestamps: [], incident: null, items: [], problems: [],
+    ok: false, dir: location, container: 'folder', instance: null, checkpoint: null, files: { checked: 0, bytes: 0 }, ledger: null, timestamps: [], incident: null, items: [], problems: [],
   };
+  let src: PackageSource;
+  try {
+    src = await openPackage(location);
+  } catch (e) {
+    result.problems.push({ where: location, what: `cannot read the package: ${(e as Error).message}` });
+    return result;
+  }
+  try {
+    result.container = src.kind;
+    await check(src, result, opts);
+  } finally {
+    await src.close();
+  }
+  // The container's own problems (a zip's structure, an entry's header or CRC), once each.
+  const seen = new Set(result.problems.map((p) => `${p.where}\0${p.what}`));
+  for (const p of src.problems()) if (!seen.has(`${p.where}\0${p.what}`)) result.problems.push(p);
+  result.files = { checked: src.count, bytes: src.bytes };
+  result.ok = result.problems.length === 0;
+  return result;
+}
+
+async function check(src: PackageSource, result: PackageVerification, opts: VerifyOptions): Promise<void> {
   const problems = result.problems;
-  const hasher = new FileHasher(dir);
-  const present = await listFiles(dir).catch((e: Error) => {
-    problems.push({ where: dir, what: `cannot read the package folder: ${e.message}` });
+  const present = await src.list().catch((e: Error) => {
+    problems.push({ where: src.location, what: `cannot read the package folder: ${e.message}` });
     return [] as string[];
   });
-  if (present.length === 0) return result;
+  if (present.length === 0) {
+    if (src.problems().length === 0) problems.push({ where: src.location, what: 'holds no files' });
+    return;
+  }
 
   // SHA256SUMS: the plain list any `sha256sum -c` checks; every file but itself must be on it.
-  const sumsText = await readFile(join(dir, 'SHA256SUMS'), 'utf8').catch(() => null);
+  const sumsText = await src.read('SHA256SUMS').then((b) => b.toString('utf8'), () => null);
   const sums = new Map<string, string>();
-  if (sumsText === null) problems.push({ where: 'SHA256SUMS', what: 'missing' });
+  if (sumsText === null) problems.push({ where: 'SHA256SUMS', what: present.includes('SHA256SUMS') ? 'cannot be read' : 'missing' });
   else {
     const parsed = parseSums(sumsText);
     for (const n of parsed.bad) problems.push({ where: `SHA256SUMS line ${n}`, what: 'is not "<sha256>  <path>"' });
     for (const l of parsed.lines) {
       sums.set(l.path, l.sha256);
-      const h = await hasher.hash(l.path);
-      if (!h) problems.push({ where: l.path, what: `listed in SHA256SUMS (line ${l.line}) but missing` });
+      const h = await src.hash(l.path);
+      if (!h) problems.push({ where: l.path, what: `listed in SHA256SUMS (line ${l.line}) but ${present.includes(l.path) ? 'cannot be read' : 'missing'}` });
       else if (h.sha256 !== l.sha256) problems.push({ where: l.path, what: `SHA-256 is ${h.sha256}, SHA256SUMS line ${l.line} says ${l.sha256}` });
     }
     for (const p of present) if (p !== 'SHA256SUMS' && !sums.has(p)) problems.push({ where: p, what: 'is in the package but not in SHA256SUMS' });
@@ -93,22 +120,23 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
 
   let m: PackageManifest;
   try {
-    m = parseManifest(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    m = parseManifest((await src.read('manifest.json')).toString('utf8'));
   } catch (e) {
     problems.push({ where: 'manifest.json', what: (e as Error).message.replace(/^manifest\.json: /, '') });
-    result.files = { checked: hasher.count, bytes: hasher.bytes };
-    return result;
+    return;
   }
 
   // Every file the manifest lists, against the manifest; and nothing unlisted.
   const fileProblems = new Map<string, string>();
   const listed = new Set(m.files.map((f) => f.path));
   for (const f of m.files) {
-    const h = await hasher.hash(f.path);
+    const h = await src.hash(f.path);
+    const stored = src.fileProblems(f.path);
     let what: string | null = null;
-    if (!h) what = 'missing';
+    if (!h) what = stored.length ? `in the zip: ${stored.join('; ')}` : 'missing';
     else if (h.sha256 !== f.sha256) what = `SHA-256 is ${h.sha256}, manifest.json says ${f.sha256}`;
     else if (h.size !== f.size) what = `size is ${h.size} bytes, manifest.json says ${f.size}`;
+    else if (stored.length) what = `in the zip: ${stored.join('; ')}`;
     if (what) {
       fileProblems.set(f.path, what);
       problems.push({ where: f.path, what });
@@ -116,7 +144,7 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
   }
   for (const p of present) if (!SELF.has(p) && !listed.has(p)) problems.push({ where: p, what: 'is in the package but not listed in manifest.json' });
 
-  const ledger = await checkLedger(dir, m, opts);
+  const ledger = await checkLedger(src, m, opts);
   problems.push(...ledger.problems);
   result.instance = { origin: m.instance.origin, verifierKey: ledger.trustedKey, keyFromPackage: ledger.keyFromPackage, tsaCaFromPackage: opts.tsaCaFile === undefined };
   result.checkpoint = { treeSize: ledger.checkpoint.treeSize, signed: ledger.checkpoint.signed };
@@ -137,9 +165,6 @@ export async function verifyPackage(dir: string, opts: VerifyOptions = {}): Prom
   for (const v of result.items) {
     for (const p of v.problems) if (!problems.some((q) => q.where === p.where && q.what === p.what)) problems.push(p);
   }
-  result.files = { checked: hasher.count, bytes: hasher.bytes };
-  result.ok = problems.length === 0;
-  return result;
 }
 
 function verifyItem(it: PackageItem, m: PackageManifest, ledger: LedgerCheck, fileProblems: Map<string, string>): ItemVerdict {

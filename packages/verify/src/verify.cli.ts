@@ -1,17 +1,18 @@
-// The command line of the offline verifier: `node verify.js <package-dir> [--json] [--key <verifier key>]`.
+// The command line of the offline verifier: `node verify.js <package folder or zip> [--json] [--key <verifier key>]`.
 // Bundled with everything it needs into the single file verify.js shipped in every package.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { verifyPackage, type PackageVerification } from './package-verify.js';
 
-const USAGE = `Usage: node verify.js [package-dir] [--json] [--key <verifier key>] [--tsa-ca <file>] [--no-openssl]
+const USAGE = `Usage: node verify.js [package] [--json] [--key <verifier key>] [--tsa-ca <file>] [--no-openssl]
 
 Checks a Custodia court package offline: every file's SHA-256, the signed ledger checkpoint, every
 ledger entry's inclusion proof, earlier checkpoints' consistency, the RFC 3161 timestamps, and that
 the ledger records each item as manifest.json describes it.
 
-  package-dir    the package folder (default: the folder verify.js is in, or ".")
+  package        the package folder, or its .zip read as it is, without unpacking it
+                 (default: the folder verify.js is in, or ".")
   --json         machine-readable result
   --key K        the instance's verifier key, obtained from the organisation itself (recommended;
                  without it the key shipped in ledger/verifier.key is used)
@@ -51,8 +52,8 @@ export async function main(argv: string[], defaultDir: string): Promise<number> 
     return 2;
   }
   const target = resolve(dir ?? defaultDir);
-  if (!existsSync(target) || !statSync(target).isDirectory()) {
-    process.stderr.write(`verify.js: ${target} is not a folder: give the package folder (the one holding manifest.json)\n`);
+  if (!existsSync(target) || !(statSync(target).isDirectory() || statSync(target).isFile())) {
+    process.stderr.write(`verify.js: ${target} does not exist: give the package folder (the one holding manifest.json) or its .zip\n`);
     return 2;
   }
   const r = await verifyPackage(target, {
@@ -68,7 +69,7 @@ export async function main(argv: string[], defaultDir: string): Promise<number> 
 const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
 
 function render(r: PackageVerification): string {
-  const out: string[] = [`Custodia court package: ${r.dir}`];
+  const out: string[] = [`Custodia court package: ${r.dir}${r.container === 'zip' ? ' (zip, read in place)' : ''}`];
   if (r.instance) {
     out.push(`Instance: ${r.instance.origin}`, `Verifier key: ${r.instance.verifierKey}`);
     if (r.instance.keyFromPackage) {

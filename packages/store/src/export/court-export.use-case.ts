@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { constants as fsConstants, existsSync } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { conflict, integrity, invalid } from '@custodia/core';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { conflict, invalid } from '@custodia/core';
 import type { PackageDerivative, PackageFile, PackageManifest } from '@custodia/verify';
 import { tokensOf } from '../ledger/anchor.js';
 import type { Vault } from '../vault.js';
+import { copyBlobs, copyHashed, type BlobCopy } from './blob-copy.js';
 import { courtReportPdf } from './court-report.pdf.js';
 import { packageLedger } from './export-ledger.js';
 import { packageItem, selectForExport, type ExportScope } from './export-scope.js';
 import { writeStoredZip } from './stored-zip.writer.js';
 import { verifyGuide } from './verify-guide.js';
+
+/** Blobs copied at a time (ADR 0030: two overlap one's disk I/O with the other's hashing). */
+const EXPORT_PARALLEL = 2;
 
 /** The manifest format this exporter writes (the verifier refuses others). */
 export const COURT_PACKAGE_FORMAT = 'custodia-court-package/1';
@@ -120,31 +124,28 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
     };
 
-    // Evidence files, each re-hashed on the way out: a blob that no longer matches its name is never shipped.
-    const copies = [
-      ...(input.withOriginals ? itemShas.map((sha) => ({ sha, path: `files/originals/${sha}` })) : []),
-      ...derivShas.map((sha) => ({ sha, path: `files/derivatives/${sha}` })),
-    ];
+    // Evidence files, each read once and hashed as it is written: a blob that no longer matches its name is never shipped.
+    const itemOf = new Map<string, string>();
+    for (const it of sel.items) if (it.sha256 && !itemOf.has(it.sha256)) itemOf.set(it.sha256, `item ${it.id} (${it.displayPath})`);
+    const derivOf = new Map(sel.derivatives.map((d) => [d.sha256, `the ${d.kind} of ${itemOf.get(d.sourceSha256) ?? `blob ${d.sourceSha256}`}`]));
+    const copies: BlobCopy[] = [
+      ...(input.withOriginals ? itemShas.map((sha) => ({ sha, path: `files/originals/${sha}`, label: itemOf.get(sha)! })) : []),
+      ...derivShas.map((sha) => ({ sha, path: `files/derivatives/${sha}`, label: derivOf.get(sha)! })),
+    ].map((c) => ({ sha: c.sha, src: vault.blobs.localPath(c.sha), dest: join(work, c.path), label: c.label }));
     let copied = 0;
     let bytes = 0;
-    for (const c of copies) {
-      const size = await copyVerified(vault.blobs.localPath(c.sha), join(work, c.path), c.sha).catch((e: Error & { code?: string }) => {
-        // Say which evidence it is: the operator acts on an item, not on a hash.
-        throw e.code === 'Integrity' ? integrity(`${evidenceName(sel, c.sha)}: ${e.message}`, { sha256: c.sha }) : e;
-      });
-      files.push({ path: c.path, sha256: c.sha, size });
+    await copyBlobs(copies, EXPORT_PARALLEL, (c, size) => {
+      files.push({ path: relative(work, c.dest).split(sep).join('/'), sha256: c.sha, size });
       bytes += size;
       input.onProgress?.({ phase: 'files', done: ++copied, total: copies.length, bytes });
-    }
+    });
 
     lap('files');
     input.onProgress?.({ phase: 'ledger', done: 0, total: 1, bytes });
     for (const f of ledger.files) await add(f.path, f.bytes);
     const tsaCa = vault.config.tsaCaFile && existsSync(vault.config.tsaCaFile) ? 'timestamps/tsa-ca.pem' : null;
     if (tsaCa) {
-      await mkdir(join(work, 'timestamps'), { recursive: true });
-      await copyFile(vault.config.tsaCaFile!, join(work, tsaCa));
-      const h = await copyVerified(join(work, tsaCa), null, null);
+      const h = await copyHashed({ sha: null, src: vault.config.tsaCaFile!, dest: join(work, tsaCa), label: 'the TSA CA certificate' });
       files.push({ path: tsaCa, sha256: h.sha256, size: h.size });
     }
     const tokens = (await tokensOf(vault.db, checkpoint.id)).length;
@@ -173,8 +174,7 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     input.onProgress?.({ phase: 'report', done: 0, total: 1, bytes });
     await add('VERIFY.md', Buffer.from(verifyGuide(manifest), 'utf8'));
     await add('report.pdf', courtReportPdf(manifest, sel.cases, ledger.entries));
-    await copyFile(input.verifierBundle, join(work, 'verify.js'));
-    const v = await copyVerified(join(work, 'verify.js'), null, null);
+    const v = await copyHashed({ sha: null, src: input.verifierBundle, dest: join(work, 'verify.js'), label: 'the offline verifier' });
     files.push({ path: 'verify.js', sha256: v.sha256, size: v.size });
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -203,67 +203,5 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
   } catch (e) {
     await rm(work, { recursive: true, force: true });
     throw e;
-  }
-}
-
-/** "item 12 (cam1/a.mp4)" for an original, "the proxy of item 12 (cam1/a.mp4)" for a derivative. */
-function evidenceName(sel: { items: { id: number; sha256: string | null; displayPath: string }[]; derivatives: { sha256: string; sourceSha256: string; kind: string }[] }, sha: string): string {
-  const item = (h: string) => sel.items.find((i) => i.sha256 === h);
-  const direct = item(sha);
-  if (direct) return `item ${direct.id} (${direct.displayPath})`;
-  const kinds: string[] = [];
-  for (let h = sha, n = 0; n < 8; n++) {
-    const d = sel.derivatives.find((x) => x.sha256 === h);
-    if (!d) break;
-    kinds.push(d.kind);
-    const it = item(d.sourceSha256);
-    if (it) return `the ${kinds.join(' of the ')} of item ${it.id} (${it.displayPath})`;
-    h = d.sourceSha256;
-  }
-  return `the derivative ${sha}`;
-}
-
-const CHUNK = 8 * 1024 * 1024;
-
-/**
- * Copies `src` to `dest` (created, never overwritten), then hashes the copy; with `expected`,
- * refuses a file whose SHA-256 differs. The kernel copies (`copyFile`: copy_file_range, or a
- * reflink where the file system has them), and what is hashed is what ships. With `dest` null it
- * only hashes `src`.
- */
-export async function copyVerified(src: string, dest: string, expected: string): Promise<number>;
-export async function copyVerified(src: string, dest: null, expected: null): Promise<{ sha256: string; size: number }>;
-export async function copyVerified(src: string, dest: string | null, expected: string | null): Promise<number | { sha256: string; size: number }> {
-  const missing = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' && expected !== null) {
-      throw integrity(`the stored blob ${expected} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
-    }
-    throw e;
-  };
-  if (dest) {
-    await mkdir(dirname(dest), { recursive: true });
-    await copyFile(src, dest, fsConstants.COPYFILE_EXCL).catch(missing);
-  }
-  const inp = await open(dest ?? src, 'r').catch(missing);
-  try {
-    const hash = createHash('sha256');
-    // Two buffers: the next chunk is read while the current one is hashed.
-    let [cur, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-    let size = 0;
-    let got = (await inp.read(cur, 0, CHUNK, null)).bytesRead;
-    while (got > 0) {
-      const next = inp.read(spare, 0, CHUNK, null);
-      hash.update(cur.subarray(0, got));
-      size += got;
-      got = (await next).bytesRead;
-      [cur, spare] = [spare, cur];
-    }
-    const sha256 = hash.digest('hex');
-    if (expected !== null && sha256 !== expected) {
-      throw integrity(`the stored blob ${expected} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`);
-    }
-    return expected !== null ? size : { sha256, size };
-  } finally {
-    await inp.close();
   }
 }

@@ -19,7 +19,7 @@ ${ts.length} token(s); each \`timestamps/<size>-<n>.tsr\` timestamps the checkpo
 
   return `# Verifying this evidence package
 
-This folder was made by Custodia on ${m.createdAt} (${m.createdBy.tool}). It holds
+This package was made by Custodia on ${m.createdAt} (${m.createdBy.tool}). It holds
 ${m.items.length} evidence item(s)${m.withOriginals ? ' with their original files' : ' (originals not included)'}, ${m.derivatives.length} derivative file(s)
 (viewing copies, thumbnails, salvaged copies), the custody ledger entries about them, and the
 proofs that tie everything to a signed ledger checkpoint.
@@ -39,6 +39,19 @@ node verify.js . --key '${m.instance.verifierKey}'   # with the key you obtained
 node verify.js . --json                             # machine-readable
 \`\`\`
 
+The zip of the package (\`custodia export --zip\`) can be verified as it is, without unpacking it:
+
+\`\`\`sh
+unzip -j <package>.zip '*/verify.js' -d verifier   # or use any copy of verify.js: it needs nothing else
+node verifier/verify.js <package>.zip
+\`\`\`
+
+In a zip it also checks the zip itself: every local header against the central directory (zip64
+records included), every entry's CRC-32 and size, and that every byte of the zip belongs to an entry
+or to the directory. It refuses names that would leave the folder when extracted (\`..\`, absolute
+paths, backslashes), duplicate names, encrypted entries, overlapping entries and bytes before, between
+or after the entries, naming the entry or the byte offset.
+
 It checks every file's SHA-256 against \`manifest.json\` and \`SHA256SUMS\`, the checkpoint's Ed25519
 signature, every ledger entry's Merkle inclusion proof, the consistency of earlier checkpoints with
 the final one, the timestamp tokens (with \`openssl ts -verify\` when openssl is installed), and that
@@ -52,7 +65,8 @@ checks. \`verify.js\` is plain, readable JavaScript (not minified).
 \`\`\`sh
 sha256sum -c SHA256SUMS
 \`\`\`
-Every line must say \`OK\`. Evidence files are named by their own SHA-256
+Every line must say \`OK\`. This needs the unpacked folder: unzip a zipped package first
+(\`unzip <package>.zip\`, then run it inside the folder). Evidence files are named by their own SHA-256
 (\`files/originals/<sha256>\`, \`files/derivatives/<sha256>\`), so \`sha256sum files/originals/*\` must print
 each file's own name. \`manifest.json\` maps them to the original paths, sizes and times.
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { conflict, integrity, invalid } from '@custodia/core';
 import { canonicalJson } from '@custodia/ledger';
-import { copyVerified } from '../export/court-export.use-case.js';
+import { copyHashed } from '../export/blob-copy.js';
 import { packageLedger } from '../export/export-ledger.js';
 import { writeStoredZip } from '../export/stored-zip.writer.js';
 import type { Queryable } from '../db/db.js';
@@ -171,8 +171,7 @@ export async function preparePublicSite(vault: Vault, input: SiteBuildInput): Pr
       input.onProgress?.({ phase: 'videos', done: ++done, total: videos.length });
     }
     if (videos.length > 0) {
-      await copyFile(input.verifierBundle, join(work, 'verification', 'verify.js'));
-      const v = await copyVerified(join(work, 'verification', 'verify.js'), null, null);
+      const v = await copyHashed({ sha: null, src: input.verifierBundle, dest: join(work, 'verification', 'verify.js'), label: 'the offline verifier' });
       written.push({ path: 'verification/verify.js', ...v });
     }
     stop();
@@ -298,11 +297,11 @@ async function copyVideo(vault: Vault, sha: string, work: string, written: { pat
   }
   const file = `media/${sha}.${kind.ext}`;
   try {
-    const size = await copyVerified(vault.blobs.localPath(sha), join(work, file), sha);
+    const { size } = await copyHashed({ sha, src: vault.blobs.localPath(sha), dest: join(work, file), label: where });
     written.push({ path: file, sha256: sha, size });
   } catch (e) {
     const err = e as Error & { code?: string };
-    if (err.code === 'Integrity') throw integrity(`${where}: ${err.message.replace('nothing was exported', 'the site was not built')}`);
+    if (err.code === 'Integrity') throw integrity(err.message.replace('nothing was exported', 'the site was not built'));
     throw e;
   }
   return file;
