@@ -380,6 +380,20 @@ for (const kind of DB_KINDS) {
         await chmod(blob, 0o444);
       }
       assert.deepEqual([existsSync(out), existsSync(`${out}.zip`)], [false, false], 'no folder, no zip');
+      // The ledger does not claim an export that never happened: the failure follows it, with the reason.
+      const v = await openVault(cfg);
+      try {
+        const rows = (await v.db.query<{ entry: string }>("SELECT entry FROM ledger_entries WHERE action IN ('court-exported', 'court-export-failed') ORDER BY seq DESC LIMIT 2")).rows;
+        const [failed, exported] = rows.map((r) => JSON.parse(r.entry) as { seq: number; action: string; subjects: string[]; details: { export?: number; reason?: string; package?: string } });
+        assert.equal(exported!.action, 'court-exported');
+        assert.equal(failed!.action, 'court-export-failed');
+        assert.equal(failed!.details.export, exported!.seq);
+        assert.equal(failed!.details.package, 'tampered');
+        assert.deepEqual(failed!.subjects, [victim.sha256]);
+        assert.match(failed!.details.reason!, /no longer has that SHA-256/);
+      } finally {
+        await v.close();
+      }
       assert.deepEqual((await readdir(work.path)).filter((n) => n.startsWith('tampered')), [], 'no temporary folder or zip left');
       // The blob restored, the same export succeeds.
       const again = await runCli(['export', '--items', String(victim.id), '--with-originals', '--out', out], env);

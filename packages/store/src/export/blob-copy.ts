@@ -41,7 +41,7 @@ export interface BlobCopy {
 export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null }): Promise<{ size: number; sha256: string }> {
   const inp = await open(c.src, 'r').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT' && c.sha !== null) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
+      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
     }
     throw e;
   });
@@ -69,7 +69,7 @@ export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null
     }
     const sha256 = hash.digest('hex');
     if (c.sha !== null && sha256 !== c.sha) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`);
+      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
     }
     return { size, sha256 };
   } finally {
@@ -88,7 +88,7 @@ export async function copyThenHash(c: BlobCopy): Promise<number> {
   await mkdir(dirname(c.dest), { recursive: true });
   await copyFile(c.src, c.dest, constants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') {
-      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`);
+      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
     }
     throw e;
   });
@@ -109,7 +109,7 @@ export async function copyThenHash(c: BlobCopy): Promise<number> {
     }
     const sha256 = hash.digest('hex');
     if (sha256 !== c.sha) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`);
+      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
     }
     return size;
   } finally {

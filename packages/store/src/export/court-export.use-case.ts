@@ -202,6 +202,28 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
     };
   } catch (e) {
     await rm(work, { recursive: true, force: true });
+    await recordFailedExport(vault, input.operator, ledgerSeq, basename(outDir), e);
     throw e;
+  }
+}
+
+/**
+ * The `court-exported` entry is written before the files are copied (so the package can prove it);
+ * an export that then fails says so in the ledger, with the reason — a blob found changed or
+ * missing is itself an event of the custody history. Never hides the export's own error.
+ */
+async function recordFailedExport(vault: Vault, operator: string, exportSeq: number, pkg: string, e: unknown): Promise<void> {
+  const err = e as Error & { code?: string; details?: { sha256?: string } };
+  try {
+    await vault.db.transaction((tx) =>
+      vault.ledger.append(tx, {
+        actor: operator,
+        action: 'court-export-failed',
+        subjects: err.details?.sha256 ? [err.details.sha256] : [],
+        details: { export: exportSeq, package: pkg, reason: err.message ?? String(e), ...(err.code ? { code: err.code } : {}) },
+      }),
+    );
+  } catch {
+    // The export's error is what the operator needs; a ledger that cannot be written fails the next action loudly.
   }
 }

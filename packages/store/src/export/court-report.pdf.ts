@@ -30,6 +30,7 @@ const ACTIONS: Record<string, string> = {
   'activity-detected': 'activity detected',
   'fixity-checked': 'fixity check found a problem',
   'court-exported': 'exported in a court package',
+  'court-export-failed': 'court package export failed',
   'acquisition-started': 'acquisition started',
   'acquisition-completed': 'acquisition completed',
   'case-created': 'case created',
