@@ -5,11 +5,11 @@
 // time per query, each implementation on its own connection.
 //
 // Env: BENCH_DATABASE_URL (required), BENCH_BASE (a git revision, default 0d576be: before the kept
-// facet counts), BENCH_REQUESTS (default 40), BENCH_CASE (default 1). Run `npx tsc -b` first.
-// The earlier revision's items.query.ts and text-matches.query.ts are compiled into bench/out/.
+// facet counts), BENCH_REQUESTS (default 40), BENCH_CASE (default 1), BENCH_HIDE_PROTECTED=1. Run `npx tsc -b` first.
+// The earlier revision's evidence query modules are compiled into bench/out/.
 import pg from 'pg';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 const url = process.env.BENCH_DATABASE_URL;
@@ -17,15 +17,20 @@ if (!url) throw new Error('BENCH_DATABASE_URL: the address of a database kept by
 const base = process.env.BENCH_BASE ?? '0d576be';
 const N = Number(process.env.BENCH_REQUESTS ?? 40);
 const caseId = Number(process.env.BENCH_CASE ?? 1);
+// BENCH_HIDE_PROTECTED=1: query as a member without the source-identity grant (what the HTTP bench's user is).
+const hideProtected = process.env.BENCH_HIDE_PROTECTED === '1';
 const root = new URL('..', import.meta.url).pathname;
 const dir = `${root}bench/out/items-query-${base}/`;
+// The revision's server sources (the evidence queries import from neighbouring folders), of which
+// the evidence query modules are compiled (with what they import) into bench/out/.
+rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-for (const f of ['items.query.ts', 'text-matches.query.ts']) {
-  writeFileSync(dir + f, execFileSync('git', ['-C', root, 'show', `${base}:packages/server/src/evidence/${f}`]));
-}
+execFileSync('bash', ['-c', `git -C '${root}' archive '${base}' packages/server/src | tar -x -C '${dir}'`]);
+const src = `${dir}packages/server/src/`;
+const evidenceFiles = readdirSync(`${src}evidence`).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 writeFileSync(dir + 'package.json', '{"type":"module"}');
-execFileSync('npx', ['tsc', '--ignoreConfig', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--noCheck', '--outDir', dir, dir + 'items.query.ts', dir + 'text-matches.query.ts'], { cwd: root, stdio: 'inherit' });
-const before = await import(`${dir}items.query.js`);
+execFileSync('npx', ['tsc', '--ignoreConfig', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--noCheck', '--rootDir', src, '--outDir', `${dir}js`, ...evidenceFiles.map((f) => `${src}evidence/${f}`)], { cwd: root, stdio: 'inherit' });
+const before = await import(`${dir}js/evidence/items.query.js`);
 const now = await import('@custodia/server');
 
 const conn = async () => {
@@ -61,7 +66,7 @@ for (const [name, q] of Object.entries(Q)) {
   const run = async (impl, x) => {
     const t0 = x.ticks();
     const t = performance.now();
-    const r = await impl(x.db, caseId, { sort: 'path', limit: 100, ...q }, { facilities: true });
+    const r = await impl(x.db, caseId, { sort: 'path', limit: 100, ...q }, { facilities: true }, { hideProtected });
     return { ms: performance.now() - t, ticks: x.ticks() - t0, r };
   };
   for (let i = 0; i < 3; i++) {
