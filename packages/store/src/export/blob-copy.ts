@@ -18,6 +18,12 @@ const CHUNK = 8 * 1024 * 1024;
  */
 const spareBuffers: Buffer[][] = [];
 
+/** The refusals every copy gives, naming the evidence (`label`) rather than just its hash. */
+const missingBlob = (c: { sha: string | null; label: string }) =>
+  integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
+const changedBlob = (c: { sha: string | null; label: string }, actual: string) =>
+  integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${actual}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
+
 export interface BlobCopy {
   /** The SHA-256 the vault recorded (the blob's name). */
   sha: string;
@@ -40,10 +46,7 @@ export interface BlobCopy {
  */
 export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null }): Promise<{ size: number; sha256: string }> {
   const inp = await open(c.src, 'r').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT' && c.sha !== null) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
-    }
-    throw e;
+    throw e.code === 'ENOENT' && c.sha !== null ? missingBlob(c) : e;
   });
   let out: FileHandle | undefined;
   let pair: Buffer[] | undefined;
@@ -68,9 +71,7 @@ export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null
       [cur, spare] = [spare, cur];
     }
     const sha256 = hash.digest('hex');
-    if (c.sha !== null && sha256 !== c.sha) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
-    }
+    if (c.sha !== null && sha256 !== c.sha) throw changedBlob(c, sha256);
     return { size, sha256 };
   } finally {
     await out?.close();
@@ -87,10 +88,7 @@ export async function copyHashed(c: Omit<BlobCopy, 'sha'> & { sha: string | null
 export async function copyThenHash(c: BlobCopy): Promise<number> {
   await mkdir(dirname(c.dest), { recursive: true });
   await copyFile(c.src, c.dest, constants.COPYFILE_EXCL).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') {
-      throw integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
-    }
-    throw e;
+    throw e.code === 'ENOENT' ? missingBlob(c) : e;
   });
   const inp = await open(c.dest, 'r');
   const pair = spareBuffers.pop() ?? [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
@@ -108,9 +106,7 @@ export async function copyThenHash(c: BlobCopy): Promise<number> {
       [cur, spare] = [spare, cur];
     }
     const sha256 = hash.digest('hex');
-    if (sha256 !== c.sha) {
-      throw integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${sha256}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
-    }
+    if (sha256 !== c.sha) throw changedBlob(c, sha256);
     return size;
   } finally {
     spareBuffers.push(pair);
@@ -123,7 +119,7 @@ export async function copyThenHash(c: BlobCopy): Promise<number> {
  * while the other is hashed), calling `onDone` after each in completion order. The first failure
  * stops new copies and is thrown once those in flight have ended.
  */
-export async function copyBlobs(copies: BlobCopy[], parallel: number, onDone: (c: BlobCopy, size: number) => void): Promise<void> {
+export async function copyBlobs<C extends BlobCopy>(copies: C[], parallel: number, onDone: (c: C, size: number) => void): Promise<void> {
   let next = 0;
   let failed: unknown = null;
   const worker = async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { conflict, invalid } from '@custodia/core';
 import type { PackageDerivative, PackageFile, PackageManifest } from '@custodia/verify';
 import { tokensOf } from '../ledger/anchor.js';
@@ -124,18 +124,18 @@ export async function exportCourtPackage(vault: Vault, input: CourtExportInput):
       files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
     };
 
-    // Evidence files, each read once and hashed as it is written: a blob that no longer matches its name is never shipped.
+    // Evidence files, each copied by the kernel and the copy hashed: a blob that no longer matches its name is never shipped.
     const itemOf = new Map<string, string>();
     for (const it of sel.items) if (it.sha256 && !itemOf.has(it.sha256)) itemOf.set(it.sha256, `item ${it.id} (${it.displayPath})`);
     const derivOf = new Map(sel.derivatives.map((d) => [d.sha256, `the ${d.kind} of ${itemOf.get(d.sourceSha256) ?? `blob ${d.sourceSha256}`}`]));
-    const copies: BlobCopy[] = [
+    const copies: (BlobCopy & { path: string })[] = [
       ...(input.withOriginals ? itemShas.map((sha) => ({ sha, path: `files/originals/${sha}`, label: itemOf.get(sha)! })) : []),
       ...derivShas.map((sha) => ({ sha, path: `files/derivatives/${sha}`, label: derivOf.get(sha)! })),
-    ].map((c) => ({ sha: c.sha, src: vault.blobs.localPath(c.sha), dest: join(work, c.path), label: c.label }));
+    ].map((c) => ({ ...c, src: vault.blobs.localPath(c.sha), dest: join(work, c.path) }));
     let copied = 0;
     let bytes = 0;
     await copyBlobs(copies, EXPORT_PARALLEL, (c, size) => {
-      files.push({ path: relative(work, c.dest).split(sep).join('/'), sha256: c.sha, size });
+      files.push({ path: c.path, sha256: c.sha, size });
       bytes += size;
       input.onProgress?.({ phase: 'files', done: ++copied, total: copies.length, bytes });
     });
