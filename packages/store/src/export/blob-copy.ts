@@ -18,11 +18,12 @@ const CHUNK = 8 * 1024 * 1024;
  */
 const spareBuffers: Buffer[][] = [];
 
-/** The refusals every copy gives, naming the evidence (`label`) rather than just its hash. */
-const missingBlob = (c: { sha: string | null; label: string }) =>
-  integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
-const changedBlob = (c: { sha: string | null; label: string }, actual: string) =>
-  integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${actual}): run "custodia verify --all"; nothing was exported`, { sha256: c.sha });
+type Named = { sha: string | null; label: string; outcome?: string };
+/** The refusals every copy gives, naming the evidence (`label`) rather than just its hash, and what was not made. */
+const missingBlob = (c: Named) =>
+  integrity(`${c.label}: the stored blob ${c.sha} is missing from the blob store: run "custodia verify --all"; ${c.outcome ?? 'nothing was exported'}`, { sha256: c.sha });
+const changedBlob = (c: Named, actual: string) =>
+  integrity(`${c.label}: the stored blob ${c.sha} no longer has that SHA-256 (it is ${actual}): run "custodia verify --all"; ${c.outcome ?? 'nothing was exported'}`, { sha256: c.sha });
 
 export interface BlobCopy {
   /** The SHA-256 the vault recorded (the blob's name). */
@@ -33,6 +34,8 @@ export interface BlobCopy {
   dest: string;
   /** What the blob is, for messages: e.g. `item 12 (/usb/cam1/a.mp4)`. */
   label: string;
+  /** What a refusal says was not made (default "nothing was exported"). */
+  outcome?: string;
 }
 
 /**

@@ -296,14 +296,8 @@ async function copyVideo(vault: Vault, sha: string, work: string, written: { pat
     throw e;
   }
   const file = `media/${sha}.${kind.ext}`;
-  try {
-    const { size } = await copyHashed({ sha, src: vault.blobs.localPath(sha), dest: join(work, file), label: where });
-    written.push({ path: file, sha256: sha, size });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === 'Integrity') throw integrity(err.message.replace('nothing was exported', 'the site was not built'));
-    throw e;
-  }
+  const { size } = await copyHashed({ sha, src: vault.blobs.localPath(sha), dest: join(work, file), label: where, outcome: 'the site was not built' });
+  written.push({ path: file, sha256: sha, size });
   return file;
 }
 
